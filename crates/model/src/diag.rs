@@ -1,0 +1,135 @@
+//! Diagnostics: what is wrong with a scenario, where, and what to do about it.
+//!
+//! Every problem names the file, the byte span (turned into line and column
+//! when shown), the field path (e.g. `link[3].to`), what was expected and a
+//! hint. Problems are collected, not thrown, so one `check` reports them all.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One path segment into the TOML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path into the TOML document such as `plan.line[4].fleet`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path(pub Vec<Seg>);
+
+impl Path {
+    pub fn root() -> Path {
+        Path(Vec::new())
+    }
+    /// Parses `plan.line[4].fleet` (no quoting; keys are plain identifiers).
+    pub fn parse(s: &str) -> Path {
+        let mut segs = Vec::new();
+        for part in s.split('.').filter(|p| !p.is_empty()) {
+            let mut rest = part;
+            if let Some(i) = rest.find('[') {
+                segs.push(Seg::Key(rest[..i].to_string()));
+                rest = &rest[i..];
+                while let Some(stripped) = rest.strip_prefix('[') {
+                    let end = stripped.find(']').unwrap_or(stripped.len());
+                    if let Ok(n) = stripped[..end].parse() {
+                        segs.push(Seg::Index(n));
+                    }
+                    rest = stripped.get(end + 1..).unwrap_or("");
+                }
+            } else {
+                segs.push(Seg::Key(rest.to_string()));
+            }
+        }
+        Path(segs)
+    }
+    pub fn key(&self, k: &str) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_string()));
+        p
+    }
+    pub fn index(&self, i: usize) -> Path {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+}
+
+impl std::fmt::Display for Path {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut first = true;
+        for s in &self.0 {
+            match s {
+                Seg::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Index(i) => write!(f, "[{i}]")?,
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+/// One problem found in a scenario.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The field, as a path into the document.
+    pub field: Path,
+    /// What a valid value looks like.
+    pub expected: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// Byte span in the source, filled in by `locate` when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn error(field: Path, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, message: message.into(), field, expected: None, hint: None, span: None }
+    }
+    pub fn warning(field: Path, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(field, message) }
+    }
+    pub fn expected(mut self, e: impl Into<String>) -> Self {
+        self.expected = Some(e.into());
+        self
+    }
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The closest known id to `wrong`, for "did you mean" hints.
+pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(wrong, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!("did you mean `{k}`?"))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}

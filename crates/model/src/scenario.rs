@@ -1,0 +1,586 @@
+//! The scenario as written in TOML: plain serde types, one per table.
+//!
+//! These types *are* the file format: `docs/scenario-format.md` documents them
+//! field by field. They hold user input verbatim (string ids, calendar dates);
+//! `validate` checks cross-references and ranges, and the engine compiles a
+//! validated scenario into dense indices. Every struct denies unknown fields so
+//! a typo is an error, not a silently ignored value.
+
+use serde::{Deserialize, Serialize};
+
+use crate::quantity::{Count, Date, Dist, Num, Schedule};
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub scenario: Meta,
+    #[serde(default, rename = "site")]
+    pub sites: Vec<Site>,
+    #[serde(default, rename = "link")]
+    pub links: Vec<Link>,
+    #[serde(default, rename = "air_leg")]
+    pub air_legs: Vec<AirLeg>,
+    #[serde(default, rename = "corridor")]
+    pub corridors: Vec<Corridor>,
+    #[serde(default)]
+    pub personnel: Vec<PersonnelGroup>,
+    #[serde(default)]
+    pub equipment: Vec<EquipmentLot>,
+    #[serde(default, rename = "fleet")]
+    pub fleets: Vec<TruckFleet>,
+    #[serde(default)]
+    pub aircraft: Vec<AircraftFleet>,
+    #[serde(default)]
+    pub march: March,
+    #[serde(default, rename = "threat")]
+    pub threats: Vec<ThreatPeriod>,
+    #[serde(default)]
+    pub policy: Policy,
+    #[serde(default, rename = "presence")]
+    pub presences: Vec<Presence>,
+    #[serde(default)]
+    pub plan: Plan,
+    /// Dated observations from the record, drawn on charts and used in the
+    /// calibration table. They never influence the simulation.
+    #[serde(default, rename = "milestone")]
+    pub milestones: Vec<Milestone>,
+}
+
+/// `[scenario]`: identity and the time window.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short lower-case id, e.g. `minusma-2023`.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// First simulated day (time 0 is 00:00 on this day).
+    pub start: Date,
+    /// Everything should be out by the end of this day.
+    pub deadline: Date,
+    /// Last simulated day (inclusive); defaults to the deadline.
+    #[serde(default)]
+    pub horizon: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    Camp,
+    TemporaryBase,
+    Hub,
+    Hq,
+    Airfield,
+    Seaport,
+    BorderCrossing,
+    Waypoint,
+    /// Outside the theatre (a home country, a foreign capital): a generic
+    /// destination for strategic airlift.
+    Abroad,
+}
+
+impl SiteKind {
+    /// Reaching a site of this kind means leaving the country.
+    pub fn is_exit(self) -> bool {
+        matches!(self, SiteKind::Seaport | SiteKind::BorderCrossing | SiteKind::Abroad)
+    }
+    /// Sites of these kinds are closed and handed over during a drawdown.
+    pub fn is_base(self) -> bool {
+        matches!(self, SiteKind::Camp | SiteKind::TemporaryBase | SiteKind::Hub | SiteKind::Hq)
+    }
+}
+
+/// `[[site]]`: a place in the theatre.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub kind: SiteKind,
+    pub lat: Num,
+    pub lon: Num,
+    /// Has a runway that fixed-wing aircraft can use.
+    #[serde(default)]
+    pub airfield: bool,
+    /// Fraction of vehicles at this site that are serviceable (can drive
+    /// away) when the site closes; the rest are disposed of. Default 1.
+    #[serde(default)]
+    pub vehicle_serviceability: Option<Num>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub confidence: Option<crate::quantity::Confidence>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkMode {
+    #[default]
+    Road,
+    River,
+}
+
+/// `[[link]]`: a road (or river) link, usable in both directions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+    pub km: Num,
+    /// Convoy pace in km per day of travel (halts included), constant or by period.
+    pub pace: Schedule,
+    /// Threat zone id; links with no zone carry no incident risk.
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// Exit corridor this link belongs to; the link is unusable while the
+    /// corridor is closed.
+    #[serde(default)]
+    pub corridor: Option<String>,
+    #[serde(default)]
+    pub mode: LinkMode,
+}
+
+/// `[[air_leg]]`: flying time between two airfields (overrides the
+/// great-circle estimate).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AirLeg {
+    pub from: String,
+    pub to: String,
+    pub hours: Num,
+}
+
+/// `[[corridor]]`: a named exit corridor whose status changes over time.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Corridor {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// Periods during which the corridor is closed.
+    #[serde(default)]
+    pub closed: Vec<Window>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A half-open period of days `[from, to)`; no `to` means "until further notice".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub from: Date,
+    #[serde(default)]
+    pub to: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Leaves first.
+    NonEssential,
+    /// Leaves after the non-essential personnel.
+    Essential,
+    /// Stays until the site closes and leaves with the closing convoy.
+    Guard,
+    /// Liquidation team: stays until the site closes (usually after the deadline).
+    RearParty,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::NonEssential, Role::Essential, Role::Guard, Role::RearParty];
+    /// Roles that only leave a site when it closes.
+    pub fn stays_until_closure(self) -> bool {
+        matches!(self, Role::Guard | Role::RearParty)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::NonEssential => "non_essential",
+            Role::Essential => "essential",
+            Role::Guard => "guard",
+            Role::RearParty => "rear_party",
+        }
+    }
+}
+
+/// `[[personnel]]`: a group of people of one contingent and role at a site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonnelGroup {
+    pub site: String,
+    /// Contingent or country, e.g. `chad`, `civilian`.
+    pub contingent: String,
+    pub role: Role,
+    pub count: Count,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EquipmentClass {
+    /// Drives itself in a convoy.
+    Vehicle,
+    /// Drives itself; sensitive (may not be handed over or sold).
+    ArmouredVehicle,
+    /// Sea container (one truck load unit by default).
+    Container,
+    Generator,
+    /// Sensitive.
+    Ammunition,
+    Other,
+}
+
+impl EquipmentClass {
+    pub const ALL: [EquipmentClass; 6] = [
+        EquipmentClass::Vehicle,
+        EquipmentClass::ArmouredVehicle,
+        EquipmentClass::Container,
+        EquipmentClass::Generator,
+        EquipmentClass::Ammunition,
+        EquipmentClass::Other,
+    ];
+    pub fn self_moving(self) -> bool {
+        matches!(self, EquipmentClass::Vehicle | EquipmentClass::ArmouredVehicle)
+    }
+    pub fn sensitive(self) -> bool {
+        matches!(self, EquipmentClass::ArmouredVehicle | EquipmentClass::Ammunition)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EquipmentClass::Vehicle => "vehicle",
+            EquipmentClass::ArmouredVehicle => "armoured_vehicle",
+            EquipmentClass::Container => "container",
+            EquipmentClass::Generator => "generator",
+            EquipmentClass::Ammunition => "ammunition",
+            EquipmentClass::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Ownership {
+    /// Contingent-owned equipment (belongs to the contributing country).
+    #[default]
+    Contingent,
+    /// UN-owned equipment.
+    Un,
+}
+
+/// `[[equipment]]`: a lot of identical items at a site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EquipmentLot {
+    pub site: String,
+    #[serde(default)]
+    pub contingent: String,
+    pub class: EquipmentClass,
+    pub count: Count,
+    /// Value of one item in US dollars.
+    #[serde(default)]
+    pub value_usd: Option<Num>,
+    #[serde(default)]
+    pub ownership: Ownership,
+    /// Truck load units per item (containers: 1). Ignored for vehicles.
+    #[serde(default)]
+    pub load: Option<Num>,
+    /// Overrides the class default: sensitive items may not be handed over or sold.
+    #[serde(default)]
+    pub sensitive: Option<bool>,
+}
+
+/// `[[fleet]]`: trucks based at a site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TruckFleet {
+    pub id: String,
+    pub home: String,
+    pub trucks: Count,
+    /// Load units one truck carries.
+    pub capacity: Num,
+}
+
+/// `[[aircraft]]`: a fleet of aircraft of one type operating from a base.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AircraftFleet {
+    pub id: String,
+    pub base: String,
+    pub count: Count,
+    pub seats: Count,
+    /// Cargo load units per sortie (0: passengers only).
+    #[serde(default)]
+    pub payload: Option<Num>,
+    /// Probability that one aircraft is serviceable on a given day.
+    pub serviceability: Num,
+    /// Sorties one serviceable aircraft flies per day.
+    #[serde(default)]
+    pub sorties_per_day: Option<Count>,
+    /// Cruise speed for flying times not given by an `[[air_leg]]`.
+    #[serde(default)]
+    pub cruise_kmh: Option<Num>,
+    /// Clearance group whose host-state policy applies (`[[policy.clearance]]`).
+    pub clearance: String,
+}
+
+/// `[march]`: friction that applies to every road convoy.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct March {
+    /// Coefficient of variation of a day's progress (log-normal, mean 1). Default 0.
+    #[serde(default)]
+    pub pace_variability: Option<Num>,
+    /// Breakdowns per 100 convoy-km (each halts the column).
+    #[serde(default)]
+    pub breakdowns_per_100km: Option<Num>,
+    /// Hours lost per breakdown.
+    #[serde(default)]
+    pub breakdown_delay_hours: Option<Num>,
+}
+
+/// `[[threat]]`: the threat in one zone from a date until the next entry for
+/// the same zone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatPeriod {
+    pub zone: String,
+    pub from: Date,
+    /// IED strikes per 100 convoy-km.
+    pub ied_per_100km: Num,
+    /// Ambushes per 100 convoy-km.
+    pub ambush_per_100km: Num,
+    /// Mean wounded per incident (Poisson).
+    pub wounded_per_incident: Num,
+    /// Mean killed per incident (Poisson).
+    pub killed_per_incident: Num,
+    /// Mean vehicles damaged per incident (Poisson); they continue.
+    #[serde(default)]
+    pub vehicles_damaged_per_incident: Option<Num>,
+    /// Mean vehicles destroyed per incident (Poisson), with their cargo.
+    #[serde(default)]
+    pub vehicles_destroyed_per_incident: Option<Num>,
+    /// Hours the column is held per incident.
+    pub delay_hours_per_incident: Num,
+}
+
+/// `[policy]`: the host state's behaviour over time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    #[serde(default)]
+    pub clearance: Vec<ClearancePeriod>,
+    #[serde(default)]
+    pub permit: Vec<PermitPeriod>,
+    #[serde(default)]
+    pub customs_hold: Vec<CustomsHold>,
+    #[serde(default)]
+    pub import_ban: Vec<ImportBan>,
+}
+
+/// `[[policy.clearance]]`: flight clearance for one clearance group, from a
+/// date until the next entry for the same group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClearancePeriod {
+    pub group: String,
+    pub from: Date,
+    /// Probability that a request made in this period is approved.
+    pub approval: Num,
+    /// Days between the request and the flight.
+    pub lead_days: Count,
+}
+
+/// `[[policy.permit]]`: convoy movement permits, from a date until the next
+/// entry. A denied permit holds the convoy one more day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermitPeriod {
+    pub from: Date,
+    /// Probability that a day's permit request is granted.
+    pub approval: Num,
+}
+
+/// `[[policy.customs_hold]]`: N trucks held at a site from one date to another.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomsHold {
+    pub id: String,
+    pub site: String,
+    pub trucks: Count,
+    pub from: Date,
+    /// Release date (exclusive); none: held past the horizon.
+    #[serde(default)]
+    pub to: Option<Date>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `[[policy.import_ban]]`: spare parts halted, grounding aircraft.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBan {
+    pub id: String,
+    pub aircraft: String,
+    pub grounded: Count,
+    pub from: Date,
+    #[serde(default)]
+    pub to: Option<Date>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `[[presence]]`: who reaches a vacated site first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Presence {
+    pub site: String,
+    /// The national army cannot reach the site before this date (its advance).
+    #[serde(default)]
+    pub state_from: Option<Date>,
+    /// Days after the later of vacating and `state_from` for the army to arrive.
+    pub state_days: Dist,
+    /// Probability that an armed group contests the site at all.
+    pub armed_group: Num,
+    /// Days after vacating for a contesting armed group to arrive.
+    pub armed_group_days: Dist,
+}
+
+/// `[plan]`: the withdrawal plan.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    #[serde(default, rename = "closure")]
+    pub closures: Vec<Closure>,
+    #[serde(default, rename = "line")]
+    pub lines: Vec<Line>,
+    #[serde(default, rename = "disposition")]
+    pub dispositions: Vec<DispositionRule>,
+    /// Order in which personnel roles are moved (default: non_essential, essential).
+    #[serde(default)]
+    pub priority: Option<Vec<Role>>,
+}
+
+/// `[[plan.closure]]`: closing a site. On `date` a closing convoy leaves with
+/// everyone still there (the guard force last), every serviceable vehicle and
+/// as much cargo as the trucks on site can carry; the rest is disposed of.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Closure {
+    pub site: String,
+    pub date: Date,
+    /// Destination of the closing convoy.
+    pub to: String,
+    /// Fleet whose trucks come to lift the remaining cargo with the closing convoy.
+    #[serde(default)]
+    pub fleet: Option<String>,
+    /// How many trucks of that fleet to send (default: all available).
+    #[serde(default)]
+    pub trucks: Option<Count>,
+    /// Historical closure date, drawn on charts for comparison.
+    #[serde(default)]
+    pub historical: Option<Date>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Road,
+    Air,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Carry {
+    #[default]
+    All,
+    Personnel,
+    Equipment,
+}
+
+impl Carry {
+    pub fn personnel(self) -> bool {
+        matches!(self, Carry::All | Carry::Personnel)
+    }
+    pub fn equipment(self) -> bool {
+        matches!(self, Carry::All | Carry::Equipment)
+    }
+}
+
+/// `[[plan.line]]`: a movement line. Road lines run convoys of trucks from
+/// `fleet` (which first drive from their home to `from` if that differs);
+/// air lines fly sorties of `fleet` aircraft. A line repeats from `ready` to
+/// `until` while there is something to carry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub id: String,
+    pub mode: Mode,
+    pub from: String,
+    pub to: String,
+    /// Truck fleet (road) or aircraft fleet (air).
+    #[serde(default)]
+    pub fleet: Option<String>,
+    #[serde(default)]
+    pub carry: Carry,
+    /// Roles this line may carry from its origin, in priority order
+    /// (default: the plan's priority). Guards and rear parties only leave
+    /// with their site's closing convoy.
+    #[serde(default)]
+    pub roles: Option<Vec<Role>>,
+    /// Ready date: earliest departure.
+    pub ready: Date,
+    /// Latest departure (default: the ready date, a single movement).
+    #[serde(default)]
+    pub until: Option<Date>,
+    /// Road: trucks per convoy (default: all available).
+    #[serde(default)]
+    pub trucks: Option<Count>,
+    /// Road: most people per convoy (default: no limit).
+    #[serde(default)]
+    pub personnel_max: Option<Count>,
+    /// Road: at least this many days between departures (default 1).
+    #[serde(default)]
+    pub every_days: Option<Count>,
+    /// Air: sorties planned per day.
+    #[serde(default)]
+    pub sorties_per_day: Option<Count>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    HandOver,
+    Sell,
+    Destroy,
+    Abandon,
+}
+
+/// `[[plan.disposition]]`: what happens to items still at a site when it
+/// closes. The first rule matching an item's class (and ownership, if given)
+/// applies; sensitive items are destroyed whatever the rule says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispositionRule {
+    #[serde(default)]
+    pub class: Option<EquipmentClass>,
+    #[serde(default)]
+    pub ownership: Option<Ownership>,
+    pub action: Disposition,
+}
+
+/// `[[milestone]]`: an observed fact, for charts and the calibration table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    pub date: Date,
+    /// `personnel_departed` or `sites_closed`.
+    pub metric: String,
+    pub value: Num,
+    #[serde(default)]
+    pub source: Option<String>,
+}
