@@ -1,3 +1,33 @@
-fn main() {
-    println!("Hello, world!");
+//! `drawdown`: plan, simulate and track the withdrawal of a peacekeeping mission.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod diagnostics;
+mod input;
+mod simulate;
+
+#[derive(Parser)]
+#[command(name = "drawdown", version, about = "Plan, simulate and track the withdrawal of a peacekeeping mission")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario and print a summary of it.
+    Check(check::Args),
+    /// Run Monte Carlo replications of a scenario and summarise the outcomes.
+    Simulate(simulate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Simulate(a) => simulate::run(a),
+    }
 }
