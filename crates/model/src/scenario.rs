@@ -541,6 +541,9 @@ pub struct Line {
     /// Road: most people per convoy (default: no limit).
     #[serde(default)]
     pub personnel_max: Option<Count>,
+    /// Road: most self-moving vehicles joining each convoy (default: no limit).
+    #[serde(default)]
+    pub vehicles_max: Option<Count>,
     /// Road: at least this many days between departures (default 1).
     #[serde(default)]
     pub every_days: Option<Count>,
