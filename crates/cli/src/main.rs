@@ -8,6 +8,7 @@ mod check;
 mod diagnostics;
 mod input;
 mod simulate;
+mod table;
 
 #[derive(Parser)]
 #[command(name = "drawdown", version, about = "Plan, simulate and track the withdrawal of a peacekeeping mission")]

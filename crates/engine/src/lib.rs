@@ -1,14 +1,23 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The drawdown engine: one replication is a pure function of (scenario,
+//! seed, replication index), run as a hand-written discrete-event loop; the
+//! Monte Carlo layer runs many in parallel and folds them into exact
+//! streaming statistics.
+//!
+//! Where to read: `world.rs` (the compiled scenario), `engine.rs` (state and
+//! the event loop), `convoy.rs`, `airlift.rs`, `closure.rs` (the handlers),
+//! `montecarlo.rs` and `stats.rs` (many replications), `rng.rs` (keyed draws).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod airlift;
+pub mod closure;
+pub mod convoy;
+pub mod engine;
+pub mod montecarlo;
+pub mod outcome;
+pub mod rng;
+pub mod stats;
+pub mod world;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use engine::{simulate, simulate_checked};
+pub use montecarlo::{run_monte_carlo, Summary};
+pub use outcome::{Fate, Outcome, Taker};
+pub use world::World;

@@ -1,0 +1,82 @@
+//! Airlift: each day, serviceable aircraft fly the sorties planned on air
+//! lines, each one cleared (or not) by the host state when it was requested
+//! `lead_days` earlier.
+
+use rand_distr::{Binomial, Distribution};
+
+use crate::engine::{Ev, Flight, Sim};
+use crate::rng::Purpose;
+use crate::world::MIN_PER_DAY;
+
+/// Sorties take off from 08:00, one every 30 minutes per line.
+const FIRST_TAKEOFF: u32 = 8 * 60;
+const TAKEOFF_INTERVAL: u32 = 30;
+
+impl Sim<'_> {
+    /// Flies today's sorties, air lines in plan order sharing each fleet.
+    pub fn fly_sorties(&mut self, day: u32) {
+        let w = self.w;
+        if !w.lines.iter().any(|l| l.air && l.ready <= day && day <= l.until) {
+            return;
+        }
+        let mut capacity: Vec<u32> = w
+            .aircraft
+            .iter()
+            .map(|a| {
+                let up = a.count.saturating_sub(a.grounded[(day as usize).min(a.grounded.len() - 1)]);
+                let mut s = self.keys.stream(a.key, Purpose::Serviceable, u64::from(day));
+                let ok = if a.serviceability >= 1.0 { up } else { Binomial::new(u64::from(up), a.serviceability).map_or(up as u64, |b| b.sample(&mut s)) as u32 };
+                ok * a.sorties_per_aircraft
+            })
+            .collect();
+        for line in &w.lines {
+            if !line.air || day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
+                continue;
+            }
+            let fleet = line.fleet as usize;
+            let ac = &w.aircraft[fleet];
+            let clearance = &w.clearance[ac.clearance];
+            for sortie in 0..line.sorties_per_day {
+                if capacity[fleet] == 0 {
+                    break;
+                }
+                let people = line.carry_personnel && self.eligible_people(line.from, &line.roles) > 0;
+                let cargo = line.carry_equipment && ac.payload > 0.0 && self.has_cargo_for(line.from, &[], false, false, true);
+                if !people && !cargo {
+                    break;
+                }
+                // The request was made `lead` days before, under the policy then in force.
+                let today = (day + w.lead_pad) as usize;
+                let lead = clearance.lead_days[today.min(clearance.lead_days.len() - 1)];
+                let requested_on = today.saturating_sub(lead as usize).min(clearance.approval.len() - 1);
+                let p = clearance.approval[requested_on];
+                self.out.clearances.requested += 1;
+                let mut s = self.keys.stream(line.key, Purpose::Clearance, u64::from(day) * 1024 + u64::from(sortie));
+                if !s.bernoulli(p) {
+                    continue;
+                }
+                self.out.clearances.approved += 1;
+                capacity[fleet] -= 1;
+                let mut pax = Vec::new();
+                let mut items = Vec::new();
+                if people {
+                    self.take_people(line.from, &line.roles, ac.seats, &mut pax);
+                }
+                if cargo {
+                    self.take_cargo(line.from, ac.payload, &mut items);
+                }
+                let takeoff = day * MIN_PER_DAY + FIRST_TAKEOFF + sortie * TAKEOFF_INTERVAL;
+                let lands = takeoff + w.flight_minutes(fleet, line.from, line.to);
+                self.flights.push(Flight { to: line.to, pax, items, landed: false });
+                self.schedule(lands.max(self.now), Ev::Land((self.flights.len() - 1) as u32));
+            }
+        }
+    }
+
+    pub fn land(&mut self, f: u32) {
+        let fl = &mut self.flights[f as usize];
+        fl.landed = true;
+        let (to, pax, items) = (fl.to, std::mem::take(&mut fl.pax), std::mem::take(&mut fl.items));
+        self.unload(to, &pax, &items);
+    }
+}

@@ -1,0 +1,162 @@
+//! Closing a site: the closing convoy leaves with everyone still there (the
+//! guard force last), the serviceable vehicles and what the trucks on site
+//! can lift; what is left is disposed of by the plan's rules; then the race
+//! between the national army and armed groups for the empty camp.
+
+use rand_distr::{Binomial, Distribution, Exp, LogNormal, Triangular, Uniform};
+
+use crate::engine::{Duty, Ev, Sim, Stage};
+use crate::outcome::{Fate, Taker};
+use crate::rng::{Purpose, Stream};
+use crate::world::{DistW, Disposal, MIN_PER_DAY, NONE};
+
+/// Draw from a duration distribution (days); never negative.
+pub fn sample_days(d: DistW, s: &mut Stream) -> f64 {
+    let x = match d {
+        DistW::Fixed(x) => x,
+        DistW::Exponential(mean) => {
+            if mean <= 0.0 {
+                0.0
+            } else {
+                Exp::new(1.0 / mean).map_or(mean, |e| e.sample(s))
+            }
+        }
+        DistW::Uniform(a, b) => {
+            if b > a {
+                Uniform::new(a, b).map_or(a, |u| u.sample(s))
+            } else {
+                a
+            }
+        }
+        DistW::Triangular(a, m, b) => Triangular::new(a, b, m).map_or(m, |t| t.sample(s)),
+        DistW::LogNormal(med, sigma) => LogNormal::new(med.ln(), sigma).map_or(med, |l| l.sample(s)),
+    };
+    x.max(0.0)
+}
+
+impl Sim<'_> {
+    /// The closure date has come: form the closing convoy (it leaves once
+    /// its permit is granted).
+    pub fn close_site(&mut self, c: u16) {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let fleet = if cl.fleet == NONE { NONE } else { cl.fleet };
+        self.convoys.push(crate::engine::Convoy {
+            duty: Duty::Closure(c),
+            stage: Stage::Loaded,
+            key: cl.key,
+            fleet,
+            trucks: 0,
+            at: cl.site,
+            dest: cl.to,
+            epoch: 0,
+            link: NONE,
+            next: NONE,
+            km_left: 0.0,
+            delay_min: 0.0,
+            march_days: 0,
+            permit_tries: 0,
+            departed_at: 0,
+            pax: Vec::new(),
+            items: Vec::new(),
+        });
+        let conv = (self.convoys.len() - 1) as u32;
+        self.schedule(self.now, Ev::Depart(conv));
+    }
+
+    /// Loads the closing convoy and vacates the site.
+    pub fn load_closing(&mut self, conv: u32, c: u16) {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let site = cl.site;
+        let (ng, nl) = (w.groups.len(), w.lots.len());
+        let mut pax = Vec::new();
+        for g in 0..ng {
+            let n = std::mem::take(&mut self.pax[site as usize * ng + g]);
+            if n > 0 {
+                pax.push((g as u16, n));
+            }
+        }
+        // Trucks parked here for the closure join the convoy.
+        let mut trucks = 0;
+        for i in 0..self.convoys.len() {
+            let p = &mut self.convoys[i];
+            if p.stage == Stage::Waiting && p.duty == Duty::Pickup(c) {
+                trucks += p.trucks;
+                p.trucks = 0;
+                p.stage = Stage::Done;
+            }
+        }
+        let mut items = Vec::new();
+        let serviceability = w.sites[site as usize].vehicle_serviceability;
+        for l in 0..nl {
+            let lot = &w.lots[l];
+            let cell = site as usize * nl + l;
+            if lot.self_moving && self.items[cell] > 0 {
+                let n = self.items[cell];
+                let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
+                let ok = if serviceability >= 1.0 { n } else { Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32 };
+                if ok > 0 {
+                    self.items[cell] -= ok;
+                    items.push((l as u16, ok));
+                }
+            }
+        }
+        if trucks > 0 {
+            let cap = f64::from(trucks) * w.fleets[cl.fleet as usize].capacity;
+            self.take_cargo(site, cap, &mut items);
+        }
+        let cv = &mut self.convoys[conv as usize];
+        cv.pax = pax;
+        cv.items = items;
+        cv.trucks = trucks;
+        self.vacate(c);
+    }
+
+    /// The site is empty of the mission: dispose of what is left and run the
+    /// handover race.
+    fn vacate(&mut self, c: u16) {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let site = cl.site as usize;
+        self.out.site_closed[site] = Some(self.now);
+        self.closed_count += 1;
+        let taker = self.handover_race(c);
+        self.out.site_taken[site] = taker;
+        let nl = w.lots.len();
+        for l in 0..nl {
+            let n = std::mem::take(&mut self.items[site * nl + l]);
+            if n == 0 {
+                continue;
+            }
+            let fate = match (w.disposal[l], taker) {
+                (Disposal::HandOver, Taker::State) => Fate::HandedOver,
+                (Disposal::HandOver, _) => Fate::Abandoned,
+                (Disposal::Sell, _) => Fate::Sold,
+                (Disposal::Destroy, _) => Fate::Destroyed,
+                (Disposal::Abandon, _) => Fate::Abandoned,
+            };
+            self.fates[l][fate as usize] += n;
+        }
+    }
+
+    /// Who reaches the vacated site first: the national army (from the later
+    /// of the vacating and its `state_from`) or, if one contests it, an armed
+    /// group. Ties go to the state; no presence entry means a formal handover.
+    fn handover_race(&mut self, c: u16) -> Taker {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let Some(p) = &w.presence[cl.site as usize] else {
+            return Taker::State;
+        };
+        let mut s = self.keys.stream(cl.key, Purpose::Race, 0);
+        let state_at = f64::from(self.now.max(p.state_from)) + sample_days(p.state_days, &mut s) * f64::from(MIN_PER_DAY);
+        let contested = s.bernoulli(p.armed_group);
+        let armed_at = f64::from(self.now) + sample_days(p.armed_group_days, &mut s) * f64::from(MIN_PER_DAY);
+        if contested && armed_at < state_at {
+            Taker::ArmedGroup
+        } else {
+            Taker::State
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! Road convoys: forming a convoy for a movement line, the host state's
+//! permit, marching day by day along the route (pace, breakdowns, IEDs and
+//! ambushes), and arriving.
+
+use rand_distr::{Distribution, LogNormal, Poisson};
+
+use crate::engine::{Convoy, Duty, Ev, Sim, Stage, MOVE_MINUTE};
+use crate::outcome::Fate;
+use crate::rng::{Purpose, Stream};
+use crate::world::{MIN_PER_DAY, NONE};
+
+/// Poisson draw that accepts a zero mean.
+pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
+    if mean <= 0.0 {
+        return 0;
+    }
+    Poisson::new(mean).map_or(0, |p| p.sample(s) as u32)
+}
+
+impl Sim<'_> {
+    fn new_convoy(&mut self, duty: Duty, key: u64, fleet: u16, trucks: u32, at: u16, dest: u16, stage: Stage) -> u32 {
+        self.convoys.push(Convoy {
+            duty,
+            stage,
+            key,
+            fleet,
+            trucks,
+            at,
+            dest,
+            epoch: 0,
+            link: NONE,
+            next: NONE,
+            km_left: 0.0,
+            delay_min: 0.0,
+            march_days: 0,
+            permit_tries: 0,
+            departed_at: 0,
+            pax: Vec::new(),
+            items: Vec::new(),
+        });
+        (self.convoys.len() - 1) as u32
+    }
+
+    /// Report row of a convoy (road lines first, then closures).
+    fn row(&self, duty: Duty) -> usize {
+        match duty {
+            Duty::Line(l) => l as usize,
+            Duty::Closure(c) | Duty::Pickup(c) => self.w.lines.len() + c as usize,
+        }
+    }
+
+    /// Trucks of `fleet` free to leave home today (idle and not held).
+    pub fn available_trucks(&self, fleet: u16, day: u32) -> u32 {
+        let w = self.w;
+        let home = w.fleets[fleet as usize].home;
+        let mut hold = w.held[home as usize][(day as usize).min(w.held[home as usize].len() - 1)];
+        // A hold at a site applies to the trucks there, fleets in file order.
+        for (f, fl) in w.fleets.iter().enumerate() {
+            if fl.home != home {
+                continue;
+            }
+            let held_here = hold.min(self.idle[f]);
+            if f == fleet as usize {
+                return self.idle[f] - held_here;
+            }
+            hold -= held_here;
+        }
+        0
+    }
+
+    /// Forms today's convoy for a road line if it can run.
+    pub fn dispatch_line(&mut self, l: u16, day: u32) {
+        let w = self.w;
+        let line = &w.lines[l as usize];
+        if self.line_busy[l as usize] || self.line_last_departure[l as usize].is_some_and(|d| day < d + line.every_days) {
+            return;
+        }
+        if w.sites[line.from as usize].exit || self.out.site_closed[line.from as usize].is_some() {
+            return;
+        }
+        let with_trucks = line.fleet != NONE;
+        if !self.has_cargo_for(line.from, &line.roles, line.carry_personnel, line.carry_equipment, line.carry_equipment && with_trucks) {
+            return;
+        }
+        let trucks = if with_trucks {
+            let avail = self.available_trucks(line.fleet, day);
+            let n = line.trucks.map_or(avail, |t| t.min(avail));
+            if n == 0 {
+                return;
+            }
+            self.idle[line.fleet as usize] -= n;
+            n
+        } else {
+            0
+        };
+        let trip = self.line_trips[l as usize];
+        self.line_trips[l as usize] += 1;
+        self.line_busy[l as usize] = true;
+        self.line_last_departure[l as usize] = Some(day);
+        let key = line.key ^ u64::from(trip).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let home = if with_trucks { w.fleets[line.fleet as usize].home } else { line.from };
+        let (at, dest, stage) = if home == line.from { (line.from, line.to, Stage::Loaded) } else { (home, line.from, Stage::Positioning) };
+        let c = self.new_convoy(Duty::Line(l), key, line.fleet, trucks, at, dest, stage);
+        self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(c));
+    }
+
+    /// Sends trucks to lift cargo with a site's closing convoy.
+    pub fn dispatch_pickup(&mut self, c: u16) {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let day = self.now / MIN_PER_DAY;
+        let avail = self.available_trucks(cl.fleet, day);
+        let n = cl.trucks.map_or(avail, |t| t.min(avail));
+        if n == 0 {
+            return;
+        }
+        self.idle[cl.fleet as usize] -= n;
+        let home = w.fleets[cl.fleet as usize].home;
+        let conv = self.new_convoy(Duty::Pickup(c), cl.key ^ 0x7069_636b, cl.fleet, n, home, cl.site, Stage::Positioning);
+        self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(conv));
+    }
+
+    /// The convoy asks for its movement permit, loads and sets off.
+    pub fn depart(&mut self, c: u32) {
+        let w = self.w;
+        let day = self.now / MIN_PER_DAY;
+        let (key, tries) = (self.convoys[c as usize].key, self.convoys[c as usize].permit_tries);
+        let p = w.permit[(day as usize).min(w.permit.len() - 1)];
+        if p < 1.0 && !self.keys.stream(key, Purpose::Permit, u64::from(tries)).bernoulli(p) {
+            self.convoys[c as usize].permit_tries += 1;
+            self.schedule((day + 1) * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(c));
+            return;
+        }
+        let cv = &self.convoys[c as usize];
+        if cv.stage == Stage::Loaded {
+            match cv.duty {
+                Duty::Closure(cl) => self.load_closing(c, cl),
+                Duty::Line(l) => {
+                    if !self.load_line(c, l) {
+                        self.turn_home(c);
+                        return;
+                    }
+                }
+                Duty::Pickup(_) => {}
+            }
+            let cv = &self.convoys[c as usize];
+            let row = self.row(cv.duty);
+            self.out.convoys[row].first_departure.get_or_insert(self.now);
+        }
+        self.set_off(c);
+    }
+
+    /// Loads a line's convoy; false if there was nothing to take.
+    fn load_line(&mut self, c: u32, l: u16) -> bool {
+        let w = self.w;
+        let line = &w.lines[l as usize];
+        let from = line.from;
+        let mut pax = std::mem::take(&mut self.convoys[c as usize].pax);
+        let mut items = std::mem::take(&mut self.convoys[c as usize].items);
+        let mut moved = 0;
+        if line.carry_personnel {
+            moved += self.take_people(from, &line.roles, line.personnel_max, &mut pax);
+        }
+        if line.carry_equipment {
+            moved += self.take_vehicles(from, line.vehicles_max, &mut items);
+            let trucks = self.convoys[c as usize].trucks;
+            if trucks > 0 {
+                let cap = f64::from(trucks) * w.fleets[line.fleet as usize].capacity;
+                if self.take_cargo(from, cap, &mut items) > 0.0 {
+                    moved += 1;
+                }
+            }
+        }
+        let cv = &mut self.convoys[c as usize];
+        cv.pax = pax;
+        cv.items = items;
+        moved > 0
+    }
+
+    /// Sends a convoy with nothing (more) to do back to its trucks' home,
+    /// or retires it there.
+    pub fn turn_home(&mut self, c: u32) {
+        let w = self.w;
+        let cv = &mut self.convoys[c as usize];
+        let home = if cv.fleet == NONE { cv.at } else { w.fleets[cv.fleet as usize].home };
+        if cv.at != home && cv.trucks > 0 {
+            cv.stage = Stage::Returning;
+            cv.dest = home;
+            cv.permit_tries = 0;
+            let day = self.now / MIN_PER_DAY;
+            let at = if self.now <= day * MIN_PER_DAY + MOVE_MINUTE { day * MIN_PER_DAY + MOVE_MINUTE } else { (day + 1) * MIN_PER_DAY + MOVE_MINUTE };
+            self.schedule(at, Ev::Depart(c));
+        } else {
+            self.retire(c);
+        }
+    }
+
+    /// The convoy's trucks are home (or it had none): free them and the line.
+    fn retire(&mut self, c: u32) {
+        let cv = &mut self.convoys[c as usize];
+        debug_assert!(cv.pax.is_empty() && cv.items.is_empty());
+        cv.stage = Stage::Done;
+        if cv.fleet != NONE {
+            self.idle[cv.fleet as usize] += cv.trucks;
+        }
+        if let Duty::Line(l) = cv.duty {
+            self.line_busy[l as usize] = false;
+        }
+    }
+
+    /// Picks the route under today's corridor state and starts marching.
+    fn set_off(&mut self, c: u32) {
+        let w = self.w;
+        let day = self.now / MIN_PER_DAY;
+        let epoch = w.epoch_of_day[(day as usize).min(w.epoch_of_day.len() - 1)];
+        let cv = &mut self.convoys[c as usize];
+        cv.epoch = epoch;
+        cv.departed_at = self.now;
+        cv.permit_tries = 0;
+        if cv.at == cv.dest {
+            self.schedule(self.now, Ev::Arrive(c));
+            return;
+        }
+        match w.next_hop(epoch, cv.at, cv.dest) {
+            Some((link, next)) => {
+                cv.link = link;
+                cv.next = next;
+                cv.km_left = w.links[link as usize].km;
+                self.schedule(self.now, Ev::March(c));
+            }
+            None => {
+                // No open road (a corridor closed): the convoy stays and unloads.
+                let (at, pax, items) = (cv.at, std::mem::take(&mut cv.pax), std::mem::take(&mut cv.items));
+                self.unload(at, &pax, &items);
+                self.turn_home(c);
+            }
+        }
+    }
+
+    /// One day on the road: progress at the link's pace, exposed to the zone's
+    /// threat, halted by incidents and breakdowns.
+    pub fn march_one_day(&mut self, c: u32) {
+        let w = self.w;
+        let day = (self.now / MIN_PER_DAY) as usize;
+        let cv = &self.convoys[c as usize];
+        let mut s = self.keys.stream(cv.key, Purpose::March, u64::from(cv.march_days));
+        let factor = if w.pace_sigma > 0.0 {
+            // Log-normal with mean 1 and coefficient of variation `pace_sigma`.
+            let sig2 = (1.0 + w.pace_sigma * w.pace_sigma).ln();
+            LogNormal::new(-sig2 / 2.0, sig2.sqrt()).map_or(1.0, |d| d.sample(&mut s))
+        } else {
+            1.0
+        };
+        let mut budget = MIN_PER_DAY as f64;
+        let row = self.row(cv.duty);
+        self.convoys[c as usize].march_days += 1;
+        loop {
+            let cv = &mut self.convoys[c as usize];
+            if cv.delay_min > 0.0 {
+                let used = cv.delay_min.min(budget);
+                cv.delay_min -= used;
+                budget -= used;
+                if budget <= 0.0 {
+                    break;
+                }
+                continue;
+            }
+            let link = &w.links[cv.link as usize];
+            let km_per_min = link.pace[day.min(link.pace.len() - 1)] * factor / MIN_PER_DAY as f64;
+            let km = cv.km_left.min(budget * km_per_min);
+            budget -= km / km_per_min;
+            cv.km_left -= km;
+            let zone = link.zone;
+            self.expose(c, zone, km, day, row, &mut s);
+            let cv = &mut self.convoys[c as usize];
+            if cv.km_left <= 1e-9 {
+                cv.at = cv.next;
+                if cv.at == cv.dest {
+                    let at = self.now + (MIN_PER_DAY as f64 - budget.max(0.0)).round() as u32;
+                    self.schedule(at, Ev::Arrive(c));
+                    return;
+                }
+                let (link, next) = w.next_hop(cv.epoch, cv.at, cv.dest).expect("route was complete at departure");
+                cv.link = link;
+                cv.next = next;
+                cv.km_left = w.links[link as usize].km;
+            }
+            if budget <= 1e-9 {
+                break;
+            }
+        }
+        self.schedule(self.now + MIN_PER_DAY, Ev::March(c));
+    }
+
+    /// Incidents and breakdowns over `km` of road in `zone`.
+    fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, s: &mut Stream) {
+        let w = self.w;
+        let breakdowns = poisson(w.breakdowns_per_km * km, s);
+        self.convoys[c as usize].delay_min += f64::from(breakdowns) * w.breakdown_delay_min;
+        if zone == NONE {
+            return;
+        }
+        let t = w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)];
+        let incidents = poisson((t.ied_per_km + t.ambush_per_km) * km, s);
+        for _ in 0..incidents {
+            let wounded = poisson(t.wounded, s);
+            let killed = poisson(t.killed, s);
+            let _damaged = poisson(t.damaged, s);
+            let destroyed = poisson(t.destroyed, s);
+            let stats = &mut self.out.convoys[row];
+            stats.incidents += 1;
+            stats.wounded += wounded;
+            stats.killed += killed;
+            self.convoys[c as usize].delay_min += t.delay_min;
+            self.kill_aboard(c, killed);
+            self.destroy_vehicles(c, destroyed);
+        }
+    }
+
+    /// The killed are people aboard first (then crews outside the personnel count).
+    fn kill_aboard(&mut self, c: u32, mut n: u32) {
+        let cv = &mut self.convoys[c as usize];
+        for entry in cv.pax.iter_mut() {
+            let k = entry.1.min(n);
+            entry.1 -= k;
+            n -= k;
+            self.killed_pax[entry.0 as usize] += k;
+            if n == 0 {
+                break;
+            }
+        }
+        cv.pax.retain(|e| e.1 > 0);
+    }
+
+    /// Vehicles destroyed: the convoy's own vehicles first, then trucks with their loads.
+    fn destroy_vehicles(&mut self, c: u32, mut n: u32) {
+        let w = self.w;
+        let cv = &mut self.convoys[c as usize];
+        for entry in cv.items.iter_mut().filter(|e| w.lots[e.0 as usize].self_moving) {
+            let k = entry.1.min(n);
+            entry.1 -= k;
+            n -= k;
+            self.fates[entry.0 as usize][Fate::Lost as usize] += k;
+        }
+        while n > 0 && cv.trucks > 0 {
+            n -= 1;
+            cv.trucks -= 1;
+            // The truck's share of the load is lost with it.
+            let mut units = w.fleets[cv.fleet as usize].capacity;
+            for entry in cv.items.iter_mut().rev().filter(|e| !w.lots[e.0 as usize].self_moving) {
+                let load = w.lots[entry.0 as usize].load.max(1e-9);
+                let k = entry.1.min((units / load).ceil() as u32);
+                entry.1 -= k;
+                units -= f64::from(k) * load;
+                self.fates[entry.0 as usize][Fate::Lost as usize] += k;
+                if units <= 0.0 {
+                    break;
+                }
+            }
+        }
+        cv.items.retain(|e| e.1 > 0);
+    }
+
+    /// The convoy reached its destination.
+    pub fn arrive(&mut self, c: u32) {
+        let w = self.w;
+        let cv = &mut self.convoys[c as usize];
+        match cv.stage {
+            Stage::Positioning => match cv.duty {
+                Duty::Pickup(cl) => {
+                    if self.out.site_closed[w.closures[cl as usize].site as usize].is_some() {
+                        self.turn_home(c); // too late: the site has closed
+                    } else {
+                        cv.stage = Stage::Waiting;
+                    }
+                }
+                _ => {
+                    cv.stage = Stage::Loaded;
+                    cv.dest = match cv.duty {
+                        Duty::Line(l) => w.lines[l as usize].to,
+                        _ => cv.dest,
+                    };
+                    let day = self.now / MIN_PER_DAY;
+                    let at = if self.now <= day * MIN_PER_DAY + MOVE_MINUTE { day * MIN_PER_DAY + MOVE_MINUTE } else { (day + 1) * MIN_PER_DAY + MOVE_MINUTE };
+                    self.schedule(at, Ev::Depart(c));
+                }
+            },
+            Stage::Loaded => {
+                let (at, pax, items) = (cv.at, std::mem::take(&mut cv.pax), std::mem::take(&mut cv.items));
+                let (trip, duty) = (self.now - cv.departed_at, cv.duty);
+                let row = self.row(duty);
+                self.unload(at, &pax, &items);
+                let stats = &mut self.out.convoys[row];
+                stats.trips += 1;
+                stats.trip_minutes += u64::from(trip);
+                self.turn_home(c);
+            }
+            Stage::Returning => self.retire(c),
+            Stage::Waiting | Stage::Done => {}
+        }
+    }
+}

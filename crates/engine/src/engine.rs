@@ -1,0 +1,419 @@
+//! One replication: a hand-written discrete-event loop.
+//!
+//! Time is an integer number of minutes from 00:00 on the start day. The
+//! agenda is a binary heap keyed by `(time, sequence)`: events at the same
+//! minute run in the order they were scheduled, so a replication is a pure
+//! function of (world, seed, replication index). State lives in plain
+//! vectors indexed by dense ids; the event handlers are in `convoy.rs`,
+//! `airlift.rs` and `closure.rs`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::outcome::{Fate, Outcome, Taker};
+use crate::rng::Keys;
+use crate::world::{World, MIN_PER_DAY, NONE};
+
+/// Minute of the day at which convoys and closures move (06:00).
+pub const MOVE_MINUTE: u32 = 6 * 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ev {
+    /// 00:00 of a day: record yesterday, dispatch lines and sorties.
+    Day(u32),
+    /// A convoy asks for its permit and, if granted, loads and leaves.
+    Depart(u32),
+    /// A convoy marches one day.
+    March(u32),
+    /// A convoy reaches the end of its current leg's destination.
+    Arrive(u32),
+    /// A flight lands.
+    Land(u32),
+    /// A site's closure is due (index into `World::closures`).
+    Close(u16),
+}
+
+/// What a convoy is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Empty trucks driving from their home to where the load is.
+    Positioning,
+    /// Carrying people and equipment to the destination.
+    Loaded,
+    /// Empty trucks driving home.
+    Returning,
+    /// Trucks parked at a site, waiting for its closing convoy.
+    Waiting,
+    /// Finished; the slot is dead.
+    Done,
+}
+
+/// Which plan item a convoy serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    Line(u16),
+    Closure(u16),
+    /// Trucks sent to lift cargo with a closing convoy.
+    Pickup(u16),
+}
+
+#[derive(Debug, Clone)]
+pub struct Convoy {
+    pub duty: Duty,
+    pub stage: Stage,
+    /// Stream address of this convoy (stable across what-ifs).
+    pub key: u64,
+    pub fleet: u16,
+    pub trucks: u32,
+    pub at: u16,
+    pub dest: u16,
+    pub epoch: u8,
+    pub link: u16,
+    pub next: u16,
+    pub km_left: f64,
+    pub delay_min: f64,
+    pub march_days: u32,
+    pub permit_tries: u32,
+    pub departed_at: u32,
+    /// People aboard by group.
+    pub pax: Vec<(u16, u32)>,
+    /// Items aboard by lot.
+    pub items: Vec<(u16, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flight {
+    pub to: u16,
+    pub pax: Vec<(u16, u32)>,
+    pub items: Vec<(u16, u32)>,
+    pub landed: bool,
+}
+
+/// The state of one replication.
+pub struct Sim<'w> {
+    pub w: &'w World,
+    pub keys: Keys,
+    pub now: u32,
+    seq: u32,
+    agenda: BinaryHeap<Reverse<(u64, Ev)>>,
+    /// People per site and group: `pax[site * groups + group]`.
+    pub pax: Vec<u32>,
+    /// Items per site and lot: `items[site * lots + lot]`.
+    pub items: Vec<u32>,
+    pub departed: Vec<u32>,
+    pub killed_pax: Vec<u32>,
+    pub departed_total: u32,
+    /// Items per lot per terminal fate (all but `InCountry`).
+    pub fates: Vec<[u32; 6]>,
+    /// Idle trucks at each fleet's home.
+    pub idle: Vec<u32>,
+    pub convoys: Vec<Convoy>,
+    pub flights: Vec<Flight>,
+    pub line_busy: Vec<bool>,
+    pub line_last_departure: Vec<Option<u32>>,
+    pub line_trips: Vec<u32>,
+    pub closed_count: u32,
+    pub out: Outcome,
+    /// Check conservation after every event (tests).
+    pub check: bool,
+}
+
+impl<'w> Sim<'w> {
+    pub fn new(w: &'w World, seed: u64, replication: u64) -> Sim<'w> {
+        let (ns, ng, nl) = (w.n_sites(), w.groups.len(), w.lots.len());
+        let mut pax = vec![0; ns * ng];
+        for (g, grp) in w.groups.iter().enumerate() {
+            pax[grp.site as usize * ng + g] += grp.count;
+        }
+        let mut items = vec![0; ns * nl];
+        for (l, lot) in w.lots.iter().enumerate() {
+            items[lot.site as usize * nl + l] += lot.count;
+        }
+        let n_rows = w.lines.len() + w.closures.len();
+        Sim {
+            w,
+            keys: Keys::new(seed, replication),
+            now: 0,
+            seq: 0,
+            agenda: BinaryHeap::with_capacity(64),
+            pax,
+            items,
+            departed: vec![0; ng],
+            killed_pax: vec![0; ng],
+            departed_total: 0,
+            fates: vec![[0; 6]; nl],
+            idle: w.fleets.iter().map(|f| f.trucks).collect(),
+            convoys: Vec::with_capacity(64),
+            flights: Vec::with_capacity(256),
+            line_busy: vec![false; w.lines.len()],
+            line_last_departure: vec![None; w.lines.len()],
+            line_trips: vec![0; w.lines.len()],
+            closed_count: 0,
+            out: Outcome {
+                departed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
+                closed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
+                site_closed: vec![None; ns],
+                site_taken: vec![Taker::Open; ns],
+                convoys: vec![Default::default(); n_rows],
+                ..Default::default()
+            },
+            check: false,
+        }
+    }
+
+    pub fn schedule(&mut self, at: u32, ev: Ev) {
+        debug_assert!(at >= self.now, "event scheduled in the past");
+        self.seq += 1;
+        self.agenda.push(Reverse(((u64::from(at) << 32) | u64::from(self.seq), ev)));
+    }
+
+    /// Runs to the end of the horizon and returns the outcome.
+    pub fn run(mut self) -> Result<Outcome, String> {
+        self.schedule(0, Ev::Day(0));
+        while let Some(Reverse((key, ev))) = self.agenda.pop() {
+            self.now = (key >> 32) as u32;
+            self.out.events += 1;
+            match ev {
+                Ev::Day(d) => {
+                    if !self.start_day(d) {
+                        break;
+                    }
+                }
+                Ev::Depart(c) => self.depart(c),
+                Ev::March(c) => self.march_one_day(c),
+                Ev::Arrive(c) => self.arrive(c),
+                Ev::Land(f) => self.land(f),
+                Ev::Close(c) => self.close_site(c),
+            }
+            if self.check {
+                self.check_conservation()?;
+            }
+        }
+        Ok(self.out)
+    }
+
+    /// 00:00 of day `d`. Returns false once the horizon is over.
+    fn start_day(&mut self, d: u32) -> bool {
+        let w = self.w;
+        if d >= 1 && d - 1 <= w.deadline_day {
+            self.out.departed_daily.push(self.departed_total);
+            self.out.closed_daily.push(self.closed_count);
+        }
+        if d == w.deadline_day + 1 {
+            self.snapshot_deadline();
+        }
+        if d > w.horizon_day {
+            return false;
+        }
+        self.schedule((d + 1) * MIN_PER_DAY, Ev::Day(d + 1));
+        for (c, cl) in w.closures.iter().enumerate() {
+            if cl.day == d {
+                self.schedule(d * MIN_PER_DAY + MOVE_MINUTE, Ev::Close(c as u16));
+            }
+            if cl.fleet != NONE && cl.pickup_day == Some(d) {
+                self.dispatch_pickup(c as u16);
+            }
+        }
+        for l in 0..w.lines.len() {
+            let line = &w.lines[l];
+            if !line.air && line.ready <= d && d <= line.until {
+                self.dispatch_line(l as u16, d);
+            }
+        }
+        self.fly_sorties(d);
+        true
+    }
+
+    /// Figures reported "by the deadline".
+    fn snapshot_deadline(&mut self) {
+        self.out.departed_by_deadline = self.departed_total;
+        self.out.sites_closed_by_deadline = self.closed_count;
+        let end = (self.w.deadline_day + 1) * MIN_PER_DAY;
+        self.out.all_closed_by_deadline =
+            self.w.closures.iter().all(|c| self.out.site_closed[c.site as usize].is_some_and(|t| t < end));
+        let mut eq = [0u32; 7];
+        for f in &self.fates {
+            for (i, n) in f.iter().enumerate() {
+                eq[i] += n;
+            }
+        }
+        eq[Fate::InCountry as usize] = self.w.total_items - eq[..6].iter().sum::<u32>();
+        self.out.equipment = eq;
+        self.out.wounded = self.out.convoys.iter().map(|c| c.wounded).sum();
+        self.out.killed = self.out.convoys.iter().map(|c| c.killed).sum();
+    }
+
+    /// Puts people and items down at a site: leaving the country if it is an exit.
+    pub fn unload(&mut self, site: u16, pax: &[(u16, u32)], items: &[(u16, u32)]) {
+        let (ng, nl) = (self.w.groups.len(), self.w.lots.len());
+        let exit = self.w.sites[site as usize].exit;
+        for &(g, n) in pax {
+            if exit {
+                self.departed[g as usize] += n;
+                self.departed_total += n;
+            } else {
+                self.pax[site as usize * ng + g as usize] += n;
+            }
+        }
+        for &(l, n) in items {
+            if exit {
+                self.fates[l as usize][Fate::Repatriated as usize] += n;
+            } else {
+                self.items[site as usize * nl + l as usize] += n;
+            }
+        }
+    }
+
+    /// Takes up to `max` eligible people from `site` for a line: people who
+    /// came from elsewhere first, then local people by role priority.
+    pub fn take_people(&mut self, site: u16, roles: &[drawdown_model::Role], mut max: u32, into: &mut Vec<(u16, u32)>) -> u32 {
+        let w = self.w;
+        let ng = w.groups.len();
+        let base = site as usize * ng;
+        let mut taken = 0;
+        let mut take = |g: usize, pax: &mut Vec<u32>, max: &mut u32| {
+            let n = pax[base + g].min(*max);
+            if n > 0 {
+                pax[base + g] -= n;
+                *max -= n;
+                taken += n;
+                into.push((g as u16, n));
+            }
+        };
+        for g in 0..ng {
+            if max == 0 {
+                break;
+            }
+            if w.groups[g].site != site {
+                take(g, &mut self.pax, &mut max);
+            }
+        }
+        for role in roles {
+            for g in 0..ng {
+                if max == 0 {
+                    break;
+                }
+                if w.groups[g].site == site && w.groups[g].role == *role {
+                    take(g, &mut self.pax, &mut max);
+                }
+            }
+        }
+        taken
+    }
+
+    /// People at `site` a line could take (see `take_people`).
+    pub fn eligible_people(&self, site: u16, roles: &[drawdown_model::Role]) -> u32 {
+        let w = self.w;
+        let ng = w.groups.len();
+        let base = site as usize * ng;
+        (0..ng)
+            .filter(|&g| w.groups[g].site != site || roles.contains(&w.groups[g].role))
+            .map(|g| self.pax[base + g])
+            .sum()
+    }
+
+    /// Takes self-moving vehicles (up to `max`) from a site.
+    pub fn take_vehicles(&mut self, site: u16, mut max: u32, into: &mut Vec<(u16, u32)>) -> u32 {
+        let nl = self.w.lots.len();
+        let mut taken = 0;
+        for &l in &self.w.lot_order {
+            if max == 0 {
+                break;
+            }
+            if self.w.lots[l as usize].self_moving {
+                let cell = &mut self.items[site as usize * nl + l as usize];
+                let n = (*cell).min(max);
+                if n > 0 {
+                    *cell -= n;
+                    max -= n;
+                    taken += n;
+                    into.push((l, n));
+                }
+            }
+        }
+        taken
+    }
+
+    /// Loads cargo (non-vehicle items) up to `capacity` load units, in the
+    /// world's loading order. Returns load units used.
+    pub fn take_cargo(&mut self, site: u16, capacity: f64, into: &mut Vec<(u16, u32)>) -> f64 {
+        let nl = self.w.lots.len();
+        let mut left = capacity;
+        for &l in &self.w.lot_order {
+            let lot = &self.w.lots[l as usize];
+            if lot.self_moving || left < lot.load - 1e-9 {
+                continue;
+            }
+            let cell = &mut self.items[site as usize * nl + l as usize];
+            let fit = if lot.load > 0.0 { (left / lot.load + 1e-9).floor() as u32 } else { u32::MAX };
+            let n = (*cell).min(fit);
+            if n > 0 {
+                *cell -= n;
+                left -= n as f64 * lot.load;
+                into.push((l, n));
+            }
+        }
+        capacity - left
+    }
+
+    /// Whether a site holds anything a line could move.
+    pub fn has_cargo_for(&self, site: u16, roles: &[drawdown_model::Role], personnel: bool, vehicles: bool, cargo: bool) -> bool {
+        if personnel && self.eligible_people(site, roles) > 0 {
+            return true;
+        }
+        let nl = self.w.lots.len();
+        (vehicles || cargo)
+            && (0..nl).any(|l| {
+                let lot = &self.w.lots[l];
+                self.items[site as usize * nl + l] > 0 && ((lot.self_moving && vehicles) || (!lot.self_moving && cargo))
+            })
+    }
+
+    /// Every person and item is in exactly one place.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let w = self.w;
+        let (ng, nl) = (w.groups.len(), w.lots.len());
+        let mut pax = vec![0u64; ng];
+        let mut items = vec![0u64; nl];
+        for s in 0..w.n_sites() {
+            for g in 0..ng {
+                pax[g] += u64::from(self.pax[s * ng + g]);
+            }
+            for l in 0..nl {
+                items[l] += u64::from(self.items[s * nl + l]);
+            }
+        }
+        let live = self.convoys.iter().filter(|c| c.stage != Stage::Done).map(|c| (&c.pax, &c.items));
+        let flying = self.flights.iter().filter(|f| !f.landed).map(|f| (&f.pax, &f.items));
+        for (p, i) in live.chain(flying) {
+            p.iter().for_each(|&(g, n)| pax[g as usize] += u64::from(n));
+            i.iter().for_each(|&(l, n)| items[l as usize] += u64::from(n));
+        }
+        for g in 0..ng {
+            let total = pax[g] + u64::from(self.departed[g]) + u64::from(self.killed_pax[g]);
+            if total != u64::from(w.groups[g].count) {
+                return Err(format!("minute {}: personnel group {g} counts {total}, expected {}", self.now, w.groups[g].count));
+            }
+        }
+        for l in 0..nl {
+            let total = items[l] + self.fates[l].iter().map(|&n| u64::from(n)).sum::<u64>();
+            if total != u64::from(w.lots[l].count) {
+                return Err(format!("minute {}: equipment lot {l} counts {total}, expected {}", self.now, w.lots[l].count));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one replication.
+pub fn simulate(w: &World, seed: u64, replication: u64) -> Outcome {
+    // `run` only fails when conservation checking is on.
+    Sim::new(w, seed, replication).run().unwrap_or_default()
+}
+
+/// Runs one replication checking conservation after every event.
+pub fn simulate_checked(w: &World, seed: u64, replication: u64) -> Result<Outcome, String> {
+    let mut sim = Sim::new(w, seed, replication);
+    sim.check = true;
+    sim.run()
+}

@@ -1,0 +1,125 @@
+//! Many replications: run in parallel across replications (never inside
+//! one), folded into exact histograms in replication order.
+//!
+//! Replications run in batches: a batch is simulated in parallel into a
+//! buffer of outcomes, then folded into one `Summary`. Memory is one batch
+//! plus the summary, whatever the number of runs; and since every draw is
+//! keyed by replication index and histogram counts commute, the result is
+//! identical for any thread count.
+
+use rayon::prelude::*;
+
+use crate::engine::simulate;
+use crate::outcome::{Outcome, Taker};
+use crate::stats::Hist;
+use crate::world::{World, MIN_PER_DAY};
+
+const BATCH: u64 = 1024;
+
+/// Statistics of one movement row (a road line or a closure).
+#[derive(Debug, Clone, Default)]
+pub struct ConvoySummary {
+    /// Day index of the first loaded departure.
+    pub first_departure: Hist,
+    /// Mean loaded-trip duration per replication, in hours.
+    pub trip_hours: Hist,
+    pub incidents: Hist,
+    pub wounded: Hist,
+    pub killed: Hist,
+}
+
+/// Streaming statistics over all replications.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub runs: u64,
+    pub seed: u64,
+    pub departed_daily: Vec<Hist>,
+    pub closed_daily: Vec<Hist>,
+    pub departed_by_deadline: Hist,
+    pub sites_closed_by_deadline: Hist,
+    pub all_closed_by_deadline: u64,
+    pub wounded: Hist,
+    pub killed: Hist,
+    /// By `Fate`.
+    pub equipment: Vec<Hist>,
+    /// Day index each site was vacated (None: not within the horizon).
+    pub site_closed: Vec<Hist>,
+    /// Counts of (state, armed group) takeovers per site.
+    pub site_taken: Vec<[u64; 2]>,
+    pub convoys: Vec<ConvoySummary>,
+    pub clearances_requested: u64,
+    pub clearances_approved: u64,
+    pub events: u64,
+}
+
+impl Summary {
+    fn new(w: &World, seed: u64) -> Summary {
+        let days = w.deadline_day as usize + 1;
+        Summary {
+            seed,
+            departed_daily: vec![Hist::new(); days],
+            closed_daily: vec![Hist::new(); days],
+            equipment: vec![Hist::new(); 7],
+            site_closed: vec![Hist::new(); w.n_sites()],
+            site_taken: vec![[0; 2]; w.n_sites()],
+            convoys: vec![ConvoySummary::default(); w.lines.len() + w.closures.len()],
+            ..Default::default()
+        }
+    }
+
+    /// Folds one replication in.
+    pub fn add(&mut self, o: &Outcome) {
+        self.runs += 1;
+        for (h, &v) in self.departed_daily.iter_mut().zip(&o.departed_daily) {
+            h.add(v);
+        }
+        for (h, &v) in self.closed_daily.iter_mut().zip(&o.closed_daily) {
+            h.add(v);
+        }
+        self.departed_by_deadline.add(o.departed_by_deadline);
+        self.sites_closed_by_deadline.add(o.sites_closed_by_deadline);
+        self.all_closed_by_deadline += u64::from(o.all_closed_by_deadline);
+        self.wounded.add(o.wounded);
+        self.killed.add(o.killed);
+        for (h, &v) in self.equipment.iter_mut().zip(&o.equipment) {
+            h.add(v);
+        }
+        for (s, closed) in o.site_closed.iter().enumerate() {
+            self.site_closed[s].add_opt(closed.map(|t| t / MIN_PER_DAY));
+            match o.site_taken[s] {
+                Taker::State => self.site_taken[s][0] += 1,
+                Taker::ArmedGroup => self.site_taken[s][1] += 1,
+                Taker::Open => {}
+            }
+        }
+        for (cs, c) in self.convoys.iter_mut().zip(&o.convoys) {
+            cs.first_departure.add_opt(c.first_departure.map(|t| t / MIN_PER_DAY));
+            cs.trip_hours.add_opt(c.mean_trip_hours());
+            cs.incidents.add(c.incidents);
+            cs.wounded.add(c.wounded);
+            cs.killed.add(c.killed);
+        }
+        self.clearances_requested += u64::from(o.clearances.requested);
+        self.clearances_approved += u64::from(o.clearances.approved);
+        self.events += o.events;
+    }
+}
+
+/// Runs `runs` replications on `threads` threads (0: all cores), calling
+/// `progress(done)` after each batch.
+pub fn run_monte_carlo(w: &World, runs: u64, seed: u64, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary, String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let mut summary = Summary::new(w, seed);
+    let mut buffer: Vec<Outcome> = Vec::with_capacity(BATCH as usize);
+    let mut start = 0;
+    while start < runs {
+        let end = (start + BATCH).min(runs);
+        pool.install(|| (start as usize..end as usize).into_par_iter().map(|r| simulate(w, seed, r as u64)).collect_into_vec(&mut buffer));
+        for o in &buffer {
+            summary.add(o);
+        }
+        start = end;
+        progress(start);
+    }
+    Ok(summary)
+}

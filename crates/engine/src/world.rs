@@ -1,0 +1,692 @@
+//! The scenario compiled for simulation: dense indices instead of string
+//! ids, time in minutes from the start, every time-dependent input tabulated
+//! per day, and shortest routes precomputed for each state of the corridors.
+//!
+//! Compilation runs once per `simulate`; replications only read the `World`.
+
+use std::collections::HashMap;
+
+use drawdown_model as m;
+use m::{DistKind, Role};
+
+use crate::rng::entity_key;
+
+pub const MIN_PER_DAY: u32 = 24 * 60;
+pub const NONE: u16 = u16::MAX;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub kind: m::SiteKind,
+    pub lat: f64,
+    pub lon: f64,
+    pub airfield: bool,
+    pub exit: bool,
+    pub vehicle_serviceability: f64,
+    pub key: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub a: u16,
+    pub b: u16,
+    pub km: f64,
+    /// Pace in km per day of travel, for each simulated day.
+    pub pace: Vec<f64>,
+    pub zone: u16,
+    pub corridor: u16,
+}
+
+/// One threat period, resolved.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Threat {
+    pub ied_per_km: f64,
+    pub ambush_per_km: f64,
+    pub wounded: f64,
+    pub killed: f64,
+    pub damaged: f64,
+    pub destroyed: f64,
+    pub delay_min: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub site: u16,
+    pub role: Role,
+    pub count: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lot {
+    pub site: u16,
+    pub class: m::EquipmentClass,
+    pub count: u32,
+    pub value_usd: f64,
+    pub ownership: m::Ownership,
+    /// Truck load units per item (0 for self-moving vehicles).
+    pub load: f64,
+    pub sensitive: bool,
+    pub self_moving: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub id: String,
+    pub home: u16,
+    pub trucks: u32,
+    pub capacity: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aircraft {
+    pub id: String,
+    pub count: u32,
+    pub seats: u32,
+    pub payload: f64,
+    pub serviceability: f64,
+    pub sorties_per_aircraft: u32,
+    pub cruise_kmh: f64,
+    pub clearance: usize,
+    /// Aircraft grounded by import bans, per day.
+    pub grounded: Vec<u32>,
+    pub key: u64,
+}
+
+/// Flight clearance for one group: approval probability and lead time in
+/// force on each day a request could be made (index: request day + lead_pad).
+#[derive(Debug, Clone)]
+pub struct Clearance {
+    pub approval: Vec<f64>,
+    pub lead_days: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum DistW {
+    Fixed(f64),
+    Exponential(f64),
+    Uniform(f64, f64),
+    Triangular(f64, f64, f64),
+    LogNormal(f64, f64),
+}
+
+impl From<&m::Dist> for DistW {
+    fn from(d: &m::Dist) -> Self {
+        match d.kind {
+            DistKind::Fixed(x) => DistW::Fixed(x),
+            DistKind::Exponential(x) => DistW::Exponential(x),
+            DistKind::Uniform(a, b) => DistW::Uniform(a, b),
+            DistKind::Triangular(a, m, b) => DistW::Triangular(a, m, b),
+            DistKind::LogNormal(a, b) => DistW::LogNormal(a, b),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Presence {
+    /// Minute from which the national army can arrive.
+    pub state_from: u32,
+    pub state_days: DistW,
+    pub armed_group: f64,
+    pub armed_group_days: DistW,
+}
+
+#[derive(Debug, Clone)]
+pub struct Closure {
+    pub site: u16,
+    pub day: u32,
+    pub to: u16,
+    pub fleet: u16,
+    pub trucks: Option<u32>,
+    pub historical: Option<m::Date>,
+    pub key: u64,
+    /// Day the pickup trucks leave home so as to arrive by the closure day.
+    pub pickup_day: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub id: String,
+    pub air: bool,
+    pub from: u16,
+    pub to: u16,
+    /// Truck fleet (road) or aircraft fleet (air); NONE for a road line without trucks.
+    pub fleet: u16,
+    pub carry_personnel: bool,
+    pub carry_equipment: bool,
+    /// Eligible local roles in priority order.
+    pub roles: Vec<Role>,
+    pub ready: u32,
+    pub until: u32,
+    pub trucks: Option<u32>,
+    pub personnel_max: u32,
+    pub vehicles_max: u32,
+    pub every_days: u32,
+    pub sorties_per_day: u32,
+    pub key: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposal {
+    HandOver,
+    Sell,
+    Destroy,
+    Abandon,
+}
+
+/// The compiled scenario.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub id: String,
+    pub start: m::Date,
+    /// Day index of the deadline (0 = start).
+    pub deadline_day: u32,
+    /// Last simulated day index (inclusive).
+    pub horizon_day: u32,
+    pub sites: Vec<Site>,
+    pub links: Vec<Link>,
+    pub adjacency: Vec<Vec<(u16, u16)>>,
+    pub zones: Vec<String>,
+    /// Threat per zone per day.
+    pub threat: Vec<Vec<Threat>>,
+    pub groups: Vec<Group>,
+    pub lots: Vec<Lot>,
+    /// Lots in loading order: sensitive first, then by value per load unit.
+    pub lot_order: Vec<u16>,
+    pub fleets: Vec<Fleet>,
+    pub aircraft: Vec<Aircraft>,
+    pub clearance: Vec<Clearance>,
+    /// Days of lead time covered before day 0 in clearance tables.
+    pub lead_pad: u32,
+    /// Convoy permit approval per day.
+    pub permit: Vec<f64>,
+    /// Trucks held by customs per site per day.
+    pub held: Vec<Vec<u32>>,
+    pub presence: Vec<Option<Presence>>,
+    pub closures: Vec<Closure>,
+    /// Closure index per site (NONE if the site stays open).
+    pub closure_of: Vec<u16>,
+    pub lines: Vec<Line>,
+    /// Disposal per lot for items left at a closing site.
+    pub disposal: Vec<Disposal>,
+    pub pace_sigma: f64,
+    pub breakdowns_per_km: f64,
+    pub breakdown_delay_min: f64,
+    /// Air hours between sites (u16 pairs), from `[[air_leg]]` or great-circle.
+    pub air_minutes: HashMap<(u16, u16), u32>,
+    /// Corridor state epochs: `epoch_of_day[d]` indexes `next_hop`.
+    pub epoch_of_day: Vec<u8>,
+    /// `next_hop[epoch][to * n + from]` = (link, next site), NONE if unreachable.
+    pub next_hop: Vec<Vec<(u16, u16)>>,
+    pub total_personnel: u32,
+    pub total_items: u32,
+    pub vehicles: u32,
+    pub containers: u32,
+}
+
+/// Why a validated scenario still could not be compiled (should not happen;
+/// reported as an error rather than a panic).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot compile the scenario: {0}")]
+pub struct CompileError(pub String);
+
+struct Ids<'a> {
+    map: HashMap<&'a str, u16>,
+    what: &'static str,
+}
+
+impl<'a> Ids<'a> {
+    fn new(ids: impl Iterator<Item = &'a str>, what: &'static str) -> Ids<'a> {
+        Ids { map: ids.enumerate().map(|(i, s)| (s, i as u16)).collect(), what }
+    }
+    fn get(&self, id: &str) -> Result<u16, CompileError> {
+        self.map.get(id).copied().ok_or_else(|| CompileError(format!("unknown {} `{id}`", self.what)))
+    }
+    fn opt(&self, id: &Option<String>) -> Result<u16, CompileError> {
+        id.as_deref().map_or(Ok(NONE), |s| self.get(s))
+    }
+}
+
+fn haversine_km(a: &Site, b: &Site) -> f64 {
+    let (p1, p2) = (a.lat.to_radians(), b.lat.to_radians());
+    let dp = p2 - p1;
+    let dl = (b.lon - a.lon).to_radians();
+    let h = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+impl World {
+    pub fn compile(s: &m::Scenario) -> Result<World, CompileError> {
+        let start = s.scenario.start;
+        let day = |d: m::Date| -> i64 { d.days_since(start) };
+        let deadline_day = u32::try_from(day(s.scenario.deadline)).map_err(|_| CompileError("deadline before start".into()))?;
+        let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
+        let ndays = horizon_day as usize + 2;
+        let clamp_day = |d: m::Date| -> u32 { day(d).clamp(0, ndays as i64) as u32 };
+
+        let site_ids = Ids::new(s.sites.iter().map(|x| x.id.as_str()), "site");
+        let sites: Vec<Site> = s
+            .sites
+            .iter()
+            .map(|x| Site {
+                id: x.id.clone(),
+                name: if x.name.is_empty() { x.id.clone() } else { x.name.clone() },
+                kind: x.kind,
+                lat: x.lat.value,
+                lon: x.lon.value,
+                airfield: x.airfield,
+                exit: x.kind.is_exit(),
+                vehicle_serviceability: x.vehicle_serviceability.as_ref().map_or(1.0, |v| v.value),
+                key: entity_key(&x.id),
+            })
+            .collect();
+        let n = sites.len();
+
+        // A per-day table from a list of (from-date, value) steps; before the
+        // first step the first value applies.
+        fn tabulate<T: Copy>(ndays: usize, steps: &[(i64, T)], default: T) -> Vec<T> {
+            let mut out = vec![steps.first().map_or(default, |s| s.1); ndays];
+            for (i, &(from, v)) in steps.iter().enumerate() {
+                let end = steps.get(i + 1).map_or(ndays as i64, |s| s.0);
+                for d in from.max(0)..end.min(ndays as i64) {
+                    out[d as usize] = v;
+                }
+            }
+            out
+        }
+
+        let corridor_ids = Ids::new(s.corridors.iter().map(|c| c.id.as_str()), "corridor");
+        let mut zones: Vec<String> = Vec::new();
+        for t in &s.threats {
+            if !zones.contains(&t.zone) {
+                zones.push(t.zone.clone());
+            }
+        }
+        for l in &s.links {
+            if let Some(z) = &l.zone {
+                if !zones.contains(z) {
+                    zones.push(z.clone());
+                }
+            }
+        }
+        let zone_ids = Ids::new(zones.iter().map(String::as_str), "zone");
+
+        let mut links = Vec::new();
+        let mut adjacency = vec![Vec::new(); n];
+        for l in &s.links {
+            let (a, b) = (site_ids.get(&l.from)?, site_ids.get(&l.to)?);
+            let pace = match &l.pace {
+                m::Schedule::Constant(v) => vec![v.value; ndays],
+                m::Schedule::Steps(st) => {
+                    tabulate(ndays, &st.iter().map(|x| (day(x.from), x.value.value)).collect::<Vec<_>>(), 1.0)
+                }
+            };
+            let id = links.len() as u16;
+            adjacency[a as usize].push((id, b));
+            adjacency[b as usize].push((id, a));
+            links.push(Link { a, b, km: l.km.value, pace, zone: zone_ids.opt(&l.zone)?, corridor: corridor_ids.opt(&l.corridor)? });
+        }
+
+        let threat = zones
+            .iter()
+            .map(|z| {
+                let steps: Vec<(i64, Threat)> = s
+                    .threats
+                    .iter()
+                    .filter(|t| &t.zone == z)
+                    .map(|t| {
+                        (
+                            day(t.from),
+                            Threat {
+                                ied_per_km: t.ied_per_100km.value / 100.0,
+                                ambush_per_km: t.ambush_per_100km.value / 100.0,
+                                wounded: t.wounded_per_incident.value,
+                                killed: t.killed_per_incident.value,
+                                damaged: t.vehicles_damaged_per_incident.as_ref().map_or(0.0, |v| v.value),
+                                destroyed: t.vehicles_destroyed_per_incident.as_ref().map_or(0.0, |v| v.value),
+                                delay_min: t.delay_hours_per_incident.value * 60.0,
+                            },
+                        )
+                    })
+                    .collect();
+                tabulate(ndays, &steps, Threat::default())
+            })
+            .collect();
+
+        let groups: Vec<Group> = s
+            .personnel
+            .iter()
+            .map(|g| Ok(Group { site: site_ids.get(&g.site)?, role: g.role, count: g.count.value }))
+            .collect::<Result<_, CompileError>>()?;
+        let lots: Vec<Lot> = s
+            .equipment
+            .iter()
+            .map(|e| {
+                let self_moving = e.class.self_moving();
+                Ok(Lot {
+                    site: site_ids.get(&e.site)?,
+                    class: e.class,
+                    count: e.count.value,
+                    value_usd: e.value_usd.as_ref().map_or(0.0, |v| v.value),
+                    ownership: e.ownership,
+                    load: if self_moving { 0.0 } else { e.load.as_ref().map_or(1.0, |v| v.value) },
+                    sensitive: e.sensitive.unwrap_or(e.class.sensitive()),
+                    self_moving,
+                })
+            })
+            .collect::<Result<_, CompileError>>()?;
+        let mut lot_order: Vec<u16> = (0..lots.len() as u16).collect();
+        lot_order.sort_by(|&a, &b| {
+            let (x, y) = (&lots[a as usize], &lots[b as usize]);
+            let density = |l: &Lot| if l.load > 0.0 { l.value_usd / l.load } else { l.value_usd };
+            y.sensitive.cmp(&x.sensitive).then(density(y).total_cmp(&density(x))).then(a.cmp(&b))
+        });
+
+        let fleets: Vec<Fleet> = s
+            .fleets
+            .iter()
+            .map(|f| Ok(Fleet { id: f.id.clone(), home: site_ids.get(&f.home)?, trucks: f.trucks.value, capacity: f.capacity.value }))
+            .collect::<Result<_, CompileError>>()?;
+        let fleet_ids = Ids::new(s.fleets.iter().map(|f| f.id.as_str()), "fleet");
+
+        let mut groups_c: Vec<&str> = Vec::new();
+        for a in &s.aircraft {
+            if !groups_c.contains(&a.clearance.as_str()) {
+                groups_c.push(&a.clearance);
+            }
+        }
+        let lead_pad = s.policy.clearance.iter().map(|c| c.lead_days.value).max().unwrap_or(0);
+        let clearance: Vec<Clearance> = groups_c
+            .iter()
+            .map(|g| {
+                let steps: Vec<(i64, (f64, u32))> = s
+                    .policy
+                    .clearance
+                    .iter()
+                    .filter(|c| c.group == *g)
+                    .map(|c| (day(c.from) + lead_pad as i64, (c.approval.value, c.lead_days.value)))
+                    .collect();
+                let tab = tabulate(ndays + lead_pad as usize, &steps, (1.0, 0));
+                Clearance { approval: tab.iter().map(|x| x.0).collect(), lead_days: tab.iter().map(|x| x.1).collect() }
+            })
+            .collect();
+        let aircraft_ids = Ids::new(s.aircraft.iter().map(|a| a.id.as_str()), "aircraft");
+        let aircraft: Vec<Aircraft> = s
+            .aircraft
+            .iter()
+            .map(|a| {
+                let mut grounded = vec![0u32; ndays];
+                for b in s.policy.import_ban.iter().filter(|b| b.aircraft == a.id) {
+                    let to = b.to.map_or(ndays as u32, clamp_day);
+                    for d in clamp_day(b.from)..to.min(ndays as u32) {
+                        grounded[d as usize] += b.grounded.value;
+                    }
+                }
+                Aircraft {
+                    id: a.id.clone(),
+                    count: a.count.value,
+                    seats: a.seats.value,
+                    payload: a.payload.as_ref().map_or(0.0, |v| v.value),
+                    serviceability: a.serviceability.value,
+                    sorties_per_aircraft: a.sorties_per_day.as_ref().map_or(1, |v| v.value),
+                    cruise_kmh: a.cruise_kmh.as_ref().map_or(450.0, |v| v.value),
+                    clearance: groups_c.iter().position(|g| *g == a.clearance).unwrap_or(0),
+                    grounded,
+                    key: entity_key(&a.id),
+                }
+            })
+            .collect();
+
+        let permit = tabulate(ndays, &s.policy.permit.iter().map(|p| (day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0);
+        let mut held = vec![vec![0u32; ndays]; n];
+        for h in &s.policy.customs_hold {
+            let site = site_ids.get(&h.site)? as usize;
+            let to = h.to.map_or(ndays as u32, clamp_day);
+            for d in clamp_day(h.from)..to.min(ndays as u32) {
+                held[site][d as usize] += h.trucks.value;
+            }
+        }
+
+        let mut presence = vec![None; n];
+        for p in &s.presences {
+            presence[site_ids.get(&p.site)? as usize] = Some(Presence {
+                state_from: p.state_from.map_or(0, |d| clamp_day(d) * MIN_PER_DAY),
+                state_days: (&p.state_days).into(),
+                armed_group: p.armed_group.value,
+                armed_group_days: (&p.armed_group_days).into(),
+            });
+        }
+
+        let mut closure_of = vec![NONE; n];
+        let closures: Vec<Closure> = s
+            .plan
+            .closures
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let site = site_ids.get(&c.site)?;
+                closure_of[site as usize] = i as u16;
+                Ok(Closure {
+                    site,
+                    day: clamp_day(c.date),
+                    to: site_ids.get(&c.to)?,
+                    fleet: fleet_ids.opt(&c.fleet)?,
+                    trucks: c.trucks.as_ref().map(|t| t.value),
+                    historical: c.historical,
+                    key: entity_key(&format!("closure:{}", c.site)),
+                    pickup_day: None,
+                })
+            })
+            .collect::<Result<_, CompileError>>()?;
+
+        let default_roles = s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]);
+        let lines: Vec<Line> = s
+            .plan
+            .lines
+            .iter()
+            .map(|l| {
+                let air = l.mode == m::Mode::Air;
+                let fleet = if air { aircraft_ids.opt(&l.fleet)? } else { fleet_ids.opt(&l.fleet)? };
+                let roles: Vec<Role> =
+                    l.roles.clone().unwrap_or_else(|| default_roles.clone()).into_iter().filter(|r| !r.stays_until_closure()).collect();
+                let ready = clamp_day(l.ready);
+                Ok(Line {
+                    id: l.id.clone(),
+                    air,
+                    from: site_ids.get(&l.from)?,
+                    to: site_ids.get(&l.to)?,
+                    fleet,
+                    carry_personnel: l.carry.personnel(),
+                    carry_equipment: l.carry.equipment(),
+                    roles,
+                    ready,
+                    until: l.until.map_or(ready, clamp_day),
+                    trucks: l.trucks.as_ref().map(|t| t.value),
+                    personnel_max: l.personnel_max.as_ref().map_or(u32::MAX, |v| v.value),
+                    vehicles_max: l.vehicles_max.as_ref().map_or(u32::MAX, |v| v.value),
+                    every_days: l.every_days.as_ref().map_or(1, |v| v.value.max(1)),
+                    sorties_per_day: l.sorties_per_day.as_ref().map_or(0, |v| v.value),
+                    key: entity_key(&format!("line:{}", l.id)),
+                })
+            })
+            .collect::<Result<_, CompileError>>()?;
+
+        let disposal = lots
+            .iter()
+            .map(|lot| {
+                let rule = s.plan.dispositions.iter().find(|r| {
+                    r.class.is_none_or(|c| c == lot.class) && r.ownership.is_none_or(|o| o == lot.ownership)
+                });
+                let d = match rule.map(|r| r.action) {
+                    Some(m::Disposition::HandOver) => Disposal::HandOver,
+                    Some(m::Disposition::Sell) => Disposal::Sell,
+                    Some(m::Disposition::Destroy) => Disposal::Destroy,
+                    Some(m::Disposition::Abandon) | None => Disposal::Abandon,
+                };
+                if lot.sensitive { Disposal::Destroy } else { d }
+            })
+            .collect();
+
+        let mut air_minutes = HashMap::new();
+        for a in &s.air_legs {
+            let (x, y) = (site_ids.get(&a.from)?, site_ids.get(&a.to)?);
+            let mins = (a.hours.value * 60.0).round() as u32;
+            air_minutes.insert((x, y), mins);
+            air_minutes.insert((y, x), mins);
+        }
+
+        // Corridor epochs: distinct open/closed patterns over the days.
+        let corridor_closed = |c: usize, d: u32| -> bool {
+            s.corridors[c].closed.iter().any(|w| {
+                let (f, t) = (clamp_day(w.from), w.to.map_or(u32::MAX, clamp_day));
+                f <= d && d < t
+            })
+        };
+        let mut patterns: Vec<Vec<bool>> = Vec::new();
+        let mut epoch_of_day = Vec::with_capacity(ndays);
+        for d in 0..ndays as u32 {
+            let p: Vec<bool> = (0..s.corridors.len()).map(|c| corridor_closed(c, d)).collect();
+            let e = patterns.iter().position(|q| *q == p).unwrap_or_else(|| {
+                patterns.push(p);
+                patterns.len() - 1
+            });
+            epoch_of_day.push(e as u8);
+        }
+        let next_hop = patterns.iter().map(|closed| all_next_hops(n, &links, &adjacency, closed)).collect();
+
+        let total_personnel = groups.iter().map(|g| g.count).sum();
+        let total_items = lots.iter().map(|l| l.count).sum();
+        let vehicles = lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum();
+        let containers = lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum();
+        let mut world = World {
+            id: s.scenario.id.clone(),
+            start,
+            deadline_day,
+            horizon_day,
+            sites,
+            links,
+            adjacency,
+            zones,
+            threat,
+            groups,
+            lots,
+            lot_order,
+            fleets,
+            aircraft,
+            clearance,
+            lead_pad,
+            permit,
+            held,
+            presence,
+            closures,
+            closure_of,
+            lines,
+            disposal,
+            pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
+            breakdowns_per_km: s.march.breakdowns_per_100km.as_ref().map_or(0.0, |v| v.value / 100.0),
+            breakdown_delay_min: s.march.breakdown_delay_hours.as_ref().map_or(0.0, |v| v.value * 60.0),
+            air_minutes,
+            epoch_of_day,
+            next_hop,
+            total_personnel,
+            total_items,
+            vehicles,
+            containers,
+        };
+        world.plan_pickups();
+        Ok(world)
+    }
+
+    /// Pickup trucks leave home one day earlier than the expected drive needs.
+    fn plan_pickups(&mut self) {
+        for i in 0..self.closures.len() {
+            let cl = &self.closures[i];
+            if cl.fleet == NONE {
+                continue;
+            }
+            let home = self.fleets[cl.fleet as usize].home;
+            let days = self.expected_minutes(cl.day, home, cl.site).map(|m| m.div_ceil(MIN_PER_DAY) + 1);
+            self.closures[i].pickup_day = days.map(|d| cl.day.saturating_sub(d));
+        }
+    }
+
+    pub fn n_sites(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// Next link and site from `from` towards `to` under the corridor state
+    /// of `epoch`, or None if unreachable.
+    #[inline]
+    pub fn next_hop(&self, epoch: u8, from: u16, to: u16) -> Option<(u16, u16)> {
+        let h = self.next_hop[epoch as usize][to as usize * self.sites.len() + from as usize];
+        (h.0 != NONE).then_some(h)
+    }
+
+    /// Expected road minutes from `from` to `to` leaving on `day` (no friction).
+    pub fn expected_minutes(&self, day: u32, from: u16, to: u16) -> Option<u32> {
+        let epoch = self.epoch_of_day[(day as usize).min(self.epoch_of_day.len() - 1)];
+        let mut at = from;
+        let mut mins = 0.0;
+        let mut hops = 0;
+        while at != to {
+            let (link, next) = self.next_hop(epoch, at, to)?;
+            let l = &self.links[link as usize];
+            mins += l.km / l.pace[(day as usize).min(l.pace.len() - 1)] * MIN_PER_DAY as f64;
+            at = next;
+            hops += 1;
+            if hops > self.sites.len() {
+                return None;
+            }
+        }
+        Some(mins.ceil() as u32)
+    }
+
+    /// Flying minutes between two sites.
+    pub fn flight_minutes(&self, aircraft: usize, from: u16, to: u16) -> u32 {
+        if let Some(&m) = self.air_minutes.get(&(from, to)) {
+            return m;
+        }
+        let km = haversine_km(&self.sites[from as usize], &self.sites[to as usize]);
+        (60.0 + km / self.aircraft[aircraft].cruise_kmh * 60.0).round() as u32
+    }
+
+    pub fn date_of_day(&self, day: u32) -> m::Date {
+        self.start.plus_days(day as i64)
+    }
+}
+
+/// For every destination, Dijkstra by km over open links, recording each
+/// site's next hop towards it.
+fn all_next_hops(n: usize, links: &[Link], adjacency: &[Vec<(u16, u16)>], closed: &[bool]) -> Vec<(u16, u16)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut table = vec![(NONE, NONE); n * n];
+    for to in 0..n {
+        let mut dist = vec![f64::INFINITY; n];
+        dist[to] = 0.0;
+        let mut heap = BinaryHeap::new();
+        heap.push(Reverse((0u64, to as u16)));
+        while let Some(Reverse((dk, u))) = heap.pop() {
+            let du = f64::from_bits(dk);
+            if du > dist[u as usize] {
+                continue;
+            }
+            for &(link, v) in &adjacency[u as usize] {
+                let l = &links[link as usize];
+                if l.corridor != NONE && closed[l.corridor as usize] {
+                    continue;
+                }
+                let nd = du + l.km;
+                // Ties broken by lower link id for determinism.
+                let better = nd < dist[v as usize]
+                    || (nd == dist[v as usize] && link < table[to * n + v as usize].0 && table[to * n + v as usize].0 != NONE);
+                if better {
+                    dist[v as usize] = nd;
+                    table[to * n + v as usize] = (link, u);
+                    heap.push(Reverse((nd.to_bits(), v)));
+                }
+            }
+        }
+    }
+    table
+}
