@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod check;
 mod diagnostics;
 mod input;
@@ -23,6 +24,8 @@ enum Command {
     Check(check::Args),
     /// Run Monte Carlo replications of a scenario and summarise the outcomes.
     Simulate(simulate::Args),
+    /// Measure engine throughput (events/s per core, replications/s).
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,5 +33,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(a) => check::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }

@@ -17,7 +17,7 @@ use crate::world::{World, MIN_PER_DAY};
 const BATCH: u64 = 1024;
 
 /// Statistics of one movement row (a road line or a closure).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConvoySummary {
     /// Day index of the first loaded departure.
     pub first_departure: Hist,
@@ -29,7 +29,7 @@ pub struct ConvoySummary {
 }
 
 /// Streaming statistics over all replications.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
     pub runs: u64,
     pub seed: u64,

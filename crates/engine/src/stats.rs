@@ -10,7 +10,7 @@ use serde::Serialize;
 
 /// Counts of whole-number observations; `None` observations (e.g. "site not
 /// closed within the horizon") sort after every value.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Hist {
     counts: Vec<u64>,
     none: u64,
