@@ -8,7 +8,7 @@ use rand_distr::{Binomial, Distribution, Exp, LogNormal, Triangular, Uniform};
 use crate::engine::{Duty, Ev, Sim, Stage};
 use crate::outcome::{Fate, Taker};
 use crate::rng::{Purpose, Stream};
-use crate::world::{DistW, Disposal, MIN_PER_DAY, NONE};
+use crate::world::{DistW, Disposal, MIN_PER_DAY};
 
 /// Draw from a duration distribution (days); never negative.
 pub fn sample_days(d: DistW, s: &mut Stream) -> f64 {
@@ -40,27 +40,7 @@ impl Sim<'_> {
     pub fn close_site(&mut self, c: u16) {
         let w = self.w;
         let cl = &w.closures[c as usize];
-        let fleet = if cl.fleet == NONE { NONE } else { cl.fleet };
-        self.convoys.push(crate::engine::Convoy {
-            duty: Duty::Closure(c),
-            stage: Stage::Loaded,
-            key: cl.key,
-            fleet,
-            trucks: 0,
-            at: cl.site,
-            dest: cl.to,
-            epoch: 0,
-            link: NONE,
-            next: NONE,
-            km_left: 0.0,
-            delay_min: 0.0,
-            march_days: 0,
-            permit_tries: 0,
-            departed_at: 0,
-            pax: Vec::new(),
-            items: Vec::new(),
-        });
-        let conv = (self.convoys.len() - 1) as u32;
+        let conv = self.new_convoy(Duty::Closure(c), cl.key, cl.fleet, 0, cl.site, cl.to, Stage::Loaded);
         self.schedule(self.now, Ev::Depart(conv));
     }
 

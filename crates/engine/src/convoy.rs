@@ -18,7 +18,8 @@ pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
 }
 
 impl Sim<'_> {
-    fn new_convoy(&mut self, duty: Duty, key: u64, fleet: u16, trucks: u32, at: u16, dest: u16, stage: Stage) -> u32 {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new_convoy(&mut self, duty: Duty, key: u64, fleet: u16, trucks: u32, at: u16, dest: u16, stage: Stage) -> u32 {
         self.convoys.push(Convoy {
             duty,
             stage,

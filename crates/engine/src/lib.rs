@@ -7,6 +7,9 @@
 //! the event loop), `convoy.rs`, `airlift.rs`, `closure.rs` (the handlers),
 //! `montecarlo.rs` and `stats.rs` (many replications), `rng.rs` (keyed draws).
 
+// Index loops over dense ids read more plainly than zipped iterators here.
+#![allow(clippy::needless_range_loop)]
+
 pub mod airlift;
 pub mod closure;
 pub mod convoy;

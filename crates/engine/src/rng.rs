@@ -78,7 +78,7 @@ pub struct Stream {
 
 impl Stream {
     #[inline]
-    pub fn next(&mut self) -> u64 {
+    pub fn draw(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -88,7 +88,7 @@ impl Stream {
     /// Uniform in [0, 1) with 53 bits.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+        (self.draw() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
     #[inline]
     pub fn bernoulli(&mut self, p: f64) -> bool {
@@ -99,14 +99,14 @@ impl Stream {
 impl TryRng for Stream {
     type Error = Infallible;
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.next() >> 32) as u32)
+        Ok((self.draw() >> 32) as u32)
     }
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.next())
+        Ok(self.draw())
     }
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
         for chunk in dst.chunks_mut(8) {
-            let v = self.next().to_le_bytes();
+            let v = self.draw().to_le_bytes();
             chunk.copy_from_slice(&v[..chunk.len()]);
         }
         Ok(())
@@ -120,10 +120,10 @@ mod tests {
     #[test]
     fn same_address_same_draws_different_address_different_draws() {
         let k = Keys::new(7, 3);
-        let a: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.next())).collect();
-        let b: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.next())).collect();
-        let c: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 6), |s, _| Some(s.next())).collect();
-        let d: Vec<u64> = (0..4).map(|_| 0).scan(Keys::new(7, 4).stream(1, Purpose::March, 5), |s, _| Some(s.next())).collect();
+        let a: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
+        let b: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
+        let c: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 6), |s, _| Some(s.draw())).collect();
+        let d: Vec<u64> = (0..4).map(|_| 0).scan(Keys::new(7, 4).stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);

@@ -303,10 +303,8 @@ impl World {
             }
         }
         for l in &s.links {
-            if let Some(z) = &l.zone {
-                if !zones.contains(z) {
-                    zones.push(z.clone());
-                }
+            if let Some(z) = l.zone.as_ref().filter(|z| !zones.contains(z)) {
+                zones.push(z.clone());
             }
         }
         let zone_ids = Ids::new(zones.iter().map(String::as_str), "zone");
