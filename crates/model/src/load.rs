@@ -25,14 +25,20 @@ impl Source {
         Source { name: name.into(), text: text.into() }
     }
     /// Reads a file; an unreadable file is a diagnostic, not a panic.
+    // Reading happens once per run; boxing the diagnostic would buy nothing.
+    #[allow(clippy::result_large_err)]
     pub fn read(path: &std::path::Path) -> Result<Source, Diagnostic> {
         let name = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => Ok(Source { name, text }),
-                Err(e) => Err(Diagnostic::error(Path::root(), format!("{name} is not valid UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                    Err(Diagnostic::error(Path::root(), format!("{name} is not valid UTF-8 text (line {line}, byte {at})"))
                     .expected("a UTF-8 encoded TOML scenario file")
-                    .hint("save the file as UTF-8")),
+                    .hint("save the file as UTF-8"))
+                }
             },
             Err(e) => Err(Diagnostic::error(Path::root(), format!("cannot read {name}: {e}"))
                 .expected("a readable scenario file (TOML)")
@@ -60,6 +66,11 @@ pub fn load(src: &Source) -> Result<Loaded, Vec<Diagnostic>> {
             return Err(vec![d]);
         }
     };
+    if doc.as_table().is_empty() {
+        return Err(vec![Diagnostic::error(Path::root(), "the scenario file is empty")
+            .expected("a [scenario] table (id, name, start, deadline), then [[site]], [[link]], [[personnel]] and a [plan]")
+            .hint("start from tests/valid/minimal.toml or scenarios/minusma-2023.toml")]);
+    }
     let scenario: Scenario = match toml::from_str(&src.text) {
         Ok(s) => s,
         Err(e) => return Err(vec![type_error(&doc, &e)]),
@@ -89,7 +100,33 @@ fn type_error(doc: &Document<&str>, e: &toml::de::Error) -> Diagnostic {
     let msg = first_line(e.message()).to_string();
     let mut d = Diagnostic::error(field.clone(), msg.clone());
     d.span = span;
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
+    let name = field
+        .0
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Seg::Key(k) if k != "value" => Some(k.as_str()),
+            _ => None,
+        })
+        .unwrap_or("value");
+    let whole = msg.contains("expected a whole number");
+    let found = msg.split('`').nth(1).unwrap_or("");
+    if whole && msg.starts_with("invalid value: integer `") {
+        let big = found.parse::<i64>().is_ok_and(|v| v > u32::MAX as i64);
+        if big {
+            d.message = format!("`{name}` is too large: {found}");
+            d.expected = Some("a whole number from 0 to 4294967295".into());
+            d.hint = Some("check for extra digits".into());
+        } else {
+            d.message = format!("`{name}` must be a whole number >= 0, found {found}");
+            d.expected = Some("a whole number >= 0".into());
+            d.hint = Some("counts cannot be negative; use 0, or remove the entry, if there are none".into());
+        }
+    } else if whole && msg.starts_with("invalid value: floating point `") {
+        d.message = format!("`{name}` must be a whole number, found {found}");
+        d.expected = Some("a whole number >= 0 (no decimal point)".into());
+        d.hint = Some("counts are whole numbers; round the value".into());
+    } else if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
         let known: Vec<&str> = msg
             .split("expected ")
@@ -101,7 +138,11 @@ fn type_error(doc: &Document<&str>, e: &toml::de::Error) -> Diagnostic {
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
         d.expected = Some(format!("a `{name}` field in this table"));
-        d.hint = Some(format!("add `{name} = ...`; docs/scenario-format.md lists every field"));
+        d.hint = Some(if field.0.is_empty() && matches!(name, "scenario" | "plan" | "policy" | "march") {
+            format!("add a [{name}] table; docs/scenario-format.md lists every field")
+        } else {
+            format!("add `{name} = ...`; docs/scenario-format.md lists every field")
+        });
     } else if msg.starts_with("unknown variant") {
         let wrong = msg.split('`').nth(1).unwrap_or("");
         let known: Vec<&str> = msg.split("expected ").nth(1).map(|s| s.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
