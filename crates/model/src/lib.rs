@@ -7,12 +7,14 @@
 
 pub mod diag;
 pub mod load;
+pub mod overrides;
 pub mod quantity;
 pub mod scenario;
 pub mod validate;
 
 pub use diag::{Diagnostic, Path, Severity};
 pub use load::{load, Loaded, Source};
+pub use overrides::Override;
 pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule};
 pub use scenario::*;
 

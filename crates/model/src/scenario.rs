@@ -45,6 +45,20 @@ pub struct Scenario {
     /// calibration table. They never influence the simulation.
     #[serde(default, rename = "milestone")]
     pub milestones: Vec<Milestone>,
+    /// Named what-ifs: `[variants.NAME]` with `set = { "PATH" = VALUE }`
+    /// (see `overrides.rs`). They change nothing unless asked for.
+    #[serde(default)]
+    pub variants: std::collections::BTreeMap<String, Variant>,
+}
+
+/// `[variants.NAME]`: a named set of overrides.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub set: toml::Table,
 }
 
 /// `[scenario]`: identity and the time window.
