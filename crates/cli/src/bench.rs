@@ -11,7 +11,6 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -20,8 +19,8 @@ use serde_json::json;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (TOML). Default: the embedded MINUSMA 2023 scenario.
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: crate::input::ScenarioArgs,
     /// Replications for the multi-threaded measurement.
     #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
@@ -70,7 +69,7 @@ fn heap_baseline(n: u64, live: u64) -> f64 {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Ok((_, loaded)) = crate::input::load_scenario(args.file.as_ref()) else {
+    let Ok((_, loaded)) = crate::input::load_for_run(&args.scenario) else {
         return ExitCode::from(1);
     };
     let world = match World::compile(&loaded.scenario) {

@@ -5,10 +5,9 @@
 //! JSON object on stdout.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use drawdown_model::{load, Diagnostic, EquipmentClass, Loaded, Mode, Role, Scenario, SiteKind, Source};
+use drawdown_model::{Diagnostic, EquipmentClass, Loaded, Mode, Role, Scenario, SiteKind, Source};
 use serde::Serialize;
 use serde_json::json;
 
@@ -24,8 +23,8 @@ pub enum Format {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (TOML). Default: the embedded MINUSMA 2023 scenario.
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: crate::input::ScenarioArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -33,7 +32,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> ExitCode {
     match args.format {
-        Format::Text => match crate::input::load_scenario(args.file.as_ref()) {
+        Format::Text => match crate::input::load_scenario(&args.scenario) {
             Ok((src, loaded)) => {
                 print!("{}", text(&src, &Summary::of(&loaded.scenario, loaded.warnings.len())));
                 ExitCode::SUCCESS
@@ -41,7 +40,7 @@ pub fn run(args: Args) -> ExitCode {
             Err(()) => ExitCode::from(1),
         },
         Format::Json => {
-            let (value, ok) = json_report(args.file.as_ref());
+            let (value, ok) = json_report(&args.scenario);
             println!("{}", serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{\"ok\": false}".into()));
             if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
@@ -49,22 +48,9 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 /// The JSON object for `--format json`, and whether the scenario is valid.
-fn json_report(file: Option<&PathBuf>) -> (serde_json::Value, bool) {
-    let src = match file {
-        None => Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023),
-        Some(p) if p.as_os_str() == "minusma-2023" && !p.exists() => {
-            Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023)
-        }
-        Some(p) => match Source::read(p) {
-            Ok(src) => src,
-            Err(d) => {
-                let src = Source::new(p.display().to_string(), "");
-                return (json!({ "ok": false, "diagnostics": [diag_json(&src, &d)] }), false);
-            }
-        },
-    };
-    match load(&src) {
-        Ok(Loaded { scenario, warnings }) => {
+fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
+    match crate::input::load_quiet(args) {
+        Ok((src, Loaded { scenario, warnings })) => {
             let summary = Summary::of(&scenario, warnings.len());
             let diags: Vec<_> = warnings.iter().map(|d| diag_json(&src, d)).collect();
             let mut v = serde_json::to_value(&summary).unwrap_or_default();
@@ -75,7 +61,7 @@ fn json_report(file: Option<&PathBuf>) -> (serde_json::Value, bool) {
             }
             (v, true)
         }
-        Err(diags) => {
+        Err((src, diags)) => {
             let diags: Vec<_> = diags.iter().map(|d| diag_json(&src, d)).collect();
             (json!({ "ok": false, "file": src.name, "diagnostics": diags }), false)
         }

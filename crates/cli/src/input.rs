@@ -1,31 +1,83 @@
-//! Loading the scenario named on the command line (or the embedded one).
+//! The scenario named on the command line (or the embedded one), with any
+//! variant and `--set` overrides applied before validation.
 
 use std::path::PathBuf;
 
-use drawdown_model::{load, Loaded, Source};
+use drawdown_model::{load, overrides, Diagnostic, Loaded, Override, Source};
 
 use crate::diagnostics::print_diagnostics;
 
-/// The scenario source: a file, or the embedded MINUSMA 2023 scenario.
-pub fn source(file: Option<&PathBuf>) -> Result<Source, ()> {
+/// Arguments every scenario-reading command takes.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML). Default: the embedded MINUSMA 2023 scenario.
+    pub file: Option<PathBuf>,
+    /// Apply a named variant defined in the scenario (`[variants.NAME]`).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Override one field, e.g. `--set plan.closure.kidal.date=2023-11-20` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// The file's text, or the embedded scenario.
+pub fn source(file: Option<&PathBuf>) -> Result<Source, (Source, Vec<Diagnostic>)> {
     match file {
-        None => Ok(Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023)),
-        Some(p) if p.as_os_str() == "minusma-2023" && !p.exists() => {
-            Ok(Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023))
-        }
-        Some(p) => Source::read(p).map_err(|d| print_diagnostics(&Source::new(p.display().to_string(), ""), &[d])),
+        None => Ok(embedded()),
+        Some(p) if p.as_os_str() == "minusma-2023" && !p.exists() => Ok(embedded()),
+        Some(p) => Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d])),
     }
 }
 
-/// Loads and validates, printing every diagnostic; `Err` means "exit 1".
-pub fn load_scenario(file: Option<&PathBuf>) -> Result<(Source, Loaded), ()> {
-    let src = source(file)?;
+fn embedded() -> Source {
+    Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023)
+}
+
+/// Applies a variant (by name) and `--set` overrides to a source.
+pub fn with_overrides(src: &Source, variant: Option<&str>, sets: &[String]) -> Result<Source, Vec<Diagnostic>> {
+    let mut ovs: Vec<Override> = match variant {
+        Some(name) => overrides::variant(src, name).map_err(|d| vec![d])?,
+        None => Vec::new(),
+    };
+    for s in sets {
+        ovs.push(Override::parse(s).map_err(|d| vec![d])?);
+    }
+    overrides::apply(src, &ovs)
+}
+
+/// Loads and validates without printing; errors come with the source they refer to.
+pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
+    let base = source(args.file.as_ref())?;
+    let src = with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
     match load(&src) {
-        Ok(loaded) => {
-            print_diagnostics(&src, &loaded.warnings);
+        Ok(loaded) => Ok((src, loaded)),
+        Err(diags) => Err((src, diags)),
+    }
+}
+
+/// Loads and validates, printing every error and every warning; `Err`
+/// means "exit 1".
+pub fn load_scenario(args: &ScenarioArgs) -> Result<(Source, Loaded), ()> {
+    load_reporting(args, true)
+}
+
+/// Like `load_scenario`, but warnings are only counted (for commands whose
+/// output is not about the scenario itself).
+pub fn load_for_run(args: &ScenarioArgs) -> Result<(Source, Loaded), ()> {
+    load_reporting(args, false)
+}
+
+fn load_reporting(args: &ScenarioArgs, all_warnings: bool) -> Result<(Source, Loaded), ()> {
+    match load_quiet(args) {
+        Ok((src, loaded)) => {
+            if all_warnings {
+                print_diagnostics(&src, &loaded.warnings);
+            } else if !loaded.warnings.is_empty() {
+                eprintln!("{}: {} warning(s); `drawdown check` shows them", src.name, loaded.warnings.len());
+            }
             Ok((src, loaded))
         }
-        Err(diags) => {
+        Err((src, diags)) => {
             print_diagnostics(&src, &diags);
             Err(())
         }

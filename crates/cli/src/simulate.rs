@@ -2,7 +2,6 @@
 //! table for people or one JSON object for machines.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,8 +18,8 @@ pub enum Format {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Scenario file (TOML). Default: the embedded MINUSMA 2023 scenario.
-    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub scenario: crate::input::ScenarioArgs,
     /// Number of replications.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub runs: u64,
@@ -39,7 +38,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Ok((_, loaded)) = crate::input::load_scenario(args.file.as_ref()) else {
+    let Ok((_, loaded)) = crate::input::load_for_run(&args.scenario) else {
         return ExitCode::from(1);
     };
     let world = match World::compile(&loaded.scenario) {
