@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod check;
+mod compare;
 mod diagnostics;
 mod input;
 mod simulate;
@@ -24,6 +25,8 @@ enum Command {
     Check(check::Args),
     /// Run Monte Carlo replications of a scenario and summarise the outcomes.
     Simulate(simulate::Args),
+    /// Compare two variants with paired replications (common random numbers).
+    Compare(compare::Args),
     /// Measure engine throughput (events/s per core, replications/s).
     Bench(bench::Args),
 }
@@ -34,5 +37,6 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Compare(a) => compare::run(a),
     }
 }

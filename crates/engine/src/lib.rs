@@ -12,6 +12,7 @@
 
 pub mod airlift;
 pub mod closure;
+pub mod compare;
 pub mod convoy;
 pub mod engine;
 pub mod montecarlo;

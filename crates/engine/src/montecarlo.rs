@@ -108,18 +108,32 @@ impl Summary {
 /// Runs `runs` replications on `threads` threads (0: all cores), calling
 /// `progress(done)` after each batch.
 pub fn run_monte_carlo(w: &World, runs: u64, seed: u64, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary, String> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
     let mut summary = Summary::new(w, seed);
-    let mut buffer: Vec<Outcome> = Vec::with_capacity(BATCH as usize);
+    run_batches(runs, threads, progress, |r| simulate(w, seed, r), |o| summary.add(&o))?;
+    Ok(summary)
+}
+
+/// The batching skeleton shared by every many-replication job: replications
+/// `0..runs` are computed in parallel a batch at a time by `replicate`, then
+/// handed to `fold` in replication order.
+pub fn run_batches<T: Send>(
+    runs: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    replicate: impl Fn(u64) -> T + Sync + Send,
+    mut fold: impl FnMut(T),
+) -> Result<(), String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let mut buffer: Vec<T> = Vec::with_capacity(BATCH.min(runs) as usize);
     let mut start = 0;
     while start < runs {
         let end = (start + BATCH).min(runs);
-        pool.install(|| (start as usize..end as usize).into_par_iter().map(|r| simulate(w, seed, r as u64)).collect_into_vec(&mut buffer));
-        for o in &buffer {
-            summary.add(o);
+        pool.install(|| (start as usize..end as usize).into_par_iter().map(|r| replicate(r as u64)).collect_into_vec(&mut buffer));
+        for o in buffer.drain(..) {
+            fold(o);
         }
         start = end;
         progress(start);
     }
-    Ok(summary)
+    Ok(())
 }
