@@ -4,10 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod atomic;
 mod bench;
 mod check;
 mod compare;
 mod diagnostics;
+mod export;
 mod input;
 mod simulate;
 mod table;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use drawdown_engine::montecarlo::Summary;
 use drawdown_engine::stats::Hist;
-use drawdown_engine::{run_monte_carlo, Fate, World};
+use drawdown_engine::{run_monte_carlo, run_monte_carlo_with, Fate, World};
 use serde_json::{json, Value};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,6 +35,12 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write CSV tables (daily quantiles, sites, convoys, one row per replication) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub csv: Option<std::path::PathBuf>,
+    /// Also write the per-replication table as Parquet to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub parquet: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -48,13 +54,24 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let mut exporter = match crate::export::Exporter::new(&world, args.csv.as_deref(), args.parquet.as_deref()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let bar = progress_bar(args.runs, args.quiet);
     let t0 = Instant::now();
-    let summary = run_monte_carlo(&world, args.runs, args.seed, args.threads, &|done| {
+    let progress = |done| {
         if let Some(b) = &bar {
             b.set_position(done);
         }
-    });
+    };
+    let summary = match exporter.as_mut() {
+        Some(x) => run_monte_carlo_with(&world, args.runs, args.seed, args.threads, &progress, &mut |r, o| x.row(r, o)),
+        None => run_monte_carlo(&world, args.runs, args.seed, args.threads, &progress),
+    };
     let wall = t0.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -67,6 +84,12 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let report = to_json(&world, &loaded.scenario, &summary, wall);
+    if let Some(x) = exporter {
+        if let Err(e) = x.finish(&report) {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    }
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out)),

@@ -22,6 +22,6 @@ pub mod stats;
 pub mod world;
 
 pub use engine::{simulate, simulate_checked};
-pub use montecarlo::{run_monte_carlo, Summary};
+pub use montecarlo::{run_monte_carlo, run_monte_carlo_with, Summary};
 pub use outcome::{Fate, Outcome, Taker};
 pub use world::World;

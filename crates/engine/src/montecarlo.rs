@@ -108,9 +108,31 @@ impl Summary {
 /// Runs `runs` replications on `threads` threads (0: all cores), calling
 /// `progress(done)` after each batch.
 pub fn run_monte_carlo(w: &World, runs: u64, seed: u64, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary, String> {
+    run_monte_carlo_with(w, runs, seed, threads, progress, &mut |_, _| Ok(()))
+}
+
+/// Like `run_monte_carlo`, also handing every outcome, in replication order,
+/// to `each` (e.g. to stream per-replication rows to a file). An error from
+/// `each` stops the run.
+pub fn run_monte_carlo_with(
+    w: &World,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    each: &mut dyn FnMut(u64, &Outcome) -> Result<(), String>,
+) -> Result<Summary, String> {
     let mut summary = Summary::new(w, seed);
-    run_batches(runs, threads, progress, |r| simulate(w, seed, r), |o| summary.add(&o))?;
-    Ok(summary)
+    let mut failed = None;
+    run_batches(runs, threads, progress, |r| simulate(w, seed, r), |o| {
+        if failed.is_none() {
+            if let Err(e) = each(summary.runs, &o) {
+                failed = Some(e);
+            }
+        }
+        summary.add(&o);
+    })?;
+    failed.map_or(Ok(summary), Err)
 }
 
 /// The batching skeleton shared by every many-replication job: replications

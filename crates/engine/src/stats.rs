@@ -66,6 +66,11 @@ impl Hist {
         self.sum += other.sum;
     }
 
+    /// Observations per value (index = value), and the count of `None`s.
+    pub fn counts(&self) -> (&[u64], u64) {
+        (&self.counts, self.none)
+    }
+
     pub fn n(&self) -> u64 {
         self.n
     }
