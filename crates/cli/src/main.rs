@@ -12,6 +12,7 @@ mod diagnostics;
 mod export;
 mod input;
 mod simulate;
+mod report;
 mod table;
 
 #[derive(Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Compare two variants with paired replications (common random numbers).
     Compare(compare::Args),
+    /// Write a self-contained HTML report with charts (and PNGs for slides).
+    Report(report::Args),
     /// Measure engine throughput (events/s per core, replications/s).
     Bench(bench::Args),
 }
@@ -40,5 +43,6 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
