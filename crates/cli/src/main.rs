@@ -11,6 +11,7 @@ mod compare;
 mod diagnostics;
 mod export;
 mod input;
+mod sensitivity;
 mod simulate;
 mod report;
 mod table;
@@ -30,6 +31,8 @@ enum Command {
     Simulate(simulate::Args),
     /// Compare two variants with paired replications (common random numbers).
     Compare(compare::Args),
+    /// Rank uncertain inputs by their effect on a metric (tornado).
+    Sensitivity(sensitivity::Args),
     /// Write a self-contained HTML report with charts (and PNGs for slides).
     Report(report::Args),
     /// Measure engine throughput (events/s per core, replications/s).
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Report(a) => report::run(a),
     }
 }

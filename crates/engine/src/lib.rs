@@ -18,6 +18,7 @@ pub mod engine;
 pub mod montecarlo;
 pub mod outcome;
 pub mod rng;
+pub mod sensitivity;
 pub mod stats;
 pub mod world;
 

@@ -10,6 +10,7 @@ pub mod load;
 pub mod overrides;
 pub mod quantity;
 pub mod scenario;
+pub mod uncertain;
 pub mod validate;
 
 pub use diag::{Diagnostic, Path, Severity};
