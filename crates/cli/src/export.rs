@@ -1,26 +1,497 @@
 //! `simulate --csv DIR` and `--parquet FILE`: tables for people who continue
-//! in pandas, R or a spreadsheet. (Being written.)
+//! in pandas, R or a spreadsheet.
+//!
+//! The per-replication table (`replications.csv`, the Parquet file) is
+//! streamed while the simulation runs: one row per replication, written as it
+//! comes, so memory does not grow with the number of runs (Parquet buffers one
+//! row group of `ROW_GROUP` rows). The summary tables (`daily.csv`,
+//! `sites.csv`, `convoys.csv`, `summary.csv`) are written at the end from the
+//! JSON report. Every file is written atomically: it appears at its path only
+//! when the whole run succeeded.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use drawdown_engine::{Outcome, World};
+use drawdown_engine::world::MIN_PER_DAY;
+use drawdown_engine::{Fate, Outcome, World};
+use parquet::basic::{Compression, Repetition, Type as PhysicalType};
+use parquet::data_type::{BoolType, Int64Type};
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
 use serde_json::Value;
+
+use crate::atomic::AtomicFile;
+
+/// Rows per Parquet row group.
+const ROW_GROUP: usize = 8192;
 
 /// Streams per-replication rows while the simulation runs, then writes the
 /// summary tables.
-pub struct Exporter;
+pub struct Exporter {
+    columns: Vec<Column>,
+    /// Site index of each `closed_day_<site>` column, in column order.
+    closed_sites: Vec<usize>,
+    /// The current row, reused.
+    cells: Vec<Cell>,
+    csv: Option<CsvOut>,
+    parquet: Option<ParquetOut>,
+}
+
+/// One per-replication column: its name and kind.
+struct Column {
+    name: String,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    Bool,
+    OptInt,
+}
+
+#[derive(Clone, Copy)]
+enum Cell {
+    Int(u64),
+    Bool(bool),
+    OptInt(Option<u64>),
+}
 
 impl Exporter {
-    pub fn new(_w: &World, csv_dir: Option<&Path>, parquet: Option<&Path>) -> Result<Option<Exporter>, String> {
+    pub fn new(w: &World, csv_dir: Option<&Path>, parquet: Option<&Path>) -> Result<Option<Exporter>, String> {
         if csv_dir.is_none() && parquet.is_none() {
             return Ok(None);
         }
-        Err("exports are not implemented yet".into())
+        let (columns, closed_sites) = replication_columns(w);
+        let csv = match csv_dir {
+            Some(dir) => Some(CsvOut::create(dir, &columns)?),
+            None => None,
+        };
+        let parquet = match parquet {
+            Some(path) => Some(ParquetOut::create(path, &columns)?),
+            None => None,
+        };
+        let cells = Vec::with_capacity(columns.len());
+        Ok(Some(Exporter { columns, closed_sites, cells, csv, parquet }))
     }
-    pub fn row(&mut self, _replication: u64, _o: &Outcome) -> Result<(), String> {
+
+    pub fn row(&mut self, replication: u64, o: &Outcome) -> Result<(), String> {
+        let c = &mut self.cells;
+        c.clear();
+        c.push(Cell::Int(replication));
+        c.push(Cell::Int(u64::from(o.departed_by_deadline)));
+        c.push(Cell::Int(u64::from(o.sites_closed_by_deadline)));
+        c.push(Cell::Bool(o.all_closed_by_deadline));
+        c.push(Cell::Int(u64::from(o.wounded)));
+        c.push(Cell::Int(u64::from(o.killed)));
+        for f in Fate::ALL {
+            c.push(Cell::Int(o.equipment.get(f as usize).copied().map_or(0, u64::from)));
+        }
+        c.push(Cell::Int(u64::from(o.clearances.requested)));
+        c.push(Cell::Int(u64::from(o.clearances.approved)));
+        c.push(Cell::Int(o.events));
+        for &s in &self.closed_sites {
+            let day = o.site_closed.get(s).copied().flatten().map(|t| u64::from(t / MIN_PER_DAY));
+            c.push(Cell::OptInt(day));
+        }
+        debug_assert_eq!(c.len(), self.columns.len());
+        if let Some(out) = &mut self.csv {
+            out.row(&self.cells)?;
+        }
+        if let Some(out) = &mut self.parquet {
+            out.row(&self.cells)?;
+        }
         Ok(())
     }
-    pub fn finish(self, _report: &Value) -> Result<(), String> {
+
+    /// Writes the summary tables and puts every file in place. Until this
+    /// returns `Ok`, no target path has been touched.
+    pub fn finish(self, report: &Value) -> Result<(), String> {
+        let mut ready: Vec<AtomicFile> = Vec::new();
+        if let Some(out) = self.csv {
+            ready.push(out.replications.finish()?);
+            ready.push(table(&out.dir.join("daily.csv"), DAILY, rows(report, "daily"))?);
+            ready.push(table(&out.dir.join("sites.csv"), SITES, rows(report, "sites"))?);
+            ready.push(table(&out.dir.join("convoys.csv"), CONVOYS, rows(report, "convoys"))?);
+            ready.push(summary_table(&out.dir.join("summary.csv"), report)?);
+        }
+        if let Some(out) = self.parquet {
+            ready.push(out.finish()?);
+        }
+        for f in ready {
+            f.commit()?;
+        }
         Ok(())
     }
+}
+
+/// The per-replication columns, and the site index behind each
+/// `closed_day_<site>` column (sites with a planned closure, in site order).
+fn replication_columns(w: &World) -> (Vec<Column>, Vec<usize>) {
+    let int = |name: &str| Column { name: name.to_string(), kind: Kind::Int };
+    let mut columns = vec![
+        int("replication"),
+        int("personnel_departed_by_deadline"),
+        int("sites_closed_by_deadline"),
+        Column { name: "all_sites_closed_by_deadline".into(), kind: Kind::Bool },
+        int("wounded"),
+        int("killed"),
+    ];
+    for f in Fate::ALL {
+        columns.push(int(&format!("equipment_{}", f.as_str())));
+    }
+    columns.push(int("clearances_requested"));
+    columns.push(int("clearances_approved"));
+    columns.push(int("events"));
+    let mut closed_sites = Vec::new();
+    for (i, site) in w.sites.iter().enumerate() {
+        if w.closures.iter().any(|c| c.site as usize == i) {
+            // Ids are lower-case letters, digits, `_` and `-`; make them snake_case
+            // and keep names unique should two ids differ only in `-` vs `_`.
+            let base = format!("closed_day_{}", site.id.replace('-', "_"));
+            let mut name = base.clone();
+            let mut k = 2;
+            while columns.iter().any(|c| c.name == name) {
+                name = format!("{base}_{k}");
+                k += 1;
+            }
+            columns.push(Column { name, kind: Kind::OptInt });
+            closed_sites.push(i);
+        }
+    }
+    (columns, closed_sites)
+}
+
+/// An `AtomicFile` as an owned writer (for `csv::Writer` and Parquet).
+struct Sink(AtomicFile);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.writer().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.writer().write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.writer().flush()
+    }
+}
+
+/// A CSV table being written to a temporary file.
+struct CsvFile {
+    path: PathBuf,
+    out: csv::Writer<Sink>,
+}
+
+impl CsvFile {
+    fn create(path: &Path, header: impl IntoIterator<Item = impl AsRef<[u8]>>) -> Result<CsvFile, String> {
+        let sink = Sink(AtomicFile::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?);
+        let mut f = CsvFile { path: path.to_path_buf(), out: csv::WriterBuilder::new().flexible(false).from_writer(sink) };
+        f.out.write_record(header).map_err(|e| f.err(e))?;
+        Ok(f)
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> String {
+        format!("cannot write {}: {e}", self.path.display())
+    }
+
+    /// Flushes the CSV buffer; the file is then ready to commit.
+    fn finish(self) -> Result<AtomicFile, String> {
+        let path = self.path;
+        self.out.into_inner().map(|s| s.0).map_err(|e| format!("cannot write {}: {}", path.display(), e.error()))
+    }
+}
+
+struct CsvOut {
+    dir: PathBuf,
+    replications: CsvFile,
+    /// Formatting buffer, reused.
+    buf: String,
+}
+
+impl CsvOut {
+    fn create(dir: &Path, columns: &[Column]) -> Result<CsvOut, String> {
+        if dir.is_file() {
+            return Err(format!("cannot write CSV tables into {}: it is a file, not a directory", dir.display()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create directory {}: {e}", dir.display()))?;
+        let replications = CsvFile::create(&dir.join("replications.csv"), columns.iter().map(|c| c.name.as_bytes()))?;
+        Ok(CsvOut { dir: dir.to_path_buf(), replications, buf: String::new() })
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
+        use std::fmt::Write as _;
+        let f = &mut self.replications;
+        for cell in cells {
+            self.buf.clear();
+            let _ = match *cell {
+                Cell::Int(v) | Cell::OptInt(Some(v)) => write!(self.buf, "{v}"),
+                Cell::Bool(b) => write!(self.buf, "{}", u8::from(b)),
+                Cell::OptInt(None) => Ok(()),
+            };
+            f.out.write_field(&self.buf).map_err(|e| f.err(e))?;
+        }
+        f.out.write_record(None::<&[u8]>).map_err(|e| f.err(e))
+    }
+}
+
+/// One buffered Parquet column (a row group's worth).
+enum Buffer {
+    Int(Vec<i64>),
+    Bool(Vec<bool>),
+    /// Values of the non-null cells, and a definition level per row (0 = null).
+    OptInt(Vec<i64>, Vec<i16>),
+}
+
+struct ParquetOut {
+    path: PathBuf,
+    writer: SerializedFileWriter<Sink>,
+    buffers: Vec<Buffer>,
+    rows: usize,
+}
+
+impl ParquetOut {
+    fn create(path: &Path, columns: &[Column]) -> Result<ParquetOut, String> {
+        let err = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
+        if path.is_dir() {
+            return Err(format!("cannot write {}: it is a directory", path.display()));
+        }
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            return Err(format!("cannot write {}: directory {} does not exist", path.display(), parent.display()));
+        }
+        let fields = columns
+            .iter()
+            .map(|c| {
+                let (ty, rep) = match c.kind {
+                    Kind::Int => (PhysicalType::INT64, Repetition::REQUIRED),
+                    Kind::Bool => (PhysicalType::BOOLEAN, Repetition::REQUIRED),
+                    Kind::OptInt => (PhysicalType::INT64, Repetition::OPTIONAL),
+                };
+                Type::primitive_type_builder(&c.name, ty).with_repetition(rep).build().map(Arc::new)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| err(&e))?;
+        let schema = Type::group_type_builder("replication").with_fields(fields).build().map_err(|e| err(&e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP))
+            .set_created_by(format!("drawdown {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let sink = Sink(AtomicFile::create(path).map_err(|e| err(&e))?);
+        let writer = SerializedFileWriter::new(sink, Arc::new(schema), Arc::new(props)).map_err(|e| err(&e))?;
+        let buffers = columns
+            .iter()
+            .map(|c| match c.kind {
+                Kind::Int => Buffer::Int(Vec::with_capacity(ROW_GROUP)),
+                Kind::Bool => Buffer::Bool(Vec::with_capacity(ROW_GROUP)),
+                Kind::OptInt => Buffer::OptInt(Vec::with_capacity(ROW_GROUP), Vec::with_capacity(ROW_GROUP)),
+            })
+            .collect();
+        Ok(ParquetOut { path: path.to_path_buf(), writer, buffers, rows: 0 })
+    }
+
+    fn err(&self, e: impl std::fmt::Display) -> String {
+        format!("cannot write {}: {e}", self.path.display())
+    }
+
+    fn row(&mut self, cells: &[Cell]) -> Result<(), String> {
+        for (b, cell) in self.buffers.iter_mut().zip(cells) {
+            match (b, *cell) {
+                (Buffer::Int(v), Cell::Int(x)) => v.push(to_i64(x)),
+                (Buffer::Bool(v), Cell::Bool(x)) => v.push(x),
+                (Buffer::OptInt(v, def), Cell::OptInt(x)) => {
+                    def.push(i16::from(x.is_some()));
+                    if let Some(x) = x {
+                        v.push(to_i64(x));
+                    }
+                }
+                _ => return Err(self.err("internal error: a cell does not match its column")),
+            }
+        }
+        self.rows += 1;
+        if self.rows == ROW_GROUP {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffered rows as one row group.
+    fn flush(&mut self) -> Result<(), String> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let path = &self.path;
+        let err = |e: parquet::errors::ParquetError| format!("cannot write {}: {e}", path.display());
+        let mut group = self.writer.next_row_group().map_err(err)?;
+        for b in &mut self.buffers {
+            let Some(mut col) = group.next_column().map_err(err)? else {
+                return Err(format!("cannot write {}: internal error: fewer columns than buffers", path.display()));
+            };
+            match b {
+                Buffer::Int(v) => {
+                    col.typed::<Int64Type>().write_batch(v, None, None).map_err(err)?;
+                    v.clear();
+                }
+                Buffer::Bool(v) => {
+                    col.typed::<BoolType>().write_batch(v, None, None).map_err(err)?;
+                    v.clear();
+                }
+                Buffer::OptInt(v, def) => {
+                    col.typed::<Int64Type>().write_batch(v, Some(def), None).map_err(err)?;
+                    v.clear();
+                    def.clear();
+                }
+            }
+            col.close().map_err(err)?;
+        }
+        group.close().map_err(err)?;
+        self.rows = 0;
+        Ok(())
+    }
+
+    /// Writes the last row group and the footer; the file is then ready to commit.
+    fn finish(mut self) -> Result<AtomicFile, String> {
+        self.flush()?;
+        let path = self.path;
+        let sink = self.writer.into_inner().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(sink.0)
+    }
+}
+
+fn to_i64(x: u64) -> i64 {
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+/// Summary-table columns: (header, JSON pointer into a row of the report).
+type Spec = &'static [(&'static str, &'static str)];
+
+const DAILY: Spec = &[
+    ("date", "/date"),
+    ("personnel_departed_mean", "/personnel_departed/mean"),
+    ("personnel_departed_p5", "/personnel_departed/p5"),
+    ("personnel_departed_p50", "/personnel_departed/p50"),
+    ("personnel_departed_p95", "/personnel_departed/p95"),
+    ("sites_closed_mean", "/sites_closed/mean"),
+    ("sites_closed_p5", "/sites_closed/p5"),
+    ("sites_closed_p50", "/sites_closed/p50"),
+    ("sites_closed_p95", "/sites_closed/p95"),
+];
+
+const SITES: Spec = &[
+    ("id", "/id"),
+    ("name", "/name"),
+    ("planned_closure", "/planned_closure"),
+    ("historical_closure", "/historical_closure"),
+    ("p_closed", "/p_closed"),
+    ("closed_p5", "/closed_on/p5"),
+    ("closed_p50", "/closed_on/p50"),
+    ("closed_p95", "/closed_on/p95"),
+    ("handover_state", "/handover/state"),
+    ("handover_armed_group", "/handover/armed_group"),
+];
+
+const CONVOYS: Spec = &[
+    ("id", "/id"),
+    ("from", "/from"),
+    ("to", "/to"),
+    ("p_departed", "/p_departed"),
+    ("departed_p5", "/departed/p5"),
+    ("departed_p50", "/departed/p50"),
+    ("departed_p95", "/departed/p95"),
+    ("days_mean", "/days/mean"),
+    ("days_p5", "/days/p5"),
+    ("days_p50", "/days/p50"),
+    ("days_p95", "/days/p95"),
+    ("incidents_mean", "/incidents/mean"),
+    ("incidents_p5", "/incidents/p5"),
+    ("incidents_p50", "/incidents/p50"),
+    ("incidents_p95", "/incidents/p95"),
+    ("wounded_mean", "/wounded/mean"),
+    ("wounded_p5", "/wounded/p5"),
+    ("wounded_p50", "/wounded/p50"),
+    ("wounded_p95", "/wounded/p95"),
+    ("killed_mean", "/killed/mean"),
+    ("killed_p5", "/killed/p5"),
+    ("killed_p50", "/killed/p50"),
+    ("killed_p95", "/killed/p95"),
+];
+
+fn rows<'a>(report: &'a Value, key: &str) -> &'a [Value] {
+    report.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// A JSON value as a CSV cell: strings as they are, null (or missing) empty.
+fn cell(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => u8::from(*b).to_string(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Writes a summary table from rows of the report (not yet committed).
+fn table(path: &Path, spec: Spec, rows: &[Value]) -> Result<AtomicFile, String> {
+    let mut f = CsvFile::create(path, spec.iter().map(|(h, _)| h))?;
+    for r in rows {
+        f.out.write_record(spec.iter().map(|(_, p)| cell(r.pointer(p)))).map_err(|e| f.err(e))?;
+    }
+    f.finish()
+}
+
+/// `summary.csv`: one row per summary quantity. Distributions give mean and
+/// quantiles; single numbers (a probability, a mean, a rate) only the mean
+/// column. Nested groups are named with dots (`equipment.repatriated`).
+fn summary_table(path: &Path, report: &Value) -> Result<AtomicFile, String> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<[String; 5]>) {
+        let Some(obj) = v.as_object() else { return };
+        let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
+        entries.sort_by_key(|(k, _)| rank(k));
+        for (k, v) in entries {
+            let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+            match v {
+                Value::Object(o) if o.contains_key("mean") => out.push([
+                    name,
+                    cell(o.get("mean")),
+                    cell(o.get("p5")),
+                    cell(o.get("p50")),
+                    cell(o.get("p95")),
+                ]),
+                Value::Object(_) => walk(&name, v, out),
+                Value::Number(_) => {
+                    let name = name.strip_suffix("_mean").map_or(name.clone(), str::to_string);
+                    out.push([name, cell(Some(v)), String::new(), String::new(), String::new()]);
+                }
+                _ => {}
+            }
+        }
+    }
+    /// The report's order (its map may be sorted by key), unknown keys last.
+    fn rank(k: &str) -> usize {
+        const ORDER: [&str; 9] = [
+            "personnel_departed_by_deadline",
+            "sites_closed_by_deadline",
+            "p_all_sites_closed_by_deadline",
+            "wounded",
+            "killed",
+            "equipment",
+            "flight_clearances",
+            "requested_mean",
+            "approval_rate",
+        ];
+        let fate = Fate::ALL.iter().position(|f| f.as_str() == k).map(|i| ORDER.len() + i);
+        ORDER.iter().position(|o| *o == k).or(fate).unwrap_or(usize::MAX)
+    }
+    let mut rows = Vec::new();
+    if let Some(s) = report.get("summary") {
+        walk("", s, &mut rows);
+    }
+    let mut f = CsvFile::create(path, ["metric", "mean", "p5", "p50", "p95"])?;
+    for r in &rows {
+        f.out.write_record(r).map_err(|e| f.err(e))?;
+    }
+    f.finish()
 }
