@@ -10,6 +10,7 @@ mod check;
 mod compare;
 mod diagnostics;
 mod export;
+mod generate;
 mod input;
 mod sensitivity;
 mod simulate;
@@ -35,6 +36,8 @@ enum Command {
     Sensitivity(sensitivity::Args),
     /// Write a self-contained HTML report with charts (and PNGs for slides).
     Report(report::Args),
+    /// Write a synthetic mission scenario of N sites.
+    Generate(generate::Args),
     /// Measure engine throughput (events/s per core, replications/s).
     Bench(bench::Args),
 }
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Generate(a) => generate::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Report(a) => report::run(a),
     }

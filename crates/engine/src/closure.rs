@@ -52,7 +52,7 @@ impl Sim<'_> {
         let (ng, nl) = (w.groups.len(), w.lots.len());
         let mut pax = Vec::new();
         for g in 0..ng {
-            let n = std::mem::take(&mut self.pax[site as usize * ng + g]);
+            let n = self.remove_pax(site, g as u16, u32::MAX);
             if n > 0 {
                 pax.push((g as u16, n));
             }
@@ -77,7 +77,7 @@ impl Sim<'_> {
                 let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
                 let ok = if serviceability >= 1.0 { n } else { Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32 };
                 if ok > 0 {
-                    self.items[cell] -= ok;
+                    self.remove_items(site, l as u16, ok);
                     items.push((l as u16, ok));
                 }
             }
@@ -105,7 +105,7 @@ impl Sim<'_> {
         self.out.site_taken[site] = taker;
         let nl = w.lots.len();
         for l in 0..nl {
-            let n = std::mem::take(&mut self.items[site * nl + l]);
+            let n = self.remove_items(site as u16, l as u16, u32::MAX);
             if n == 0 {
                 continue;
             }

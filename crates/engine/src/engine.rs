@@ -100,6 +100,13 @@ pub struct Sim<'w> {
     pub pax: Vec<u32>,
     /// Items per site and lot: `items[site * lots + lot]`.
     pub items: Vec<u32>,
+    /// Per site: people from other sites (in transit), local people by role,
+    /// self-moving vehicles, other items. Kept in step with `pax`/`items` so
+    /// "is there anything to move?" is O(1).
+    pub site_transit: Vec<u32>,
+    pub site_roles: Vec<[u32; 4]>,
+    pub site_vehicles: Vec<u32>,
+    pub site_cargo: Vec<u32>,
     pub departed: Vec<u32>,
     pub killed_pax: Vec<u32>,
     pub departed_total: u32,
@@ -130,6 +137,18 @@ impl<'w> Sim<'w> {
             items[lot.site as usize * nl + l] += lot.count;
         }
         let n_rows = w.lines.len() + w.closures.len();
+        let mut site_roles = vec![[0u32; 4]; ns];
+        for g in &w.groups {
+            site_roles[g.site as usize][g.role as usize] += g.count;
+        }
+        let (mut site_vehicles, mut site_cargo) = (vec![0u32; ns], vec![0u32; ns]);
+        for lot in &w.lots {
+            if lot.self_moving {
+                site_vehicles[lot.site as usize] += lot.count;
+            } else {
+                site_cargo[lot.site as usize] += lot.count;
+            }
+        }
         Sim {
             w,
             keys: Keys::new(seed, replication),
@@ -138,6 +157,10 @@ impl<'w> Sim<'w> {
             agenda: BinaryHeap::with_capacity(64),
             pax,
             items,
+            site_transit: vec![0; ns],
+            site_roles,
+            site_vehicles,
+            site_cargo,
             departed: vec![0; ng],
             killed_pax: vec![0; ng],
             departed_total: 0,
@@ -245,56 +268,105 @@ impl<'w> Sim<'w> {
 
     /// Puts people and items down at a site: leaving the country if it is an exit.
     pub fn unload(&mut self, site: u16, pax: &[(u16, u32)], items: &[(u16, u32)]) {
-        let (ng, nl) = (self.w.groups.len(), self.w.lots.len());
         let exit = self.w.sites[site as usize].exit;
         for &(g, n) in pax {
             if exit {
                 self.departed[g as usize] += n;
                 self.departed_total += n;
             } else {
-                self.pax[site as usize * ng + g as usize] += n;
+                self.add_pax(site, g, n);
             }
         }
         for &(l, n) in items {
             if exit {
                 self.fates[l as usize][Fate::Repatriated as usize] += n;
             } else {
-                self.items[site as usize * nl + l as usize] += n;
+                self.add_items(site, l, n);
             }
         }
+    }
+
+    /// People of group `g` arrive at `site`.
+    pub fn add_pax(&mut self, site: u16, g: u16, n: u32) {
+        let grp = &self.w.groups[g as usize];
+        self.pax[site as usize * self.w.groups.len() + g as usize] += n;
+        if grp.site == site {
+            self.site_roles[site as usize][grp.role as usize] += n;
+        } else {
+            self.site_transit[site as usize] += n;
+        }
+    }
+
+    /// Up to `max` people of group `g` leave `site`; returns how many.
+    pub fn remove_pax(&mut self, site: u16, g: u16, max: u32) -> u32 {
+        let grp = &self.w.groups[g as usize];
+        let cell = &mut self.pax[site as usize * self.w.groups.len() + g as usize];
+        let n = (*cell).min(max);
+        *cell -= n;
+        if grp.site == site {
+            self.site_roles[site as usize][grp.role as usize] -= n;
+        } else {
+            self.site_transit[site as usize] -= n;
+        }
+        n
+    }
+
+    /// Items of lot `l` arrive at `site`.
+    pub fn add_items(&mut self, site: u16, l: u16, n: u32) {
+        self.items[site as usize * self.w.lots.len() + l as usize] += n;
+        if self.w.lots[l as usize].self_moving {
+            self.site_vehicles[site as usize] += n;
+        } else {
+            self.site_cargo[site as usize] += n;
+        }
+    }
+
+    /// Up to `max` items of lot `l` leave `site`; returns how many.
+    pub fn remove_items(&mut self, site: u16, l: u16, max: u32) -> u32 {
+        let cell = &mut self.items[site as usize * self.w.lots.len() + l as usize];
+        let n = (*cell).min(max);
+        *cell -= n;
+        if self.w.lots[l as usize].self_moving {
+            self.site_vehicles[site as usize] -= n;
+        } else {
+            self.site_cargo[site as usize] -= n;
+        }
+        n
     }
 
     /// Takes up to `max` eligible people from `site` for a line: people who
     /// came from elsewhere first, then local people by role priority.
     pub fn take_people(&mut self, site: u16, roles: &[drawdown_model::Role], mut max: u32, into: &mut Vec<(u16, u32)>) -> u32 {
         let w = self.w;
-        let ng = w.groups.len();
-        let base = site as usize * ng;
         let mut taken = 0;
-        let mut take = |g: usize, pax: &mut Vec<u32>, max: &mut u32| {
-            let n = pax[base + g].min(*max);
+        let mut take = |sim: &mut Self, g: u16, max: &mut u32| {
+            let n = sim.remove_pax(site, g, *max);
             if n > 0 {
-                pax[base + g] -= n;
                 *max -= n;
                 taken += n;
-                into.push((g as u16, n));
+                into.push((g, n));
             }
         };
-        for g in 0..ng {
-            if max == 0 {
-                break;
-            }
-            if w.groups[g].site != site {
-                take(g, &mut self.pax, &mut max);
-            }
-        }
-        for role in roles {
-            for g in 0..ng {
+        if self.site_transit[site as usize] > 0 {
+            for g in 0..w.groups.len() {
                 if max == 0 {
                     break;
                 }
-                if w.groups[g].site == site && w.groups[g].role == *role {
-                    take(g, &mut self.pax, &mut max);
+                if w.groups[g].site != site {
+                    take(self, g as u16, &mut max);
+                }
+            }
+        }
+        for role in roles {
+            if self.site_roles[site as usize][*role as usize] == 0 {
+                continue;
+            }
+            for &g in &w.local_groups[site as usize] {
+                if max == 0 {
+                    break;
+                }
+                if w.groups[g as usize].role == *role {
+                    take(self, g, &mut max);
                 }
             }
         }
@@ -303,28 +375,23 @@ impl<'w> Sim<'w> {
 
     /// People at `site` a line could take (see `take_people`).
     pub fn eligible_people(&self, site: u16, roles: &[drawdown_model::Role]) -> u32 {
-        let w = self.w;
-        let ng = w.groups.len();
-        let base = site as usize * ng;
-        (0..ng)
-            .filter(|&g| w.groups[g].site != site || roles.contains(&w.groups[g].role))
-            .map(|g| self.pax[base + g])
-            .sum()
+        let by_role = &self.site_roles[site as usize];
+        self.site_transit[site as usize] + roles.iter().map(|r| by_role[*r as usize]).sum::<u32>()
     }
 
     /// Takes self-moving vehicles (up to `max`) from a site.
     pub fn take_vehicles(&mut self, site: u16, mut max: u32, into: &mut Vec<(u16, u32)>) -> u32 {
-        let nl = self.w.lots.len();
         let mut taken = 0;
+        if self.site_vehicles[site as usize] == 0 {
+            return 0;
+        }
         for &l in &self.w.lot_order {
             if max == 0 {
                 break;
             }
             if self.w.lots[l as usize].self_moving {
-                let cell = &mut self.items[site as usize * nl + l as usize];
-                let n = (*cell).min(max);
+                let n = self.remove_items(site, l, max);
                 if n > 0 {
-                    *cell -= n;
                     max -= n;
                     taken += n;
                     into.push((l, n));
@@ -337,18 +404,18 @@ impl<'w> Sim<'w> {
     /// Loads cargo (non-vehicle items) up to `capacity` load units, in the
     /// world's loading order. Returns load units used.
     pub fn take_cargo(&mut self, site: u16, capacity: f64, into: &mut Vec<(u16, u32)>) -> f64 {
-        let nl = self.w.lots.len();
         let mut left = capacity;
+        if self.site_cargo[site as usize] == 0 {
+            return 0.0;
+        }
         for &l in &self.w.lot_order {
             let lot = &self.w.lots[l as usize];
             if lot.self_moving || left < lot.load - 1e-9 {
                 continue;
             }
-            let cell = &mut self.items[site as usize * nl + l as usize];
             let fit = if lot.load > 0.0 { (left / lot.load + 1e-9).floor() as u32 } else { u32::MAX };
-            let n = (*cell).min(fit);
+            let n = self.remove_items(site, l, fit);
             if n > 0 {
-                *cell -= n;
                 left -= n as f64 * lot.load;
                 into.push((l, n));
             }
@@ -358,15 +425,9 @@ impl<'w> Sim<'w> {
 
     /// Whether a site holds anything a line could move.
     pub fn has_cargo_for(&self, site: u16, roles: &[drawdown_model::Role], personnel: bool, vehicles: bool, cargo: bool) -> bool {
-        if personnel && self.eligible_people(site, roles) > 0 {
-            return true;
-        }
-        let nl = self.w.lots.len();
-        (vehicles || cargo)
-            && (0..nl).any(|l| {
-                let lot = &self.w.lots[l];
-                self.items[site as usize * nl + l] > 0 && ((lot.self_moving && vehicles) || (!lot.self_moving && cargo))
-            })
+        (personnel && self.eligible_people(site, roles) > 0)
+            || (vehicles && self.site_vehicles[site as usize] > 0)
+            || (cargo && self.site_cargo[site as usize] > 0)
     }
 
     /// Every person and item is in exactly one place.
@@ -381,6 +442,28 @@ impl<'w> Sim<'w> {
             }
             for l in 0..nl {
                 items[l] += u64::from(self.items[s * nl + l]);
+            }
+        }
+        for s in 0..w.n_sites() {
+            let (mut transit, mut roles, mut vehicles, mut cargo) = (0, [0u32; 4], 0, 0);
+            for g in 0..ng {
+                let n = self.pax[s * ng + g];
+                if w.groups[g].site as usize == s {
+                    roles[w.groups[g].role as usize] += n;
+                } else {
+                    transit += n;
+                }
+            }
+            for l in 0..nl {
+                let n = self.items[s * nl + l];
+                if w.lots[l].self_moving {
+                    vehicles += n;
+                } else {
+                    cargo += n;
+                }
+            }
+            if (transit, roles, vehicles, cargo) != (self.site_transit[s], self.site_roles[s], self.site_vehicles[s], self.site_cargo[s]) {
+                return Err(format!("minute {}: site {s} aggregates out of step with its holdings", self.now));
             }
         }
         let live = self.convoys.iter().filter(|c| c.stage != Stage::Done).map(|c| (&c.pax, &c.items));

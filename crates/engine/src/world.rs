@@ -190,6 +190,8 @@ pub struct World {
     /// Threat per zone per day.
     pub threat: Vec<Vec<Threat>>,
     pub groups: Vec<Group>,
+    /// Groups belonging to each site, in file order.
+    pub local_groups: Vec<Vec<u16>>,
     pub lots: Vec<Lot>,
     /// Lots in loading order: sensitive first, then by value per load unit.
     pub lot_order: Vec<u16>,
@@ -556,6 +558,10 @@ impl World {
         let total_items = lots.iter().map(|l| l.count).sum();
         let vehicles = lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum();
         let containers = lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum();
+        let mut local_groups = vec![Vec::new(); n];
+        for (i, g) in groups.iter().enumerate() {
+            local_groups[g.site as usize].push(i as u16);
+        }
         let mut world = World {
             id: s.scenario.id.clone(),
             start,
@@ -567,6 +573,7 @@ impl World {
             zones,
             threat,
             groups,
+            local_groups,
             lots,
             lot_order,
             fleets,

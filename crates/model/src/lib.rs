@@ -6,6 +6,7 @@
 //! `Scenario` into dense indices and runs it.
 
 pub mod diag;
+pub mod generate;
 pub mod load;
 pub mod overrides;
 pub mod quantity;
