@@ -19,25 +19,24 @@ impl Sim<'_> {
         if !w.lines.iter().any(|l| l.air && l.ready <= day && day <= l.until) {
             return;
         }
-        let mut capacity: Vec<u32> = w
-            .aircraft
-            .iter()
-            .map(|a| {
-                let up = a.count.saturating_sub(a.grounded[(day as usize).min(a.grounded.len() - 1)]);
-                let mut s = self.keys.stream(a.key, Purpose::Serviceable, u64::from(day));
-                let ok = if a.serviceability >= 1.0 { up } else { Binomial::new(u64::from(up), a.serviceability).map_or(up as u64, |b| b.sample(&mut s)) as u32 };
-                ok * a.sorties_per_aircraft
-            })
-            .collect();
+        // Serviceable aircraft are drawn only for fleets flying today (the
+        // draw is keyed by fleet and day, so skipping it changes nothing else).
+        let mut capacity: Vec<Option<u32>> = vec![None; w.aircraft.len()];
         for line in &w.lines {
             if !line.air || day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
                 continue;
             }
             let fleet = line.fleet as usize;
             let ac = &w.aircraft[fleet];
+            let capacity = capacity[fleet].get_or_insert_with(|| {
+                let up = ac.count.saturating_sub(ac.grounded[(day as usize).min(ac.grounded.len() - 1)]);
+                let mut s = self.keys.stream(ac.key, Purpose::Serviceable, u64::from(day));
+                let ok = if ac.serviceability >= 1.0 { up } else { Binomial::new(u64::from(up), ac.serviceability).map_or(up as u64, |b| b.sample(&mut s)) as u32 };
+                ok * ac.sorties_per_aircraft
+            });
             let clearance = &w.clearance[ac.clearance];
             for sortie in 0..line.sorties_per_day {
-                if capacity[fleet] == 0 {
+                if *capacity == 0 {
                     break;
                 }
                 let people = line.carry_personnel && self.eligible_people(line.from, &line.roles) > 0;
@@ -56,7 +55,7 @@ impl Sim<'_> {
                     continue;
                 }
                 self.out.clearances.approved += 1;
-                capacity[fleet] -= 1;
+                *capacity -= 1;
                 let mut pax = Vec::new();
                 let mut items = Vec::new();
                 if people {

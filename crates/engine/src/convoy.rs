@@ -2,12 +2,17 @@
 //! permit, marching day by day along the route (pace, breakdowns, IEDs and
 //! ambushes), and arriving.
 
-use rand_distr::{Distribution, LogNormal, Poisson};
+use rand_distr::{Distribution, Poisson};
 
 use crate::engine::{Convoy, Duty, Ev, Sim, Stage, MOVE_MINUTE};
 use crate::outcome::Fate;
 use crate::rng::{Purpose, Stream};
-use crate::world::{MIN_PER_DAY, NONE};
+use crate::world::{Threat, MIN_PER_DAY, NONE};
+
+/// A standard exponential draw.
+fn exp1(s: &mut Stream) -> f64 {
+    -(1.0 - s.uniform()).ln()
+}
 
 /// Poisson draw that accepts a zero mean.
 pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
@@ -33,6 +38,7 @@ impl Sim<'_> {
             next: NONE,
             km_left: 0.0,
             delay_min: 0.0,
+            hazard_left: f64::NAN,
             march_days: 0,
             permit_tries: 0,
             departed_at: 0,
@@ -245,13 +251,7 @@ impl Sim<'_> {
         let day = (self.now / MIN_PER_DAY) as usize;
         let cv = &self.convoys[c as usize];
         let mut s = self.keys.stream(cv.key, Purpose::March, u64::from(cv.march_days));
-        let factor = if w.pace_sigma > 0.0 {
-            // Log-normal with mean 1 and coefficient of variation `pace_sigma`.
-            let sig2 = (1.0 + w.pace_sigma * w.pace_sigma).ln();
-            LogNormal::new(-sig2 / 2.0, sig2.sqrt()).map_or(1.0, |d| d.sample(&mut s))
-        } else {
-            1.0
-        };
+        let factor = w.pace_factor.map_or(1.0, |d| d.sample(&mut s));
         let mut budget = MIN_PER_DAY as f64;
         let row = self.row(cv.duty);
         self.convoys[c as usize].march_days += 1;
@@ -294,16 +294,36 @@ impl Sim<'_> {
     }
 
     /// Incidents and breakdowns over `km` of road in `zone`.
+    ///
+    /// Both are Poisson processes along the road, so together they are one
+    /// process of rate `incident + breakdown` per km, each event being an
+    /// incident with probability incident / total. The convoy carries the
+    /// hazard left until its next event, an Exp(1) draw: a stretch that
+    /// does not use it up costs a subtraction and no draw.
     fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, s: &mut Stream) {
         let w = self.w;
-        let breakdowns = poisson(w.breakdowns_per_km * km, s);
-        self.convoys[c as usize].delay_min += f64::from(breakdowns) * w.breakdown_delay_min;
-        if zone == NONE {
+        let t = if zone == NONE { Threat::default() } else { w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)] };
+        let incident_per_km = t.ied_per_km + t.ambush_per_km;
+        let total_per_km = incident_per_km + w.breakdowns_per_km;
+        let mut hazard = total_per_km * km;
+        if hazard <= 0.0 {
             return;
         }
-        let t = w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)];
-        let incidents = poisson((t.ied_per_km + t.ambush_per_km) * km, s);
-        for _ in 0..incidents {
+        loop {
+            let cv = &mut self.convoys[c as usize];
+            if cv.hazard_left.is_nan() {
+                cv.hazard_left = exp1(s);
+            }
+            if cv.hazard_left > hazard {
+                cv.hazard_left -= hazard;
+                return;
+            }
+            hazard -= cv.hazard_left;
+            cv.hazard_left = f64::NAN;
+            if s.uniform() * total_per_km >= incident_per_km {
+                cv.delay_min += w.breakdown_delay_min;
+                continue;
+            }
             let wounded = poisson(t.wounded, s);
             let killed = poisson(t.killed, s);
             let _damaged = poisson(t.damaged, s);

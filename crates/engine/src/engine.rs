@@ -72,6 +72,9 @@ pub struct Convoy {
     pub next: u16,
     pub km_left: f64,
     pub delay_min: f64,
+    /// Exposure (expected events) left before the next incident or
+    /// breakdown; NaN until drawn.
+    pub hazard_left: f64,
     pub march_days: u32,
     pub permit_tries: u32,
     pub departed_at: u32,
@@ -408,9 +411,13 @@ impl<'w> Sim<'w> {
         if self.site_cargo[site as usize] == 0 {
             return 0.0;
         }
+        let nl = self.w.lots.len();
         for &l in &self.w.lot_order {
+            if self.site_cargo[site as usize] == 0 {
+                break;
+            }
             let lot = &self.w.lots[l as usize];
-            if lot.self_moving || left < lot.load - 1e-9 {
+            if lot.self_moving || self.items[site as usize * nl + l as usize] == 0 || left < lot.load - 1e-9 {
                 continue;
             }
             let fit = if lot.load > 0.0 { (left / lot.load + 1e-9).floor() as u32 } else { u32::MAX };

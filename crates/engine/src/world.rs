@@ -212,6 +212,9 @@ pub struct World {
     /// Disposal per lot for items left at a closing site.
     pub disposal: Vec<Disposal>,
     pub pace_sigma: f64,
+    /// The daily pace factor: log-normal with mean 1 and coefficient of
+    /// variation `pace_sigma` (None when the pace does not vary).
+    pub pace_factor: Option<rand_distr::LogNormal<f64>>,
     pub breakdowns_per_km: f64,
     pub breakdown_delay_min: f64,
     /// Air hours between sites (u16 pairs), from `[[air_leg]]` or great-circle.
@@ -588,6 +591,10 @@ impl World {
             lines,
             disposal,
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
+            pace_factor: s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
+                let sig2 = (1.0 + v.value * v.value).ln();
+                rand_distr::LogNormal::new(-sig2 / 2.0, sig2.sqrt()).ok()
+            }),
             breakdowns_per_km: s.march.breakdowns_per_100km.as_ref().map_or(0.0, |v| v.value / 100.0),
             breakdown_delay_min: s.march.breakdown_delay_hours.as_ref().map_or(0.0, |v| v.value * 60.0),
             air_minutes,
