@@ -16,14 +16,13 @@ impl Sim<'_> {
     /// Flies today's sorties, air lines in plan order sharing each fleet.
     pub fn fly_sorties(&mut self, day: u32) {
         let w = self.w;
-        if !w.lines.iter().any(|l| l.air && l.ready <= day && day <= l.until) {
-            return;
-        }
+
         // Serviceable aircraft are drawn only for fleets flying today (the
         // draw is keyed by fleet and day, so skipping it changes nothing else).
         let mut capacity: Vec<Option<u32>> = vec![None; w.aircraft.len()];
-        for line in &w.lines {
-            if !line.air || day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
+        for &l in &w.air_lines {
+            let line = &w.lines[l as usize];
+            if day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
                 continue;
             }
             let fleet = line.fleet as usize;

@@ -240,10 +240,10 @@ impl<'w> Sim<'w> {
                 self.dispatch_pickup(c as u16);
             }
         }
-        for l in 0..w.lines.len() {
-            let line = &w.lines[l];
-            if !line.air && line.ready <= d && d <= line.until {
-                self.dispatch_line(l as u16, d);
+        for &l in &w.road_lines {
+            let line = &w.lines[l as usize];
+            if line.ready <= d && d <= line.until {
+                self.dispatch_line(l, d);
             }
         }
         self.fly_sorties(d);

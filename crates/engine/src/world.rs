@@ -209,6 +209,9 @@ pub struct World {
     /// Closure index per site (NONE if the site stays open).
     pub closure_of: Vec<u16>,
     pub lines: Vec<Line>,
+    /// Indices of road lines and of air lines, in plan order.
+    pub road_lines: Vec<u16>,
+    pub air_lines: Vec<u16>,
     /// Disposal per lot for items left at a closing site.
     pub disposal: Vec<Disposal>,
     pub pace_sigma: f64,
@@ -561,6 +564,8 @@ impl World {
         let total_items = lots.iter().map(|l| l.count).sum();
         let vehicles = lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum();
         let containers = lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum();
+        let road_lines = (0..lines.len() as u16).filter(|&l| !lines[l as usize].air).collect();
+        let air_lines = (0..lines.len() as u16).filter(|&l| lines[l as usize].air).collect();
         let mut local_groups = vec![Vec::new(); n];
         for (i, g) in groups.iter().enumerate() {
             local_groups[g.site as usize].push(i as u16);
@@ -589,6 +594,8 @@ impl World {
             closures,
             closure_of,
             lines,
+            road_lines,
+            air_lines,
             disposal,
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
             pace_factor: s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
