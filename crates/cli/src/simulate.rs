@@ -206,6 +206,7 @@ pub fn to_json(w: &World, s: &drawdown_model::Scenario, sum: &Summary, wall: f64
             "p_all_sites_closed_by_deadline": round4(sum.all_closed_by_deadline as f64 / runs),
             "wounded": q(&sum.wounded),
             "killed": q(&sum.killed),
+            "personnel_road_kkm": q(&sum.personnel_road_kkm),
             "equipment": Value::Object(equipment),
             "flight_clearances": {
                 "requested_mean": round2(reqs as f64 / runs),

@@ -121,8 +121,9 @@ impl Sim<'_> {
     }
 
     /// Who reaches the vacated site first: the national army (from the later
-    /// of the vacating and its `state_from`) or, if one contests it, an armed
-    /// group. Ties go to the state; no presence entry means a formal handover.
+    /// of the vacating and its `state_from`) or, if one contests it (and the
+    /// site is vacated before `armed_group_until`), an armed group. Ties go
+    /// to the state; no presence entry means a formal handover.
     fn handover_race(&mut self, c: u16) -> Taker {
         let w = self.w;
         let cl = &w.closures[c as usize];
@@ -131,7 +132,7 @@ impl Sim<'_> {
         };
         let mut s = self.keys.stream(cl.key, Purpose::Race, 0);
         let state_at = f64::from(self.now.max(p.state_from)) + sample_days(p.state_days, &mut s) * f64::from(MIN_PER_DAY);
-        let contested = s.bernoulli(p.armed_group);
+        let contested = s.bernoulli(p.armed_group) && self.now < p.armed_group_until;
         let armed_at = f64::from(self.now) + sample_days(p.armed_group_days, &mut s) * f64::from(MIN_PER_DAY);
         if contested && armed_at < state_at {
             Taker::ArmedGroup

@@ -254,6 +254,7 @@ impl Sim<'_> {
         let factor = w.pace_factor.map_or(1.0, |d| d.sample(&mut s));
         let mut budget = MIN_PER_DAY as f64;
         let row = self.row(cv.duty);
+        let people: u32 = cv.pax.iter().map(|p| p.1).sum();
         self.convoys[c as usize].march_days += 1;
         loop {
             let cv = &mut self.convoys[c as usize];
@@ -271,6 +272,7 @@ impl Sim<'_> {
             let km = cv.km_left.min(budget * km_per_min);
             budget -= km / km_per_min;
             cv.km_left -= km;
+            self.personnel_km += f64::from(people) * km;
             let zone = link.zone;
             self.expose(c, zone, km, day, row, &mut s);
             let cv = &mut self.convoys[c as usize];

@@ -123,6 +123,8 @@ pub struct Sim<'w> {
     pub line_last_departure: Vec<Option<u32>>,
     pub line_trips: Vec<u32>,
     pub closed_count: u32,
+    /// Person-km travelled by road so far.
+    pub personnel_km: f64,
     pub out: Outcome,
     /// Check conservation after every event (tests).
     pub check: bool,
@@ -175,6 +177,7 @@ impl<'w> Sim<'w> {
             line_last_departure: vec![None; w.lines.len()],
             line_trips: vec![0; w.lines.len()],
             closed_count: 0,
+            personnel_km: 0.0,
             out: Outcome {
                 departed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
                 closed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
@@ -267,6 +270,7 @@ impl<'w> Sim<'w> {
         self.out.equipment = eq;
         self.out.wounded = self.out.convoys.iter().map(|c| c.wounded).sum();
         self.out.killed = self.out.convoys.iter().map(|c| c.killed).sum();
+        self.out.personnel_road_kkm = (self.personnel_km / 1000.0).round() as u32;
     }
 
     /// Puts people and items down at a site: leaving the country if it is an exit.

@@ -40,6 +40,7 @@ pub struct Summary {
     pub all_closed_by_deadline: u64,
     pub wounded: Hist,
     pub killed: Hist,
+    pub personnel_road_kkm: Hist,
     /// By `Fate`.
     pub equipment: Vec<Hist>,
     /// Day index each site was vacated (None: not within the horizon).
@@ -81,6 +82,7 @@ impl Summary {
         self.all_closed_by_deadline += u64::from(o.all_closed_by_deadline);
         self.wounded.add(o.wounded);
         self.killed.add(o.killed);
+        self.personnel_road_kkm.add(o.personnel_road_kkm);
         for (h, &v) in self.equipment.iter_mut().zip(&o.equipment) {
             h.add(v);
         }

@@ -80,6 +80,8 @@ pub struct Outcome {
     pub all_closed_by_deadline: bool,
     pub wounded: u32,
     pub killed: u32,
+    /// Thousands of person-km travelled by road (exposure of personnel).
+    pub personnel_road_kkm: u32,
     /// Equipment items by fate at the end of the deadline day.
     pub equipment: [u32; 7],
     /// Minute each site was vacated (None: still open at the horizon).

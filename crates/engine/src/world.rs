@@ -128,6 +128,8 @@ pub struct Presence {
     pub state_from: u32,
     pub state_days: DistW,
     pub armed_group: f64,
+    /// Minute from which no armed group contests the site (u32::MAX: never).
+    pub armed_group_until: u32,
     pub armed_group_days: DistW,
 }
 
@@ -459,6 +461,7 @@ impl World {
                 state_from: p.state_from.map_or(0, |d| clamp_day(d) * MIN_PER_DAY),
                 state_days: (&p.state_days).into(),
                 armed_group: p.armed_group.value,
+                armed_group_until: p.armed_group_until.map_or(u32::MAX, |d| clamp_day(d) * MIN_PER_DAY),
                 armed_group_days: (&p.armed_group_days).into(),
             });
         }

@@ -158,7 +158,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         let close = start.plus_days(30 + (c as i64 * (days as i64 * 2 / 3 - 30)) / n_camps.max(1) as i64);
         closures.push(Closure { site: id.clone(), date: close, to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), trucks: Some(Count::new(20)), historical: None, source: None });
         lines.push(Line { id: format!("{id}-shuttle"), mode: Mode::Road, from: id.clone(), to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), carry: Carry::All, roles: None, ready: start.plus_days(5), until: Some(close.plus_days(-3)), trucks: Some(Count::new(15)), personnel_max: None, vehicles_max: Some(Count::new(30)), every_days: Some(Count::new(7)), sorties_per_day: None, source: None });
-        presences.push(Presence { site: id, state_from: None, state_days: Dist::fixed(rng.range(0.0, 5.0).round()), armed_group: Num::new(rng.range(0.0, 0.8)), armed_group_days: Dist::fixed(rng.range(0.0, 3.0).round()) });
+        presences.push(Presence { site: id, state_from: None, state_days: Dist::fixed(rng.range(0.0, 5.0).round()), armed_group: Num::new(rng.range(0.0, 0.8)), armed_group_until: None, armed_group_days: Dist::fixed(rng.range(0.0, 3.0).round()) });
     }
     for h in 0..n_hubs {
         let id = format!("hub-{h}");

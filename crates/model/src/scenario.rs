@@ -456,6 +456,10 @@ pub struct Presence {
     pub state_days: Dist,
     /// Probability that an armed group contests the site at all.
     pub armed_group: Num,
+    /// The armed group only contests a site vacated before this date (e.g.
+    /// it was driven out of the area by the army's advance).
+    #[serde(default)]
+    pub armed_group_until: Option<Date>,
     /// Days after vacating for a contesting armed group to arrive.
     pub armed_group_days: Dist,
 }
