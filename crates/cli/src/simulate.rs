@@ -216,7 +216,7 @@ pub fn to_json(w: &World, s: &drawdown_model::Scenario, sum: &Summary, wall: f64
         "daily": daily,
         "sites": sites,
         "convoys": convoys,
-        "milestones": s.milestones.iter().map(|m| json!({"date": m.date.to_string(), "metric": m.metric, "value": m.value.value, "source": m.value.prov.source.as_ref().or(m.source.as_ref())})).collect::<Vec<_>>(),
+        "milestones": milestones(w, s, sum),
         "engine": {
             "events": sum.events,
             "wall_seconds": round4(wall),
@@ -224,6 +224,30 @@ pub fn to_json(w: &World, s: &drawdown_model::Scenario, sum: &Summary, wall: f64
             "replications_per_second": if wall > 0.0 { round2(sum.runs as f64 / wall) } else { 0.0 },
         },
     })
+}
+
+/// Each observed milestone beside the simulated quantiles on its date.
+fn milestones(w: &World, s: &drawdown_model::Scenario, sum: &Summary) -> Vec<Value> {
+    s.milestones
+        .iter()
+        .map(|m| {
+            let day = m.date.days_since(w.start);
+            let hist = match m.metric.as_str() {
+                "personnel_departed" => Some(&sum.departed_daily),
+                "sites_closed" => Some(&sum.closed_daily),
+                _ => None,
+            }
+            .and_then(|h| usize::try_from(day).ok().and_then(|d| h.get(d)));
+            json!({
+                "date": m.date.to_string(),
+                "metric": m.metric,
+                "observed": m.value.value,
+                "source": m.source.as_ref().or(m.value.prov.source.as_ref()),
+                "note": m.value.prov.note,
+                "simulated": hist.map(q),
+            })
+        })
+        .collect()
 }
 
 fn round4(x: f64) -> f64 {

@@ -98,6 +98,13 @@ pub fn render(r: &Value) -> String {
             let _ = writeln!(o, "  {}                      {:<22}  {}", s(&d["date"]), q(&d["personnel_departed"]), num(&d["sites_closed"]["p50"]));
         }
     }
+    let ms: Vec<&Value> = r["milestones"].as_array().into_iter().flatten().filter(|m| !m["simulated"].is_null()).collect();
+    if !ms.is_empty() {
+        let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
+        for m in ms {
+            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", s(&m["date"]), s(&m["metric"]).replace('_', " "), num(&m["observed"]), q(&m["simulated"]));
+        }
+    }
     let e = &r["engine"];
     let _ = writeln!(
         o,
