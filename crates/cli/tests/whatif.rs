@@ -1,0 +1,91 @@
+//! Variants, `--set`, `compare` and `sensitivity` through the binary.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn toy() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/fixtures/toy.toml").display().to_string()
+}
+
+fn drawdown(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_drawdown")).args(args).output().expect("binary runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn json(args: &[&str]) -> Value {
+    let (code, out, err) = drawdown(args);
+    assert_eq!(code, 0, "stderr: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+fn diff<'a>(v: &'a Value, metric: &str) -> &'a Value {
+    v["differences"].as_array().unwrap().iter().find(|d| d["metric"] == metric).unwrap_or_else(|| panic!("metric {metric}"))
+}
+
+#[test]
+fn releasing_the_gao_trucks_repatriates_more_with_a_paired_interval() {
+    let v = json(&["compare", "minusma-2023", "baseline", "no-customs-hold", "--runs", "400", "--format", "json"]);
+    assert_eq!(v["base"], "baseline");
+    assert_eq!(v["variant"], "no-customs-hold");
+    let d = diff(&v, "equipment.repatriated");
+    let (lo, hi) = (d["ci95"][0].as_f64().unwrap(), d["ci95"][1].as_f64().unwrap());
+    assert!(lo > 0.0 && lo <= d["mean_difference"].as_f64().unwrap() && d["mean_difference"].as_f64().unwrap() <= hi, "{d}");
+    assert!(d["variance_reduction"].as_f64().unwrap() > 1.0, "pairing must reduce variance: {d}");
+    let destroyed = diff(&v, "equipment.destroyed");
+    assert!(destroyed["mean_difference"].as_f64().unwrap() < 0.0, "{destroyed}");
+}
+
+#[test]
+fn a_variant_compared_with_itself_differs_by_exactly_zero() {
+    let v = json(&["compare", "minusma-2023", "no-customs-hold", "no-customs-hold", "--runs", "100", "--format", "json"]);
+    for d in v["differences"].as_array().unwrap() {
+        assert_eq!(d["mean_difference"], 0.0, "{d}");
+    }
+}
+
+#[test]
+fn kidal_as_planned_moves_the_closure_and_changes_who_takes_the_camp() {
+    let base = json(&["simulate", "--runs", "200", "--format", "json", "-q"]);
+    let late = json(&["simulate", "--variant", "kidal-as-planned", "--runs", "200", "--format", "json", "-q"]);
+    let kidal = |v: &Value| v["sites"].as_array().unwrap().iter().find(|s| s["id"] == "kidal").unwrap().clone();
+    assert_eq!(kidal(&base)["closed_on"]["p50"], "2023-10-31");
+    assert!(kidal(&late)["closed_on"]["p50"].as_str().unwrap() >= "2023-11-22");
+    assert!(kidal(&base)["handover"]["armed_group"].as_f64().unwrap() > 0.8);
+    assert!(kidal(&late)["handover"]["state"].as_f64().unwrap() > 0.8);
+}
+
+#[test]
+fn set_overrides_apply_and_bad_ones_name_the_override() {
+    let v = json(&["simulate", &toy(), "--runs", "50", "--format", "json", "-q", "--set", "plan.closure.north.date=2023-08-01"]);
+    let north = v["sites"].as_array().unwrap().iter().find(|s| s["id"] == "north").unwrap();
+    assert!(north["closed_on"]["p50"].as_str().unwrap().starts_with("2023-08-0"));
+    let (code, _, err) = drawdown(&["simulate", &toy(), "--set", "fleet.nope.trucks=3"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--set fleet.nope.trucks=3") && err.contains("nope"), "{err}");
+    let (code, _, err) = drawdown(&["simulate", &toy(), "--set", "fleet.hub-trucks.trucks=-3"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("trucks") && err.contains("-3"), "{err}");
+    let (code, _, err) = drawdown(&["compare", "minusma-2023", "baseline", "no-customs-hld"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no-customs-hold"), "did-you-mean hint expected: {err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn sensitivity_ranks_inputs_and_leaves_unrelated_ones_at_zero() {
+    let v = json(&["sensitivity", &toy(), "--metric", "wounded", "--runs", "100", "--format", "json"]);
+    let swings = v["tornado"]["swings"].as_array().unwrap();
+    assert!(swings.len() >= 4);
+    let range = |s: &Value| (s["metric_at_high"].as_f64().unwrap() - s["metric_at_low"].as_f64().unwrap()).abs();
+    assert!(swings.windows(2).all(|w| range(&w[0]) >= range(&w[1])), "sorted by effect");
+    assert!(swings[0]["path"].as_str().unwrap().contains("ied_per_100km"), "{}", swings[0]);
+    // Flight clearances cannot change road casualties: with common random
+    // numbers the swing is exactly zero.
+    let clearance = swings.iter().find(|s| s["path"].as_str().unwrap().starts_with("policy.clearance")).unwrap();
+    assert_eq!(range(clearance), 0.0);
+    let (code, _, err) = drawdown(&["sensitivity", &toy(), "--metric", "woundd"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("wounded"), "{err}");
+}
