@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long, default_value_t = 10_000)]
     pub runs: u64,
     /// Worker threads for the multi-threaded measurement (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
     /// Repetitions of each measurement; the median is reported.
     #[arg(long, default_value_t = 3)]

@@ -33,7 +33,7 @@ pub struct Args {
     pub runs: u64,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

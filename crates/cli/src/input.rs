@@ -83,3 +83,13 @@ fn load_reporting(args: &ScenarioArgs, all_warnings: bool) -> Result<(Source, Lo
         }
     }
 }
+
+/// `--threads N`: 0 means all cores; more than 256 is refused rather than
+/// left to fail when the operating system runs out of threads.
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n <= 256 => Ok(n),
+        Ok(n) => Err(format!("{n} threads is too many; use 0 (all cores) up to 256")),
+        Err(_) => Err(format!("`{s}` is not a number of threads (0 = all cores)")),
+    }
+}

@@ -37,7 +37,7 @@ pub struct Args {
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
     /// Add a paired comparison with VARIANT: a variant name from the
     /// scenario, a comma-separated `PATH=VALUE` list (applied on top of this

@@ -26,13 +26,19 @@ pub struct Args {
     pub runs: u64,
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Show only the K inputs with the largest effect (table output).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
+    /// Also draw the tornado chart as a standalone SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
+    /// Also draw the tornado chart as a PNG file (for slides).
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -55,11 +61,31 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Err(e) = draw(&t, args.svg.as_deref(), args.png.as_deref()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.seed, "tornado": t})).unwrap_or_default()),
         Format::Table => print!("{}", table(&t, args.top)),
     }
     ExitCode::SUCCESS
+}
+
+/// Writes the tornado chart where asked, atomically.
+fn draw(t: &Tornado, svg: Option<&std::path::Path>, png: Option<&std::path::Path>) -> Result<(), String> {
+    if svg.is_none() && png.is_none() {
+        return Ok(());
+    }
+    let chart = drawdown_report::tornado::chart(t, &drawdown_report::tornado::unit_of(&t.metric));
+    if let Some(path) = svg {
+        crate::atomic::write_atomic(path, chart.standalone().as_bytes())?;
+    }
+    if let Some(path) = png {
+        let bytes = drawdown_report::png::Renderer::new().chart(&chart)?;
+        crate::atomic::write_atomic(path, &bytes)?;
+    }
+    Ok(())
 }
 
 fn table(t: &Tornado, top: usize) -> String {

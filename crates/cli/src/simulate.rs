@@ -27,7 +27,7 @@ pub struct Args {
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -85,6 +85,15 @@ fn sensitivity_ranks_inputs_and_leaves_unrelated_ones_at_zero() {
     // numbers the swing is exactly zero.
     let clearance = swings.iter().find(|s| s["path"].as_str().unwrap().starts_with("policy.clearance")).unwrap();
     assert_eq!(range(clearance), 0.0);
+    let dir = std::env::temp_dir().join(format!("drawdown-tornado-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (svg, png) = (dir.join("t.svg"), dir.join("t.png"));
+    let (code, _, err) = drawdown(&["sensitivity", &toy(), "--metric", "wounded", "--runs", "50", "--svg", svg.to_str().unwrap(), "--png", png.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.matches("<rect").count() >= 8, "tornado bars drawn");
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    std::fs::remove_dir_all(&dir).unwrap();
     let (code, _, err) = drawdown(&["sensitivity", &toy(), "--metric", "woundd"]);
     assert_eq!(code, 1);
     assert!(err.contains("wounded"), "{err}");

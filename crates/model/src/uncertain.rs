@@ -63,12 +63,15 @@ fn walk_table(t: &Table, path: &str, label: &str, out: &mut Vec<UncertainInput>)
 }
 
 fn entry_label(table: &str, i: usize, t: &Table) -> String {
-    let name = ["id", "site", "zone", "group"].iter().find_map(|f| t.get(f).and_then(Item::as_str));
-    let mut l = match name {
-        Some(n) => format!("{table} {n}"),
-        None => format!("{table}[{i}]"),
+    let text = |f: &str| t.get(f).and_then(Item::as_str);
+    let mut l = match (["id", "site", "zone", "group"].iter().find_map(|f| text(f)), text("from"), text("to")) {
+        (Some(n), _, _) => format!("{table} {n}"),
+        // A link is named by its ends.
+        (None, Some(a), Some(b)) => format!("{table} {a}–{b}"),
+        _ => format!("{table}[{i}]"),
     };
-    if let Some(from) = t.get("from").and_then(|f| f.as_value()) {
+    // A period is named by its start date.
+    if let Some(from) = t.get("from").and_then(Item::as_value).filter(|v| v.is_datetime()) {
         l.push_str(&format!(" from {}", from.to_string().trim()));
     }
     l
