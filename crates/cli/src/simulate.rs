@@ -84,12 +84,11 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let report = to_json(&world, &loaded.scenario, &summary, wall);
-    if let Some(x) = exporter {
-        if let Err(e) = x.finish(&report) {
+    if let Some(x) = exporter
+        && let Err(e) = x.finish(&report) {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
-    }
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out)),

@@ -127,11 +127,10 @@ pub fn run_monte_carlo_with(
     let mut summary = Summary::new(w, seed);
     let mut failed = None;
     run_batches(runs, threads, progress, |r| simulate(w, seed, r), |o| {
-        if failed.is_none() {
-            if let Err(e) = each(summary.runs, &o) {
+        if failed.is_none()
+            && let Err(e) = each(summary.runs, &o) {
                 failed = Some(e);
             }
-        }
         summary.add(&o);
     })?;
     failed.map_or(Ok(summary), Err)

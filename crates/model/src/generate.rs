@@ -72,7 +72,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
     let n = n_sites.max(3);
     let mut rng = Rng(seed ^ 0x5eed);
     let start = Date::ymd(2025, 1, 1).expect("valid date");
-    let days = 180;
+    let days: i64 = 180;
     let deadline = start.plus_days(days);
     let n_hubs = n.div_ceil(8).clamp(1, n - 1);
     let n_camps = n - 1 - n_hubs;
@@ -152,10 +152,9 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
     let mut presences = Vec::new();
     let mut closures = Vec::new();
     let mut lines = Vec::new();
-    for c in 0..n_camps {
+    for (c, &h) in camp_hub.iter().enumerate() {
         let id = format!("camp-{c}");
-        let h = camp_hub[c];
-        let close = start.plus_days(30 + (c as i64 * (days as i64 * 2 / 3 - 30)) / n_camps.max(1) as i64);
+        let close = start.plus_days(30 + (c as i64 * (days * 2 / 3 - 30)) / n_camps.max(1) as i64);
         closures.push(Closure { site: id.clone(), date: close, to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), trucks: Some(Count::new(20)), historical: None, source: None });
         lines.push(Line { id: format!("{id}-shuttle"), mode: Mode::Road, from: id.clone(), to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), carry: Carry::All, roles: None, ready: start.plus_days(5), until: Some(close.plus_days(-3)), trucks: Some(Count::new(15)), personnel_max: None, vehicles_max: Some(Count::new(30)), every_days: Some(Count::new(7)), sorties_per_day: None, source: None });
         presences.push(Presence { site: id, state_from: None, state_days: Dist::fixed(rng.range(0.0, 5.0).round()), armed_group: Num::new(rng.range(0.0, 0.8)), armed_group_until: None, armed_group_days: Dist::fixed(rng.range(0.0, 3.0).round()) });
@@ -163,7 +162,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
     for h in 0..n_hubs {
         let id = format!("hub-{h}");
         let next = if h == 0 { "hq".to_string() } else { format!("hub-{}", h - 1) };
-        closures.push(Closure { site: id.clone(), date: start.plus_days(days as i64 - 20 + h as i64 % 10), to: next.clone(), fleet: None, trucks: None, historical: None, source: None });
+        closures.push(Closure { site: id.clone(), date: start.plus_days(days - 20 + h as i64 % 10), to: next.clone(), fleet: None, trucks: None, historical: None, source: None });
         lines.push(Line { id: format!("{id}-airlift"), mode: Mode::Air, from: id.clone(), to: "home".into(), fleet: Some("charter".into()), carry: Carry::Personnel, roles: None, ready: start.plus_days(3), until: Some(deadline), trucks: None, personnel_max: None, vehicles_max: None, every_days: None, sorties_per_day: Some(Count::new(1)), source: None });
         lines.push(Line { id: format!("{id}-freight"), mode: Mode::Road, from: id.clone(), to: next, fleet: Some(format!("trucks-{h}")), carry: Carry::Equipment, roles: None, ready: start.plus_days(10), until: Some(deadline.plus_days(-25)), trucks: Some(Count::new(20)), personnel_max: None, vehicles_max: Some(Count::new(40)), every_days: Some(Count::new(5)), sorties_per_day: None, source: None });
     }
@@ -182,7 +181,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         sites,
         links,
         air_legs: Vec::new(),
-        corridors: vec![Corridor { id: "east".into(), name: "Eastern border".into(), closed: vec![Window { from: start.plus_days(days as i64 / 2), to: None }], source: None }],
+        corridors: vec![Corridor { id: "east".into(), name: "Eastern border".into(), closed: vec![Window { from: start.plus_days(days / 2), to: None }], source: None }],
         personnel: personnel_groups,
         equipment,
         fleets,
@@ -192,7 +191,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         policy: Policy {
             clearance: vec![ClearancePeriod { group: "strategic".into(), from: start, approval: Num::new(0.9), lead_days: Count::new(2) }],
             permit: vec![PermitPeriod { from: start, approval: Num::new(0.95) }],
-            customs_hold: vec![CustomsHold { id: "hub-0-hold".into(), site: "hub-0".into(), trucks: Count::new(20), from: start.plus_days(days as i64 / 2), to: Some(start.plus_days(days as i64 / 2 + 30)), source: None }],
+            customs_hold: vec![CustomsHold { id: "hub-0-hold".into(), site: "hub-0".into(), trucks: Count::new(20), from: start.plus_days(days / 2), to: Some(start.plus_days(days / 2 + 30)), source: None }],
             import_ban: Vec::new(),
         },
         presences,

@@ -196,7 +196,7 @@ type ErrFn<'a> = dyn Fn(String, String, Option<String>) -> Diagnostic + 'a;
 
 fn set_in_table(t: &mut toml_edit::Table, segs: &[String], o: &Override, err: &ErrFn) -> Result<(), Diagnostic> {
     let Some((seg, rest)) = segs.split_first() else {
-        return Err(err("the path ends at a whole table".into(), "a field of that entry, e.g. …​.km".into(), None));
+        return Err(err("the path ends at a whole table".into(), "a field of that entry, e.g. ….km".into(), None));
     };
     let key = resolve_key(seg, t.iter().map(|(k, _)| k.to_string()).collect(), rest.is_empty());
     let k = key.map_err(|known| {
@@ -300,12 +300,12 @@ fn assign(item: &mut Item, value: &Value) -> Result<(), Diagnostic> {
 }
 
 fn merge_sourced(old: &Value, new: &Value) -> Value {
-    if let (Value::InlineTable(t), false) = (old, new.is_inline_table()) {
-        if t.contains_key("value") {
-            let mut t = t.clone();
-            t.insert("value", new.clone());
-            return Value::InlineTable(t);
-        }
+    if let (Value::InlineTable(t), false) = (old, new.is_inline_table())
+        && t.contains_key("value")
+    {
+        let mut t = t.clone();
+        t.insert("value", new.clone());
+        return Value::InlineTable(t);
     }
     new.clone()
 }

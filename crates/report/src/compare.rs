@@ -29,8 +29,8 @@ pub fn is_probability(metric: &str) -> bool {
 /// `Kidal: taken by an armed group` (site ids replaced by their names).
 pub fn label(metric: &str, names: &std::collections::HashMap<String, String>) -> String {
     let words = |s: &str| s.replace('_', " ");
-    if let Some(rest) = metric.strip_prefix("site.") {
-        if let Some((site, what)) = rest.rsplit_once('.') {
+    if let Some(rest) = metric.strip_prefix("site.")
+        && let Some((site, what)) = rest.rsplit_once('.') {
             let what = match what {
                 "closed_by_deadline" => "vacated by the deadline".to_string(),
                 "seized_by_armed_group" => "taken by an armed group".to_string(),
@@ -38,7 +38,6 @@ pub fn label(metric: &str, names: &std::collections::HashMap<String, String>) ->
             };
             return format!("{}: {what}", names.get(site).map_or(site, String::as_str));
         }
-    }
     if let Some(f) = metric.strip_prefix("equipment.") {
         return format!("equipment {}", words(f));
     }

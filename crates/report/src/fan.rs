@@ -159,10 +159,9 @@ pub fn draw(f: &Fan) -> Chart {
         let r = cands[placer.place(&cands)];
         let _ = write!(
             o,
-            r#"<text x="{}" y="{}" font-size="11" fill="{}" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"#,
+            r##"<text x="{}" y="{}" font-size="11" fill="#8a5a00" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"##,
             c(r.0),
             c(r.1 + 10.5),
-            "#8a5a00",
             esc(&label)
         );
     }

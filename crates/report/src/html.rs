@@ -90,16 +90,14 @@ pub fn page(r: &Report, charts: &[Chart]) -> String {
 
     for c in charts {
         let _ = write!(o, "<figure id=\"fig-{}\"><h2>{}</h2>{}<figcaption>{}</figcaption></figure>", c.id, esc(&c.title), c.svg(), esc(&c.caption));
-        if c.id == "compare" {
-            if let Some(cmp) = &r.comparison {
+        if c.id == "compare"
+            && let Some(cmp) = &r.comparison {
                 compare_table(&mut o, cmp);
             }
-        }
-        if c.id == "tornado" {
-            if let Some(t) = r.tornado {
+        if c.id == "tornado"
+            && let Some(t) = r.tornado {
                 tornado_table(&mut o, t);
             }
-        }
     }
 
     let sourced = inputs::sourced_values(&r.source.text);

@@ -122,7 +122,8 @@ impl Scale {
 
 /// About `n` round tick values covering [lo, hi] (1, 2, 2.5 or 5 × 10^k apart).
 pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
-    if !(hi > lo) {
+    // Also catches NaN bounds.
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
         return vec![lo];
     }
     let raw = (hi - lo) / n.max(1) as f64;
@@ -174,8 +175,7 @@ pub fn month_ticks(start: Date, d0: f64, d1: f64) -> Vec<(f64, String)> {
             y += 1;
         }
     }
-    loop {
-        let Some(d) = Date::ymd(y, m, 1) else { break };
+    while let Some(d) = Date::ymd(y, m, 1) {
         let day = d.days_since(start) as f64;
         if day > d1 {
             break;
