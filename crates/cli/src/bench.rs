@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use drawdown_engine::{run_monte_carlo, simulate, World};
+use drawdown_engine::{run_monte_carlo, simulate};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -72,12 +72,8 @@ pub fn run(args: Args) -> ExitCode {
     let Ok((_, loaded)) = crate::input::load_for_run(&args.scenario) else {
         return ExitCode::from(1);
     };
-    let world = match World::compile(&loaded.scenario) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+    let Ok(world) = crate::input::compile(&loaded.scenario) else {
+        return ExitCode::from(1);
     };
     let single_runs = (args.runs / 4).max(200);
     let repeat = args.repeat.max(1);

@@ -16,11 +16,7 @@ use serde_json::json;
 
 use crate::diagnostics::print_diagnostics;
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+use crate::input::Format;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -54,7 +50,7 @@ fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
         crate::input::with_overrides(file, Some(spec), &[]).map_err(|d| print_diagnostics(file, &d))?
     };
     let loaded = load(&src).map_err(|d| print_diagnostics(&src, &d))?;
-    let w = World::compile(&loaded.scenario).map_err(|e| eprintln!("error: {e}"))?;
+    let w = crate::input::compile(&loaded.scenario)?;
     Ok((spec.to_string(), w))
 }
 

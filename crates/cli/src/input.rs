@@ -7,6 +7,20 @@ use drawdown_model::{load, overrides, Diagnostic, Loaded, Override, Source};
 
 use crate::diagnostics::print_diagnostics;
 
+/// Output format of the commands that print results.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// One JSON object for machines.
+    Json,
+}
+
+/// Compiles a validated scenario for the engine, reporting a failure.
+pub fn compile(scenario: &drawdown_model::Scenario) -> Result<drawdown_engine::World, ()> {
+    drawdown_engine::World::compile(scenario).map_err(|e| eprintln!("error: {e}"))
+}
+
 /// Arguments every scenario-reading command takes.
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct ScenarioArgs {

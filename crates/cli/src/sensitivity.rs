@@ -7,11 +7,7 @@ use std::process::ExitCode;
 use drawdown_engine::sensitivity::{tornado_with, Tornado};
 use serde_json::json;
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+use crate::input::Format;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -10,11 +10,7 @@ use drawdown_engine::stats::Hist;
 use drawdown_engine::{run_monte_carlo, run_monte_carlo_with, Fate, World};
 use serde_json::{json, Value};
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-}
+use crate::input::Format;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -47,12 +43,8 @@ pub fn run(args: Args) -> ExitCode {
     let Ok((_, loaded)) = crate::input::load_for_run(&args.scenario) else {
         return ExitCode::from(1);
     };
-    let world = match World::compile(&loaded.scenario) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+    let Ok(world) = crate::input::compile(&loaded.scenario) else {
+        return ExitCode::from(1);
     };
     let mut exporter = match crate::export::Exporter::new(&world, args.csv.as_deref(), args.parquet.as_deref()) {
         Ok(e) => e,
