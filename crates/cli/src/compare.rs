@@ -23,14 +23,18 @@ pub struct Args {
     /// [FILE] BASE VARIANT. FILE defaults to the embedded MINUSMA scenario;
     /// BASE/VARIANT: a variant name (`baseline`, `no-customs-hold`, ...), a
     /// comma-separated `PATH=VALUE` list, or a scenario file.
-    #[arg(num_args = 2..=3, required = true, value_name = "ARGS")]
+    #[arg(num_args = 2..=3, required = true, value_name = "ARG")]
     pub args: Vec<String>,
+    /// Pairs of replications.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
     pub runs: u64,
+    /// Seed shared by both sides of every pair.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Worker threads (0: all cores); the result does not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Show every metric, not only those that differ.

@@ -20,10 +20,13 @@ pub struct Args {
     /// Replications per swing (each input costs two runs of this size).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub runs: u64,
+    /// Seed shared by every swing (common random numbers).
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// Worker threads (0: all cores); the result does not depend on it.
     #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
     pub threads: usize,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Show only the K inputs with the largest effect (table output).
