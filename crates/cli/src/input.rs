@@ -32,6 +32,9 @@ pub struct ScenarioArgs {
     /// Override one field, e.g. `--set plan.closure.kidal.date=2023-11-20` (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Replace the scenario's [plan] with the one in FILE (e.g. written by `drawdown plan`).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
 }
 
 /// The file's text, or the embedded scenario.
@@ -61,7 +64,11 @@ pub fn with_overrides(src: &Source, variant: Option<&str>, sets: &[String]) -> R
 
 /// Loads and validates without printing; errors come with the source they refer to.
 pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
-    let base = source(args.file.as_ref())?;
+    let mut base = source(args.file.as_ref())?;
+    if let Some(p) = &args.plan {
+        let plan = Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?;
+        base = overrides::with_plan(&base, &plan).map_err(|d| (plan.clone(), d))?;
+    }
     let src = with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
     match load(&src) {
         Ok(loaded) => Ok((src, loaded)),

@@ -106,6 +106,20 @@ pub fn apply(src: &Source, overrides: &[Override]) -> Result<Source, Vec<Diagnos
     Ok(Source::new(format!("{} (with {})", src.name, origins.join(", ")), doc.to_string()))
 }
 
+/// Replaces the scenario's `[plan]` with the one in `plan` (a file holding a
+/// `[plan]` table, as `drawdown plan` writes), so a plan can be evaluated
+/// against the scenario it was made for.
+pub fn with_plan(src: &Source, plan: &Source) -> Result<Source, Vec<Diagnostic>> {
+    let bad = |msg: String| vec![Diagnostic::error(Path::parse("plan"), msg).expected("a TOML file with a [plan] table ([[plan.closure]], [[plan.line]], ...)").hint("`drawdown plan --out FILE` writes one")];
+    let mut doc = DocumentMut::from_str(&src.text).map_err(|e| bad(format!("invalid TOML in {}: {}", src.name, e.message())))?;
+    let plan_doc = DocumentMut::from_str(&plan.text).map_err(|e| bad(format!("invalid TOML in {}: {}", plan.name, e.message())))?;
+    let Some(table) = plan_doc.get("plan") else {
+        return Err(bad(format!("{} has no [plan] table", plan.name)));
+    };
+    doc.insert("plan", table.clone());
+    Ok(Source::new(format!("{} (with the plan in {})", src.name, plan.name), doc.to_string()))
+}
+
 fn canonical(path: &str) -> String {
     let segs: Vec<&str> = path.split('.').collect();
     if segs.len() == 3 && (segs[0] == "site" || segs[0] == "sites") && segs[2] == "closure" {
