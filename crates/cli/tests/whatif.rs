@@ -104,9 +104,9 @@ fn a_plan_file_replaces_the_scenarios_plan() {
     let dir = std::env::temp_dir().join(format!("drawdown-plan-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let plan = dir.join("plan.toml");
-    let toy = std::fs::read_to_string(toy()).unwrap();
-    let start = toy.find("[[plan.closure]]").unwrap();
-    std::fs::write(&plan, toy[start..].replace("date = 2023-09-10", "date = 2023-08-20")).unwrap();
+    let text = std::fs::read_to_string(toy()).unwrap();
+    let start = text.find("[[plan.closure]]").unwrap();
+    std::fs::write(&plan, text[start..].replace("date = 2023-09-10", "date = 2023-08-20")).unwrap();
     let v = json(&["simulate", &toy(), "--plan", plan.to_str().unwrap(), "--runs", "50", "--format", "json", "-q"]);
     let north = v["sites"].as_array().unwrap().iter().find(|s| s["id"] == "north").unwrap();
     assert_eq!(north["planned_closure"], "2023-08-20");
