@@ -197,6 +197,7 @@ pub fn to_json(w: &World, s: &drawdown_model::Scenario, sum: &Summary, wall: f64
             "p_all_sites_closed_by_deadline": round4(sum.all_closed_by_deadline as f64 / runs),
             "wounded": q(&sum.wounded),
             "killed": q(&sum.killed),
+            "vehicles_damaged": q(&sum.vehicles_damaged),
             "personnel_road_kkm": q(&sum.personnel_road_kkm),
             "equipment": Value::Object(equipment),
             "flight_clearances": {
@@ -256,5 +257,6 @@ fn convoy_json(w: &World, c: &drawdown_engine::montecarlo::ConvoySummary, id: &s
         "incidents": q(&c.incidents),
         "wounded": q(&c.wounded),
         "killed": q(&c.killed),
+        "vehicles_damaged": q(&c.damaged),
     })
 }

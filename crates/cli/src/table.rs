@@ -54,6 +54,7 @@ pub fn render(r: &Value) -> String {
     let _ = writeln!(o, "  P(all planned closures done)   {:.1} %", sm["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0) * 100.0);
     let _ = writeln!(o, "  wounded                        {}", q(&sm["wounded"]));
     let _ = writeln!(o, "  killed                         {}", q(&sm["killed"]));
+    let _ = writeln!(o, "  vehicles damaged               {}", q(&sm["vehicles_damaged"]));
     let _ = writeln!(o, "  personnel road exposure        {} thousand person-km", q(&sm["personnel_road_kkm"]));
     let _ = writeln!(o, "  flight clearance approval      {:.1} % of {} requests/run", sm["flight_clearances"]["approval_rate"].as_f64().unwrap_or(0.0) * 100.0, num(&sm["flight_clearances"]["requested_mean"]));
     let _ = writeln!(o, "Equipment (vehicles + containers + other items)");

@@ -32,6 +32,7 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         metric("all_sites_closed_by_deadline", |o| o.all_closed_by_deadline.into()),
         metric("wounded", |o| o.wounded.into()),
         metric("killed", |o| o.killed.into()),
+        metric("vehicles_damaged", |o| o.vehicles_damaged.into()),
         metric("personnel_road_kkm", |o| o.personnel_road_kkm.into()),
     ];
     for f in Fate::ALL {

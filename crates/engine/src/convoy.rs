@@ -328,12 +328,13 @@ impl Sim<'_> {
             }
             let wounded = poisson(t.wounded, s);
             let killed = poisson(t.killed, s);
-            let _damaged = poisson(t.damaged, s);
+            let damaged = poisson(t.damaged, s);
             let destroyed = poisson(t.destroyed, s);
             let stats = &mut self.out.convoys[row];
             stats.incidents += 1;
             stats.wounded += wounded;
             stats.killed += killed;
+            stats.damaged += damaged;
             self.convoys[c as usize].delay_min += t.delay_min;
             self.kill_aboard(c, killed);
             self.destroy_vehicles(c, destroyed);

@@ -270,6 +270,7 @@ impl<'w> Sim<'w> {
         self.out.equipment = eq;
         self.out.wounded = self.out.convoys.iter().map(|c| c.wounded).sum();
         self.out.killed = self.out.convoys.iter().map(|c| c.killed).sum();
+        self.out.vehicles_damaged = self.out.convoys.iter().map(|c| c.damaged).sum();
         self.out.personnel_road_kkm = (self.personnel_km / 1000.0).round() as u32;
     }
 

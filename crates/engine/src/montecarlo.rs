@@ -26,6 +26,7 @@ pub struct ConvoySummary {
     pub incidents: Hist,
     pub wounded: Hist,
     pub killed: Hist,
+    pub damaged: Hist,
 }
 
 /// Streaming statistics over all replications.
@@ -40,6 +41,7 @@ pub struct Summary {
     pub all_closed_by_deadline: u64,
     pub wounded: Hist,
     pub killed: Hist,
+    pub vehicles_damaged: Hist,
     pub personnel_road_kkm: Hist,
     /// By `Fate`.
     pub equipment: Vec<Hist>,
@@ -82,6 +84,7 @@ impl Summary {
         self.all_closed_by_deadline += u64::from(o.all_closed_by_deadline);
         self.wounded.add(o.wounded);
         self.killed.add(o.killed);
+        self.vehicles_damaged.add(o.vehicles_damaged);
         self.personnel_road_kkm.add(o.personnel_road_kkm);
         for (h, &v) in self.equipment.iter_mut().zip(&o.equipment) {
             h.add(v);
@@ -100,6 +103,7 @@ impl Summary {
             cs.incidents.add(c.incidents);
             cs.wounded.add(c.wounded);
             cs.killed.add(c.killed);
+            cs.damaged.add(c.damaged);
         }
         self.clearances_requested += u64::from(o.clearances.requested);
         self.clearances_approved += u64::from(o.clearances.approved);

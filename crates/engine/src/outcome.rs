@@ -51,6 +51,8 @@ pub struct ConvoyStats {
     pub incidents: u32,
     pub wounded: u32,
     pub killed: u32,
+    /// Vehicles damaged (they continue).
+    pub damaged: u32,
 }
 
 impl ConvoyStats {
@@ -80,6 +82,7 @@ pub struct Outcome {
     pub all_closed_by_deadline: bool,
     pub wounded: u32,
     pub killed: u32,
+    pub vehicles_damaged: u32,
     /// Thousands of person-km travelled by road (exposure of personnel).
     pub personnel_road_kkm: u32,
     /// Equipment items by fate at the end of the deadline day.
