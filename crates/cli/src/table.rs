@@ -66,6 +66,10 @@ pub fn render(r: &Value) -> String {
     let _ = writeln!(o, "\nSites            planned     closed P50  (P5 – P95)                 state  armed group");
     for site in r["sites"].as_array().into_iter().flatten() {
         let c = &site["closed_on"];
+        if site["planned_closure"].is_null() {
+            let _ = writeln!(o, "  {:<14} {:<11} stays open (no planned closure)", s(&site["id"]), "-");
+            continue;
+        }
         let _ = writeln!(
             o,
             "  {:<14} {:<11} {:<11} ({} – {})  {:>5.0} %  {:>5.0} %",
