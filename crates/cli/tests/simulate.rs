@@ -128,3 +128,19 @@ fn the_table_matches_the_golden_file() {
     let golden = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
     assert_eq!(table, golden, "table changed; if intended, rerun with UPDATE_GOLDEN=1 and review the diff");
 }
+
+#[test]
+fn minusma_1000_runs_seed_7_is_identical_on_one_or_two_threads_and_twice() {
+    let run = |threads: &str| without_timing(json(&["simulate", "--runs", "1000", "--seed", "7", "--threads", threads, "--format", "json", "-q"]));
+    let (one, two, again) = (run("1"), run("2"), run("2"));
+    assert_eq!(one, two);
+    assert_eq!(two, again);
+    let daily = one["daily"].as_array().unwrap();
+    for k in ["personnel_departed", "sites_closed"] {
+        let p50s: Vec<f64> = daily.iter().map(|d| d[k]["p50"].as_f64().unwrap()).collect();
+        assert!(p50s.windows(2).all(|w| w[0] <= w[1]), "{k} P50s are non-decreasing");
+    }
+    let eq = &one["summary"]["equipment"];
+    let mean_total: f64 = ["repatriated", "handed_over", "sold", "destroyed", "abandoned", "lost", "in_country"].iter().map(|k| eq[k]["mean"].as_f64().unwrap()).sum();
+    assert!((mean_total - one["totals"]["equipment"].as_f64().unwrap()).abs() < 1e-6, "every item has one fate");
+}
