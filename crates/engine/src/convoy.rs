@@ -9,6 +9,12 @@ use crate::outcome::Fate;
 use crate::rng::{Purpose, Stream};
 use crate::world::{Threat, MIN_PER_DAY, NONE};
 
+/// The next convoy movement time (06:00) at or after `now`.
+fn next_move_time(now: u32) -> u32 {
+    let today = (now / MIN_PER_DAY) * MIN_PER_DAY + MOVE_MINUTE;
+    if now <= today { today } else { today + MIN_PER_DAY }
+}
+
 /// A standard exponential draw.
 fn exp1(s: &mut Stream) -> f64 {
     -(1.0 - s.uniform()).ln()
@@ -194,9 +200,7 @@ impl Sim<'_> {
             cv.stage = Stage::Returning;
             cv.dest = home;
             cv.permit_tries = 0;
-            let day = self.now / MIN_PER_DAY;
-            let at = if self.now <= day * MIN_PER_DAY + MOVE_MINUTE { day * MIN_PER_DAY + MOVE_MINUTE } else { (day + 1) * MIN_PER_DAY + MOVE_MINUTE };
-            self.schedule(at, Ev::Depart(c));
+            self.schedule(next_move_time(self.now), Ev::Depart(c));
         } else {
             self.retire(c);
         }
@@ -404,9 +408,7 @@ impl Sim<'_> {
                         Duty::Line(l) => w.lines[l as usize].to,
                         _ => cv.dest,
                     };
-                    let day = self.now / MIN_PER_DAY;
-                    let at = if self.now <= day * MIN_PER_DAY + MOVE_MINUTE { day * MIN_PER_DAY + MOVE_MINUTE } else { (day + 1) * MIN_PER_DAY + MOVE_MINUTE };
-                    self.schedule(at, Ev::Depart(c));
+                    self.schedule(next_move_time(self.now), Ev::Depart(c));
                 }
             },
             Stage::Loaded => {
