@@ -193,6 +193,11 @@ impl Sim<'_> {
     /// Sends a convoy with nothing (more) to do back to its trucks' home,
     /// or retires it there.
     pub fn turn_home(&mut self, c: u32) {
+        self.head_home(c, next_move_time(self.now));
+    }
+
+    /// Like `turn_home`, leaving no earlier than `at`.
+    fn head_home(&mut self, c: u32, at: u32) {
         let w = self.w;
         let cv = &mut self.convoys[c as usize];
         let home = if cv.fleet == NONE { cv.at } else { w.fleets[cv.fleet as usize].home };
@@ -200,7 +205,7 @@ impl Sim<'_> {
             cv.stage = Stage::Returning;
             cv.dest = home;
             cv.permit_tries = 0;
-            self.schedule(next_move_time(self.now), Ev::Depart(c));
+            self.schedule(at, Ev::Depart(c));
         } else {
             self.retire(c);
         }
@@ -240,10 +245,13 @@ impl Sim<'_> {
                 self.schedule(self.now, Ev::March(c));
             }
             None => {
-                // No open road (a corridor closed): the convoy stays and unloads.
+                // No open road today (a corridor closed): what is aboard is
+                // put down here, and the trucks try to go home tomorrow (not
+                // now: the road will not reopen within the minute).
                 let (at, pax, items) = (cv.at, std::mem::take(&mut cv.pax), std::mem::take(&mut cv.items));
                 self.unload(at, &pax, &items);
-                self.turn_home(c);
+                let tomorrow = (self.now / MIN_PER_DAY + 1) * MIN_PER_DAY + MOVE_MINUTE;
+                self.head_home(c, tomorrow);
             }
         }
     }

@@ -100,6 +100,30 @@ fn a_customs_hold_of_every_truck_stops_the_pickup() {
     }
 }
 
+#[test]
+fn trucks_cut_off_by_a_closing_corridor_wait_instead_of_looping() {
+    // A convoy reaches the eastern border just as the corridor closes behind
+    // it: its trucks cannot get home. They must wait (one attempt a day), not
+    // retry forever at the same minute.
+    let mut s = toy();
+    let mut line = s.plan.lines[1].clone();
+    line.id = "hub-east".into();
+    line.to = "east".into();
+    line.ready = Date::ymd(2023, 7, 19).unwrap();
+    line.until = Some(Date::ymd(2023, 7, 19).unwrap());
+    s.plan.lines.push(line);
+    let w = World::compile(&s).unwrap();
+    // A watchdog turns a hang into a failure.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let events: Vec<u64> = (0..50).map(|r| simulate_checked(&w, 2, r).map(|o| o.events)).collect::<Result<_, _>>().unwrap();
+        let _ = tx.send(events);
+    });
+    let events = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the replications finish (no endless loop)");
+    // About one event per day per waiting convoy, not millions.
+    assert!(events.iter().all(|&e| e < 5_000), "{events:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
     #[test]
