@@ -28,15 +28,8 @@ pub struct Args {
     /// Pairs of replications.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=10_000_000))]
     pub runs: u64,
-    /// Seed shared by both sides of every pair.
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
-    /// Worker threads (0: all cores); the result does not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
-    pub threads: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub run: crate::input::RunArgs,
     /// Show every metric, not only those that differ.
     #[arg(long)]
     pub all: bool,
@@ -75,7 +68,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     let t0 = std::time::Instant::now();
-    let diffs = match compare(&bw, &vw, args.runs, args.seed, args.threads, &|_| {}) {
+    let diffs = match compare(&bw, &vw, args.runs, args.run.seed, args.run.threads, &|_| {}) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
@@ -83,10 +76,10 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let wall = t0.elapsed().as_secs_f64();
-    match args.format {
+    match args.run.format {
         Format::Json => {
             let v = json!({
-                "scenario": bw.id, "base": bname, "variant": vname, "runs": args.runs, "seed": args.seed,
+                "scenario": bw.id, "base": bname, "variant": vname, "runs": args.runs, "seed": args.run.seed,
                 "method": "paired replications with common random numbers; 95 % CI = mean ± 1.96·sd/√n",
                 "differences": diffs,
                 "wall_seconds": (wall * 1000.0).round() / 1000.0,

@@ -8,12 +8,26 @@ use drawdown_model::{load, overrides, Diagnostic, Loaded, Override, Source};
 use crate::diagnostics::print_diagnostics;
 
 /// Output format of the commands that print results.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 pub enum Format {
     /// A table for people.
     Table,
     /// One JSON object for machines.
     Json,
+}
+
+/// Seed, threads and output format, shared by the commands that run replications.
+#[derive(clap::Args, Clone, Debug)]
+pub struct RunArgs {
+    /// Seed: the same seed gives the same result on any number of threads.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Worker threads (0: all cores); the result does not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
+    pub threads: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Compiles a validated scenario for the engine, reporting a failure.

@@ -20,15 +20,8 @@ pub struct Args {
     /// Replications per swing (each input costs two runs of this size).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=1_000_000))]
     pub runs: u64,
-    /// Seed shared by every swing (common random numbers).
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
-    /// Worker threads (0: all cores); the result does not depend on it.
-    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
-    pub threads: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub run: crate::input::RunArgs,
     /// Show only the K inputs with the largest effect (table output).
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -45,7 +38,7 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     };
     let show = std::io::stderr().is_terminal();
-    let result = tornado_with(&src, &args.metric, args.runs, args.seed, args.threads, &|done, total| {
+    let result = tornado_with(&src, &args.metric, args.runs, args.run.seed, args.run.threads, &|done, total| {
         if show {
             eprint!("\rswinging inputs: {done}/{total}");
         }
@@ -64,8 +57,8 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.seed, "tornado": t})).unwrap_or_default()),
+    match args.run.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.run.seed, "tornado": t})).unwrap_or_default()),
         Format::Table => print!("{}", table(&t, args.top)),
     }
     ExitCode::SUCCESS

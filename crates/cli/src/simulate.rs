@@ -19,15 +19,8 @@ pub struct Args {
     /// Number of replications.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub runs: u64,
-    /// Seed: the same seed gives the same result on any number of threads.
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
-    pub threads: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub run: crate::input::RunArgs,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -61,8 +54,8 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let summary = match exporter.as_mut() {
-        Some(x) => run_monte_carlo_with(&world, args.runs, args.seed, args.threads, &progress, &mut |r, o| x.row(r, o)),
-        None => run_monte_carlo(&world, args.runs, args.seed, args.threads, &progress),
+        Some(x) => run_monte_carlo_with(&world, args.runs, args.run.seed, args.run.threads, &progress, &mut |r, o| x.row(r, o)),
+        None => run_monte_carlo(&world, args.runs, args.run.seed, args.run.threads, &progress),
     };
     let wall = t0.elapsed().as_secs_f64();
     if let Some(b) = bar {
@@ -82,7 +75,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     let mut out = std::io::stdout().lock();
-    let written = match args.format {
+    let written = match args.run.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out)),
         Format::Table => write!(out, "{}", crate::table::render(&report)),
     };
