@@ -1,28 +1,15 @@
 //! `drawdown simulate` through the binary, as a user runs it.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{drawdown, json, toy};
 
-fn toy() -> String {
-    root().join("crates/engine/tests/fixtures/toy.toml").display().to_string()
-}
 
-fn drawdown(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_drawdown")).args(args).output().expect("binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
-}
 
-fn json(args: &[&str]) -> Value {
-    let (code, out, err) = drawdown(args);
-    assert_eq!(code, 0, "stderr: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
+
 
 /// The output minus the fields that measure wall time.
 fn without_timing(mut v: Value) -> Value {

@@ -1,24 +1,13 @@
 //! Variants, `--set`, `compare` and `sensitivity` through the binary.
 
-use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
-fn toy() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/fixtures/toy.toml").display().to_string()
-}
+mod common;
+use common::{drawdown, json, toy};
 
-fn drawdown(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_drawdown")).args(args).output().expect("binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
-}
 
-fn json(args: &[&str]) -> Value {
-    let (code, out, err) = drawdown(args);
-    assert_eq!(code, 0, "stderr: {err}");
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
+
 
 fn diff<'a>(v: &'a Value, metric: &str) -> &'a Value {
     v["differences"].as_array().unwrap().iter().find(|d| d["metric"] == metric).unwrap_or_else(|| panic!("metric {metric}"))
