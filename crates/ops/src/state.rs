@@ -1,0 +1,259 @@
+//! The re-planning state (`drawdown plan --state`) derived from the
+//! operations log: what the log says has happened by the end of a day.
+//!
+//! The log records convoys by their people and trucks, not by which groups
+//! or lots they carried, so the state is built by these rules (and says so
+//! in its notes):
+//! - a convoy that departed takes its `personnel` from the groups at its
+//!   origin, in the plan's priority order (non-essential first by default;
+//!   guards and rear parties only leave with the closing convoy), and puts
+//!   them at its destination, or out of the country if that is an exit
+//!   (arrived or not: a convoy on the road is counted where it is going);
+//! - a site closed, handed over or seized is closed on that date; whoever
+//!   and whatever the log has not moved out of it went with its closing
+//!   convoy to the plan's closure destination for it (else the destination
+//!   of the last convoy that left it);
+//! - equipment moves are not logged, so lots stay where the scenario has
+//!   them unless their site closed;
+//! - trucks held and not released are held from the state's date on.
+
+use std::collections::BTreeMap;
+
+use drawdown_model::state::{ClosedSite, Held, Out, State};
+use drawdown_model::{Count, Date, Role, Scenario};
+
+use crate::event::{EventKind, LoggedEvent};
+
+/// The state at the end of `today` (so `as_of` is the day after), from the
+/// events dated on or before `today`, with notes on what was assumed.
+pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (State, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut events: Vec<&LoggedEvent> = events.iter().filter(|e| date_of(e).is_some_and(|d| d <= today)).collect();
+    events.sort_by(|a, b| (a.at.as_str(), a.id).cmp(&(b.at.as_str(), b.id)));
+
+    let is_exit = |id: &str| s.sites.iter().find(|x| x.id == id).is_some_and(|x| x.kind.is_exit());
+    let order: Vec<Role> = s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]);
+    let mut people = s.personnel.clone();
+    let mut items = s.equipment.clone();
+    let mut out_people: u64 = 0;
+    let mut closed: Vec<ClosedSite> = Vec::new();
+    let mut last_convoy_to: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut held: BTreeMap<&str, i64> = BTreeMap::new();
+
+    for e in &events {
+        let day = date_of(e).expect("filtered above");
+        match &e.kind {
+            EventKind::ConvoyDeparted { from, to, personnel, .. } => {
+                last_convoy_to.insert(from.as_str(), to.as_str());
+                let mut left = *personnel;
+                let mut moved = Vec::new();
+                for role in &order {
+                    for g in people.iter_mut().filter(|g| g.site == *from && g.role == *role) {
+                        let n = left.min(g.count.value);
+                        if n > 0 {
+                            g.count.value -= n;
+                            left -= n;
+                            moved.push((g.clone(), n));
+                        }
+                    }
+                }
+                for (mut g, n) in moved {
+                    if is_exit(to) {
+                        out_people += u64::from(n);
+                    } else {
+                        g.site = to.clone();
+                        g.count = Count::new(n);
+                        people.push(g);
+                    }
+                }
+                if left > 0 {
+                    notes.push(format!(
+                        "convoy {} left {from} with {personnel} personnel but only {} who may leave by convoy were there; {left} not moved",
+                        convoy_of(&e.kind),
+                        personnel - left
+                    ));
+                }
+            }
+            EventKind::SiteClosed { site } | EventKind::SiteHandedOver { site, .. } | EventKind::SiteSeized { site, .. } => {
+                if closed.iter().any(|c| c.site == *site) {
+                    continue;
+                }
+                let to = s
+                    .plan
+                    .closures
+                    .iter()
+                    .find(|c| c.site == *site)
+                    .map(|c| c.to.clone())
+                    .or_else(|| last_convoy_to.get(site.as_str()).map(|t| t.to_string()));
+                // Where it went may itself have closed: follow the chain.
+                let to = to.map(|to| follow(&closed, to));
+                let Some(to) = to.filter(|to| to != site) else {
+                    notes.push(format!("{site} closed on {day}, but neither the plan nor the log says where its closing convoy went; left open in the state"));
+                    continue;
+                };
+                for g in people.iter_mut().filter(|g| g.site == *site) {
+                    if is_exit(&to) {
+                        out_people += u64::from(g.count.value);
+                        g.count.value = 0;
+                    } else {
+                        g.site = to.clone();
+                    }
+                }
+                for l in items.iter_mut().filter(|l| l.site == *site) {
+                    l.site = to.clone();
+                }
+                closed.push(ClosedSite { site: site.clone(), date: day, to });
+            }
+            EventKind::TrucksHeld { at, trucks } => *held.entry(at.as_str()).or_default() += i64::from(*trucks),
+            EventKind::TrucksReleased { at, trucks } => *held.entry(at.as_str()).or_default() -= i64::from(*trucks),
+            _ => {}
+        }
+    }
+    // People and items sent to a site that closed later went on with it.
+    for g in &mut people {
+        g.site = follow(&closed, std::mem::take(&mut g.site));
+    }
+    for l in &mut items {
+        l.site = follow(&closed, std::mem::take(&mut l.site));
+    }
+    people.retain(|g| g.count.value > 0);
+    // Merge groups that ended up alike, so the file stays short.
+    let mut merged: Vec<drawdown_model::PersonnelGroup> = Vec::new();
+    for g in people {
+        match merged.iter_mut().find(|m| m.site == g.site && m.contingent == g.contingent && m.role == g.role) {
+            Some(m) => m.count = Count::new(m.count.value + g.count.value),
+            None => merged.push(g),
+        }
+    }
+    if !events.is_empty() && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. })) {
+        notes.push("no convoy in the log: people are where the scenario has them".into());
+    }
+    notes.push("equipment moves are not logged: lots are where the scenario has them, or where their closed site's convoy went".into());
+    let state = State {
+        as_of: today.plus_days(1),
+        out: Out { personnel: Some(Count::new(u32::try_from(out_people).unwrap_or(u32::MAX))), items: None },
+        closed,
+        personnel: merged,
+        equipment: items,
+        held: held.into_iter().filter(|(_, n)| *n > 0).map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(n as u32), to: None }).collect(),
+    };
+    (state, notes)
+}
+
+/// Where people sent to `at` are now: along the closing convoys of closed
+/// sites. Closures never form a cycle (a site is not closed towards itself).
+fn follow(closed: &[ClosedSite], mut at: String) -> String {
+    for _ in 0..=closed.len() {
+        match closed.iter().find(|c| c.site == at) {
+            Some(c) => at = c.to.clone(),
+            None => break,
+        }
+    }
+    at
+}
+
+fn date_of(e: &LoggedEvent) -> Option<Date> {
+    Date::parse(e.at.get(..10)?)
+}
+
+fn convoy_of(k: &EventKind) -> &str {
+    match k {
+        EventKind::ConvoyDeparted { convoy, .. } => convoy,
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drawdown_model::{load, state, Source};
+    use proptest::prelude::*;
+
+    fn minusma() -> Scenario {
+        load(&Source::new("minusma-2023.toml", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario
+    }
+
+    fn ev(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
+        LoggedEvent { id, scenario: "minusma-2023".into(), at: format!("{at}T00:00:00Z"), kind, recorded_by: "t".into(), recorded_at: String::new(), note: None }
+    }
+
+    fn people(s: &[drawdown_model::PersonnelGroup], site: &str) -> u64 {
+        s.iter().filter(|g| g.site == site).map(|g| u64::from(g.count.value)).sum()
+    }
+
+    fn total(st: &State) -> u64 {
+        st.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>() + u64::from(st.out.personnel.as_ref().map_or(0, |c| c.value))
+    }
+
+    #[test]
+    fn convoys_move_people_closures_move_the_rest_and_holds_net_out() {
+        let s = minusma();
+        let all: u64 = s.personnel.iter().map(|g| u64::from(g.count.value)).sum();
+        let kidal = people(&s.personnel, "kidal");
+        let gao = people(&s.personnel, "gao");
+        let log = vec![
+            ev(1, "2023-10-30", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: "kidal".into(), to: "gao".into(), trucks: 20, personnel: 100 }),
+            ev(2, "2023-10-31", EventKind::SiteHandedOver { site: "kidal".into(), to: "state".into() }),
+            ev(3, "2023-10-20", EventKind::TrucksHeld { at: "gao".into(), trucks: 50 }),
+            ev(4, "2023-10-25", EventKind::TrucksReleased { at: "gao".into(), trucks: 20 }),
+            ev(5, "2023-11-05", EventKind::SiteClosed { site: "ansongo".into() }),
+        ];
+        let (st, _) = state_from_log(&s, &log, Date::parse("2023-10-31").unwrap());
+        assert_eq!(st.as_of, Date::parse("2023-11-01").unwrap(), "the state is at the end of today");
+        assert_eq!(people(&st.personnel, "kidal"), 0, "Kidal closed: its people went with the closing convoy");
+        assert_eq!(people(&st.personnel, "gao"), gao + kidal, "the convoy's 100 and the closing convoy's rest are at Gao");
+        assert_eq!(st.closed.len(), 1, "Ansongo closes after today: not in the state");
+        assert_eq!((st.closed[0].site.as_str(), st.closed[0].to.as_str()), ("kidal", "gao"));
+        assert_eq!(st.held.len(), 1);
+        assert_eq!((st.held[0].site.as_str(), st.held[0].trucks.value), ("gao", 30));
+        assert_eq!(total(&st), all, "everyone is accounted for");
+        // The state applies to the scenario it came from.
+        let text = toml::to_string(&st).expect("serialises");
+        let src = Source::new("state.toml", text);
+        let parsed = state::parse(&src).expect("the written state parses");
+        state::apply(&s, Some((&parsed, &src)), None).expect("and applies");
+    }
+
+    #[test]
+    fn a_convoy_to_an_exit_takes_people_out_non_essential_first() {
+        let s = minusma();
+        let from = s.personnel.iter().find(|g| g.role == Role::NonEssential).expect("non-essential group").site.clone();
+        let non_essential: u32 = s.personnel.iter().filter(|g| g.site == from && g.role == Role::NonEssential).map(|g| g.count.value).sum();
+        let log = vec![ev(1, "2023-08-01", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: from.clone(), to: "dakar".into(), trucks: 10, personnel: non_essential })];
+        let (st, _) = state_from_log(&s, &log, Date::parse("2023-08-01").unwrap());
+        assert_eq!(st.out.personnel.as_ref().unwrap().value, non_essential);
+        assert!(!st.personnel.iter().any(|g| g.site == from && g.role == Role::NonEssential), "the non-essential left first");
+    }
+
+    proptest! {
+        /// Whatever convoys and closures the log holds, every person is in
+        /// the state or out, and the state applies to the scenario.
+        #[test]
+        fn every_person_is_accounted_for(moves in proptest::collection::vec((0usize..13, 0usize..13, 0u32..3000, 0u8..4), 0..25)) {
+            let s = minusma();
+            let all: u64 = s.personnel.iter().map(|g| u64::from(g.count.value)).sum();
+            let bases: Vec<String> = s.sites.iter().filter(|x| x.kind.is_base()).map(|x| x.id.clone()).collect();
+            let exits: Vec<String> = s.sites.iter().filter(|x| x.kind.is_exit()).map(|x| x.id.clone()).collect();
+            let start = s.scenario.start;
+            let mut log = Vec::new();
+            for (k, (a, b, n, what)) in moves.into_iter().enumerate() {
+                let from = bases[a % bases.len()].clone();
+                let at = start.plus_days(k as i64 * 3).to_string();
+                let kind = match what {
+                    0 => EventKind::SiteClosed { site: from },
+                    1 => EventKind::ConvoyDeparted { convoy: format!("C-{k}"), from, to: exits[b % exits.len()].clone(), trucks: 1, personnel: n },
+                    _ => EventKind::ConvoyDeparted { convoy: format!("C-{k}"), from, to: bases[b % bases.len()].clone(), trucks: 1, personnel: n },
+                };
+                log.push(ev(k as i64 + 1, &at, kind));
+            }
+            let (st, _) = state_from_log(&s, &log, start.plus_days(80));
+            prop_assert_eq!(total(&st), all);
+            let closed: Vec<&str> = st.closed.iter().map(|c| c.site.as_str()).collect();
+            prop_assert!(st.personnel.iter().all(|g| !closed.contains(&g.site.as_str())), "nobody at a closed site");
+            let text = toml::to_string(&st).expect("serialises");
+            let src = Source::new("state.toml", text);
+            let parsed = state::parse(&src).expect("parses");
+            prop_assert!(state::apply(&s, Some((&parsed, &src)), None).is_ok());
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! The store: one code path over SQLite and PostgreSQL (sqlx's `Any` driver).
+//! Dialect differences live in the two migration directories (same numbered
+//! versions) and in how a writing transaction takes its lock.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, Connection, Row};
+
+use crate::error::StoreError;
+use crate::event::{format_at, EventKind, LoggedEvent, NewEvent};
+use crate::validate::validate;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a writer waits for SQLite's write lock held by another process.
+const SQLITE_BUSY_MS: u32 = 30_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A stored scenario version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioRef {
+    pub name: String,
+    pub version: i64,
+    /// SHA-256 of the TOML text, hex.
+    pub sha256: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub recorded_by: String,
+}
+
+/// A run to store: its parameters and result as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewRun {
+    pub scenario: String,
+    pub version: i64,
+    /// `simulate`, `whatif` or `plan`.
+    pub kind: String,
+    pub params: serde_json::Value,
+    pub result: serde_json::Value,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRef {
+    pub id: i64,
+    pub scenario: String,
+    pub version: i64,
+    pub kind: String,
+    pub created_at: String,
+    pub recorded_by: String,
+}
+
+/// The shared store. Cloning is cheap (the pool is shared).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn now() -> String {
+    format_at(Utc::now().naive_utc())
+}
+
+/// `sqlite:PATH`, `sqlite://PATH`, a plain PATH, or `postgres://…`/`postgresql://…`
+/// → (backend, the URL sqlx understands).
+fn resolve(url: &str) -> Result<(Backend, String), StoreError> {
+    let open_err = |m: &str| StoreError::Open { url: url.to_string(), message: m.to_string() };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_string()));
+    }
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    if path.is_empty() {
+        return Err(open_err("no file name given"));
+    }
+    if path.contains("://") {
+        return Err(open_err("unsupported kind of database; use a file path, sqlite:PATH or postgres://USER@HOST/DB"));
+    }
+    if path == ":memory:" || path.contains('?') {
+        return Err(open_err("give the store a file path (without `?` options)"));
+    }
+    Ok((Backend::Sqlite, format!("sqlite://{path}?mode=rwc")))
+}
+
+impl Store {
+    /// Opens (creating a SQLite file on first use) and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (backend, sqlx_url) = resolve(url)?;
+        let shown = redact(url);
+        let open_err = |e: sqlx::Error| StoreError::Open { url: shown.clone(), message: explain(backend, &e) };
+        let opts: AnyConnectOptions = sqlx_url.parse().map_err(open_err)?;
+
+        // One connection first: it fails at once (no pool retries) when the
+        // server is unreachable or the file is not a database, then migrates.
+        let mut first = AnyConnection::connect_with(&opts).await.map_err(open_err)?;
+        if backend == Backend::Sqlite {
+            // WAL is a property of the file: set once, kept by every later connection.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&mut first).await.map_err(open_err)?;
+        }
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&mut first).await?;
+        first.close().await.map_err(open_err)?;
+
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 10 })
+            .acquire_timeout(Duration::from_secs(60))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query(&format!("PRAGMA busy_timeout = {SQLITE_BUSY_MS}")).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_lazy_with(opts);
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction that holds the store's write lock for `table` from its
+    /// start, so that a check and the insert it guards are atomic with
+    /// respect to every other writer (in this process or another).
+    async fn write_tx(&self, table: &str) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        match self.backend {
+            // IMMEDIATE takes SQLite's single write lock now (waiting up to the
+            // busy timeout), rather than failing at the first write.
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // Conflicts with itself, not with readers.
+                sqlx::query(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")).execute(&mut *tx).await?;
+                Ok(tx)
+            }
+        }
+    }
+
+    /// Stores a scenario's text under `name`: new text gets the next version;
+    /// text identical to the latest version returns that version.
+    pub async fn put_scenario(&self, name: &str, toml: &str, recorded_by: &str) -> Result<ScenarioRef, StoreError> {
+        crate::validate::check_text("name", name, 64)?;
+        crate::validate::check_text("recorded_by", recorded_by, 200)?;
+        let sha256 = hex(&Sha256::digest(toml.as_bytes()));
+        let mut tx = self.write_tx("scenarios").await?;
+        let latest = sqlx::query("SELECT name, version, sha256, created_at, recorded_by FROM scenarios WHERE name = $1 ORDER BY version DESC LIMIT 1")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| scenario_ref(&r))
+            .transpose()?;
+        if let Some(l) = latest.as_ref().filter(|l| l.sha256 == sha256) {
+            return Ok(l.clone());
+        }
+        let r = ScenarioRef {
+            name: name.to_string(),
+            version: latest.map_or(1, |l| l.version + 1),
+            sha256,
+            created_at: now(),
+            recorded_by: recorded_by.to_string(),
+        };
+        sqlx::query("INSERT INTO scenarios (name, version, sha256, toml, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&r.name)
+            .bind(r.version)
+            .bind(&r.sha256)
+            .bind(toml)
+            .bind(&r.recorded_by)
+            .bind(&r.created_at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(r)
+    }
+
+    /// A scenario's text: the given version, or the latest.
+    pub async fn scenario(&self, name: &str, version: Option<i64>) -> Result<Option<(ScenarioRef, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT name, version, sha256, created_at, recorded_by, toml FROM scenarios \
+             WHERE name = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC LIMIT 1",
+        )
+        .bind(name)
+        .bind(version.unwrap_or(-1))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((scenario_ref(&r)?, r.try_get("toml")?))).transpose()
+    }
+
+    /// The latest version of every scenario, by name.
+    pub async fn scenarios(&self) -> Result<Vec<ScenarioRef>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT name, version, sha256, created_at, recorded_by FROM scenarios s \
+             WHERE version = (SELECT MAX(version) FROM scenarios t WHERE t.name = s.name) ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(scenario_ref).collect()
+    }
+
+    /// Stores a run of a stored scenario version.
+    pub async fn put_run(&self, run: &NewRun) -> Result<RunRef, StoreError> {
+        crate::validate::check_text("recorded_by", &run.recorded_by, 200)?;
+        crate::validate::check_text("kind", &run.kind, 32)?;
+        if self.scenario(&run.scenario, Some(run.version)).await?.is_none() {
+            return Err(StoreError::NotFound { what: format!("scenario `{}` version {}", run.scenario, run.version) });
+        }
+        let created_at = now();
+        let row = sqlx::query(
+            "INSERT INTO runs (scenario, version, kind, params, result, recorded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&run.scenario)
+        .bind(run.version)
+        .bind(&run.kind)
+        .bind(run.params.to_string())
+        .bind(run.result.to_string())
+        .bind(&run.recorded_by)
+        .bind(&created_at)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(RunRef {
+            id: row.try_get("id")?,
+            scenario: run.scenario.clone(),
+            version: run.version,
+            kind: run.kind.clone(),
+            created_at,
+            recorded_by: run.recorded_by.clone(),
+        })
+    }
+
+    /// The latest `limit` runs of a scenario (any version), newest first.
+    pub async fn runs(&self, scenario: &str, limit: i64) -> Result<Vec<RunRef>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, scenario, version, kind, created_at, recorded_by FROM runs WHERE scenario = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(scenario)
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(run_ref).collect()
+    }
+
+    /// One run and its result (JSON text).
+    pub async fn run(&self, id: i64) -> Result<Option<(RunRef, String)>, StoreError> {
+        let row = sqlx::query("SELECT id, scenario, version, kind, created_at, recorded_by, result FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((run_ref(&r)?, r.try_get("result")?))).transpose()
+    }
+
+    /// Validates `ev` against the scenario and the events of the same subject
+    /// already logged under `scenario_name`, and logs it: one transaction
+    /// holding the write lock, so two writers never both pass a check that
+    /// only one may pass. Invalid: `StoreError::Invalid`, nothing written.
+    pub async fn record(&self, scenario_name: &str, scenario: &drawdown_model::Scenario, ev: &NewEvent) -> Result<LoggedEvent, StoreError> {
+        let subject = ev.kind.subject();
+        let mut tx = self.write_tx("events").await?;
+        let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject = $2 ORDER BY id"))
+            .bind(scenario_name)
+            .bind(&subject)
+            .fetch_all(&mut *tx)
+            .await?;
+        let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
+        let at = format_at(validate(scenario, &prior, ev)?);
+        let body = serde_json::to_string(&ev.kind).expect("an event serialises");
+        let recorded_at = now();
+        let row = sqlx::query(
+            "INSERT INTO events (scenario, at, kind, subject, body, recorded_by, recorded_at, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(scenario_name)
+        .bind(&at)
+        .bind(ev.kind.name())
+        .bind(&subject)
+        .bind(&body)
+        .bind(ev.recorded_by.trim())
+        .bind(&recorded_at)
+        .bind(ev.note.as_deref())
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        tx.commit().await?;
+        Ok(LoggedEvent {
+            id,
+            scenario: scenario_name.to_string(),
+            at,
+            kind: ev.kind.clone(),
+            recorded_by: ev.recorded_by.trim().to_string(),
+            recorded_at,
+            note: ev.note.clone(),
+        })
+    }
+
+    /// Events of a scenario in the order they were recorded, after `after_id`.
+    pub async fn events(&self, scenario_name: &str, after_id: Option<i64>, limit: i64) -> Result<Vec<LoggedEvent>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND id > $2 ORDER BY id LIMIT $3"))
+            .bind(scenario_name)
+            .bind(after_id.unwrap_or(0))
+            .bind(limit.max(0))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(logged).collect()
+    }
+
+    pub async fn count_events(&self, scenario_name: &str) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM events WHERE scenario = $1").bind(scenario_name).fetch_one(&self.pool).await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Closes the pool, waiting for connections to finish (SQLite then
+    /// checkpoints its write-ahead log).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+const EVENT_COLUMNS: &str = "id, scenario, at, body, recorded_by, recorded_at, note";
+
+fn logged(r: &AnyRow) -> Result<LoggedEvent, StoreError> {
+    let body: String = r.try_get("body")?;
+    let kind: EventKind = serde_json::from_str(&body).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(LoggedEvent {
+        id: r.try_get("id")?,
+        scenario: r.try_get("scenario")?,
+        at: r.try_get("at")?,
+        kind,
+        recorded_by: r.try_get("recorded_by")?,
+        recorded_at: r.try_get("recorded_at")?,
+        note: r.try_get("note")?,
+    })
+}
+
+fn scenario_ref(r: &AnyRow) -> Result<ScenarioRef, StoreError> {
+    Ok(ScenarioRef {
+        name: r.try_get("name")?,
+        version: r.try_get("version")?,
+        sha256: r.try_get("sha256")?,
+        created_at: r.try_get("created_at")?,
+        recorded_by: r.try_get("recorded_by")?,
+    })
+}
+
+fn run_ref(r: &AnyRow) -> Result<RunRef, StoreError> {
+    Ok(RunRef {
+        id: r.try_get("id")?,
+        scenario: r.try_get("scenario")?,
+        version: r.try_get("version")?,
+        kind: r.try_get("kind")?,
+        created_at: r.try_get("created_at")?,
+        recorded_by: r.try_get("recorded_by")?,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A connection error in words a user can act on.
+fn explain(backend: Backend, e: &sqlx::Error) -> String {
+    let text = e.to_string();
+    let hint = match backend {
+        Backend::Sqlite if text.contains("not a database") => "the file exists but is not a SQLite database; give another path",
+        Backend::Sqlite if text.contains("unable to open") || text.contains("readonly") || text.contains("read-only") => {
+            "check that the directory exists and is writable"
+        }
+        Backend::Postgres if matches!(e, sqlx::Error::Io(_)) => "is the PostgreSQL server running and reachable at that host and port?",
+        _ => "",
+    };
+    if hint.is_empty() { text } else { format!("{text} ({hint})") }
+}

@@ -1,0 +1,248 @@
+//! The rules an event must pass before it is logged: it must name things the
+//! scenario knows, follow what was logged before it, and be plausible.
+
+use chrono::{NaiveDateTime, NaiveTime};
+use drawdown_model::Scenario;
+
+use crate::error::Rejection;
+use crate::event::{parse_at, EventKind, LoggedEvent, NewEvent, INCIDENT_KINDS};
+
+/// Longest accepted identifier (convoy serial, request id, `to`/`by`).
+const MAX_ID: usize = 64;
+/// Longest accepted `recorded_by`.
+const MAX_BY: usize = 200;
+/// Longest accepted note.
+const MAX_NOTE: usize = 2000;
+/// Most flights one clearance request may cover.
+const MAX_FLIGHTS: u32 = 500;
+/// How far after the deadline (or horizon, if later) an event may be dated.
+const DAYS_AFTER_DEADLINE: i64 = 365;
+
+/// The bounds a scenario sets on plausible events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Everyone in the mission.
+    pub personnel: u64,
+    /// Every truck of every fleet.
+    pub trucks: u64,
+    /// Trucks plus every equipment item (an upper bound on vehicles).
+    pub vehicles: u64,
+    /// The scenario's start, 00:00.
+    pub earliest: NaiveDateTime,
+    /// A year after the deadline (or horizon, if later).
+    pub latest: NaiveDateTime,
+}
+
+impl Limits {
+    pub fn of(s: &Scenario) -> Limits {
+        let personnel = s.personnel.iter().map(|g| g.count.value as u64).sum();
+        let trucks: u64 = s.fleets.iter().map(|f| f.trucks.value as u64).sum();
+        let items: u64 = s.equipment.iter().map(|l| l.count.value as u64).sum();
+        let end = s.scenario.horizon.map_or(s.scenario.deadline, |h| h.max(s.scenario.deadline));
+        Limits {
+            personnel,
+            trucks,
+            vehicles: trucks + items,
+            earliest: s.scenario.start.0.and_time(NaiveTime::MIN),
+            latest: end.plus_days(DAYS_AFTER_DEADLINE).0.and_time(NaiveTime::MIN),
+        }
+    }
+}
+
+/// Checks `ev` against the scenario and the events logged before it for the
+/// same scenario (`prior`, in any order; events of unrelated subjects are
+/// ignored). Returns the event's time, normalised.
+pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<NaiveDateTime, Rejection> {
+    let limits = Limits::of(s);
+    check_text("recorded_by", &ev.recorded_by, MAX_BY)?;
+    if let Some(note) = &ev.note {
+        if note.chars().count() > MAX_NOTE {
+            return Err(Rejection::new("note", format!("is longer than {MAX_NOTE} characters")));
+        }
+    }
+    let at = parse_at(&ev.at)?;
+    if at < limits.earliest {
+        return Err(Rejection::new("at", format!("{} is before the scenario starts", crate::event::format_at(at)))
+            .hint(format!("the scenario starts on {}", s.scenario.start)));
+    }
+    if at > limits.latest {
+        return Err(Rejection::new("at", format!("{} is far after the deadline", crate::event::format_at(at)))
+            .hint(format!("the deadline is {}; events up to {} are accepted", s.scenario.deadline, limits.latest.date())));
+    }
+
+    let subject = ev.kind.subject();
+    let same: Vec<&LoggedEvent> = prior.iter().filter(|p| p.kind.subject() == subject).collect();
+    check_kind(s, &limits, &same, &ev.kind)?;
+
+    if let Some(last) = same.iter().max_by_key(|p| p.time()) {
+        if at < last.time() {
+            return Err(Rejection::new("at", format!("{} is before the previous event of {}", crate::event::format_at(at), subject.replacen(':', " ", 1)))
+                .hint(format!("{} was logged at {} (event {})", last.kind.name(), last.at, last.id)));
+        }
+    }
+    Ok(at)
+}
+
+fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind) -> Result<(), Rejection> {
+    match kind {
+        EventKind::SiteClosed { site } => {
+            base(s, "site", site)?;
+            if let Some(end) = same.iter().find(|p| matches!(p.kind, EventKind::SiteClosed { .. } | EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. })) {
+                return Err(Rejection::new("site", format!("site `{site}` is already closed")).hint(format!("{} at {} (event {})", end.kind.name(), end.at, end.id)));
+            }
+        }
+        EventKind::SiteHandedOver { site, to } | EventKind::SiteSeized { site, by: to } => {
+            base(s, "site", site)?;
+            let field = if matches!(kind, EventKind::SiteHandedOver { .. }) { "to" } else { "by" };
+            check_text(field, to, MAX_ID)?;
+            if let Some(end) = same.iter().find(|p| matches!(p.kind, EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. })) {
+                return Err(Rejection::new("site", format!("site `{site}` was already taken over")).hint(format!("{} at {} (event {})", end.kind.name(), end.at, end.id)));
+            }
+        }
+        EventKind::ConvoyDeparted { convoy, from, to, trucks, personnel } => {
+            check_text("convoy", convoy, MAX_ID)?;
+            site(s, "from", from)?;
+            site(s, "to", to)?;
+            if from == to {
+                return Err(Rejection::new("to", format!("the convoy departs from and goes to `{to}`")).hint("give a different destination"));
+            }
+            at_most("trucks", *trucks as u64, l.trucks, "the scenario's fleets have this many trucks in all")?;
+            at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
+            if let Some(d) = departure(same) {
+                return Err(Rejection::new("convoy", format!("convoy `{convoy}` already departed")).hint(format!("at {} (event {}); use a new serial for a new convoy", d.at, d.id)));
+            }
+        }
+        EventKind::ConvoyArrived { convoy } => {
+            check_text("convoy", convoy, MAX_ID)?;
+            en_route(same, convoy)?;
+        }
+        EventKind::Incident { convoy, site: place, what, killed, wounded, vehicles_damaged } => {
+            if !INCIDENT_KINDS.contains(&what.as_str()) {
+                return Err(Rejection::new("what", format!("`{what}` is not a kind of incident")).hint(format!("one of {}", INCIDENT_KINDS.join(", "))));
+            }
+            match (convoy, place) {
+                (None, None) => return Err(Rejection::new("convoy", "an incident needs a convoy or a site").hint("give `convoy` (en route) or `site`")),
+                (Some(c), _) => {
+                    check_text("convoy", c, MAX_ID)?;
+                    en_route(same, c)?;
+                }
+                (None, Some(_)) => {}
+            }
+            if let Some(p) = place {
+                site(s, "site", p)?;
+            }
+            at_most("killed", *killed as u64 + *wounded as u64, l.personnel, "killed plus wounded cannot exceed the mission's personnel")?;
+            at_most("vehicles_damaged", *vehicles_damaged as u64, l.vehicles, "the mission's trucks and equipment items")?;
+        }
+        EventKind::ClearanceRequested { request, from, to, flights } => {
+            check_text("request", request, MAX_ID)?;
+            site(s, "from", from)?;
+            site(s, "to", to)?;
+            if from == to {
+                return Err(Rejection::new("to", format!("the flights leave from and go to `{to}`")).hint("give a different destination"));
+            }
+            if *flights == 0 {
+                return Err(Rejection::new("flights", "must be at least 1"));
+            }
+            at_most("flights", *flights as u64, MAX_FLIGHTS as u64, "the most one request may cover")?;
+            if let Some(r) = same.iter().find(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
+                return Err(Rejection::new("request", format!("request `{request}` was already made")).hint(format!("at {} (event {}); use a new request id", r.at, r.id)));
+            }
+        }
+        EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => {
+            check_text("request", request, MAX_ID)?;
+            if !same.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
+                return Err(Rejection::new("request", format!("request `{request}` was never made")).hint("log clearance_requested first"));
+            }
+            if let Some(d) = same.iter().find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. })) {
+                return Err(Rejection::new("request", format!("request `{request}` was already decided")).hint(format!("{} at {} (event {})", d.kind.name(), d.at, d.id)));
+            }
+        }
+        EventKind::TrucksHeld { at, trucks } => {
+            site(s, "site", at)?;
+            if *trucks == 0 {
+                return Err(Rejection::new("trucks", "must be at least 1"));
+            }
+            at_most("trucks", *trucks as u64, l.trucks, "the scenario's fleets have this many trucks in all")?;
+        }
+        EventKind::TrucksReleased { at, trucks } => {
+            site(s, "site", at)?;
+            if *trucks == 0 {
+                return Err(Rejection::new("trucks", "must be at least 1"));
+            }
+            let held = held_at(same.iter().copied());
+            if *trucks as i64 > held {
+                return Err(Rejection::new("trucks", format!("{trucks} released but only {held} held at `{at}`")).hint("log trucks_held first, or release fewer"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Trucks held now at one site, from its hold events.
+pub(crate) fn held_at<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i64 {
+    events
+        .map(|p| match p.kind {
+            EventKind::TrucksHeld { trucks, .. } => trucks as i64,
+            EventKind::TrucksReleased { trucks, .. } => -(trucks as i64),
+            _ => 0,
+        })
+        .sum()
+}
+
+fn departure<'a>(same: &[&'a LoggedEvent]) -> Option<&'a LoggedEvent> {
+    same.iter().copied().find(|p| matches!(p.kind, EventKind::ConvoyDeparted { .. }))
+}
+
+/// The convoy has departed and not yet arrived.
+fn en_route(same: &[&LoggedEvent], convoy: &str) -> Result<(), Rejection> {
+    if departure(same).is_none() {
+        return Err(Rejection::new("convoy", format!("convoy `{convoy}` never departed")).hint("log convoy_departed first (check the serial)"));
+    }
+    if let Some(a) = same.iter().find(|p| matches!(p.kind, EventKind::ConvoyArrived { .. })) {
+        return Err(Rejection::new("convoy", format!("convoy `{convoy}` already arrived")).hint(format!("at {} (event {}); an incident after arrival belongs to the site", a.at, a.id)));
+    }
+    Ok(())
+}
+
+/// A non-empty single-line text of at most `max` characters.
+pub(crate) fn check_text(field: &str, v: &str, max: usize) -> Result<(), Rejection> {
+    if v.trim().is_empty() {
+        return Err(Rejection::new(field, "is empty"));
+    }
+    if v.chars().count() > max {
+        return Err(Rejection::new(field, format!("is longer than {max} characters")));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Rejection::new(field, "contains a control character"));
+    }
+    Ok(())
+}
+
+fn at_most(field: &str, v: u64, max: u64, what: &str) -> Result<(), Rejection> {
+    if v > max {
+        return Err(Rejection::new(field, format!("{v} is more than {max}")).hint(what.to_string()));
+    }
+    Ok(())
+}
+
+/// A site the scenario knows, else a rejection naming the nearest ids.
+fn site<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model::Site, Rejection> {
+    if let Some(found) = s.sites.iter().find(|x| x.id == id) {
+        return Ok(found);
+    }
+    let mut near: Vec<(f64, &str)> = s.sites.iter().map(|x| (strsim::normalized_damerau_levenshtein(id, &x.id), x.id.as_str())).collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    let names: Vec<&str> = near.iter().take(3).map(|n| n.1).collect();
+    Err(Rejection::new(field, format!("unknown site `{id}`")).hint(format!("nearest: {}", names.join(", "))))
+}
+
+/// A site that closes during a drawdown (camp, base, hub, HQ).
+fn base<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model::Site, Rejection> {
+    let found = site(s, field, id)?;
+    if !found.kind.is_base() {
+        let bases: Vec<&str> = s.sites.iter().filter(|x| x.kind.is_base()).map(|x| x.id.as_str()).collect();
+        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)")).hint(format!("bases: {}", bases.join(", "))));
+    }
+    Ok(found)
+}

@@ -1,0 +1,383 @@
+//! The store's suite, run against SQLite and, when `DRAWDOWN_TEST_POSTGRES`
+//! names a server, PostgreSQL: every test body is one generic function called
+//! for each backend.
+//!
+//! Locally: `pg_env="$(scripts/install-postgres.sh start)" && eval "$pg_env"`, then
+//! `DRAWDOWN_REQUIRE_POSTGRES=1 cargo test --release -p drawdown-ops`, then
+//! `scripts/install-postgres.sh stop "$DRAWDOWN_PG_DIR"`. Without the variable
+//! only SQLite runs, unless `DRAWDOWN_REQUIRE_POSTGRES=1` is set: then the
+//! tests fail rather than skip PostgreSQL.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use drawdown_model::{load, Scenario, Source};
+use drawdown_ops::{EventKind, NewEvent, NewRun, Store, StoreError};
+use sqlx::Connection;
+
+fn minusma() -> &'static Scenario {
+    static S: OnceLock<Scenario> = OnceLock::new();
+    S.get_or_init(|| load(&Source::new("minusma", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario)
+}
+
+const NAME: &str = "minusma-2023";
+
+/// A fresh, empty PostgreSQL database on the test server, or None.
+async fn fresh_postgres(test: &str) -> Option<String> {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let base = match std::env::var("DRAWDOWN_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            assert!(
+                std::env::var("DRAWDOWN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "DRAWDOWN_REQUIRE_POSTGRES=1 but DRAWDOWN_TEST_POSTGRES is not set (run scripts/install-postgres.sh start)"
+            );
+            return None;
+        }
+    };
+    let db = format!("t_{}_{}_{}", test, std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+    let mut admin = sqlx::PgConnection::connect(&base).await.expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut admin).await.expect("create a test database");
+    let cut = base.rfind('/').expect("URL has a database");
+    Some(format!("{}/{db}", &base[..cut]))
+}
+
+/// Runs `body` once per backend, each on an empty store.
+async fn each_backend<F, Fut>(test: &str, body: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    body(dir.path().join("ops.db").display().to_string()).await;
+    if let Some(url) = fresh_postgres(test).await {
+        body(url).await;
+    }
+}
+
+macro_rules! on_each_backend {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $name() {
+            each_backend(stringify!($name), bodies::$name).await;
+        }
+    )*};
+}
+
+on_each_backend!(round_trip, scenario_versions, runs, every_rule_rejects_and_writes_nothing, reopen_keeps_data, concurrent_writers, conflicting_writers);
+
+fn ev(at: &str, kind: EventKind) -> NewEvent {
+    NewEvent { at: at.into(), kind, recorded_by: "J. Doe (MovCon)".into(), note: None }
+}
+
+fn departed(convoy: &str, from: &str, to: &str, personnel: u32) -> EventKind {
+    EventKind::ConvoyDeparted { convoy: convoy.into(), from: from.into(), to: to.into(), trucks: 40, personnel }
+}
+
+fn arrived(convoy: &str) -> EventKind {
+    EventKind::ConvoyArrived { convoy: convoy.into() }
+}
+
+fn rejection(r: Result<drawdown_ops::LoggedEvent, StoreError>) -> drawdown_ops::Rejection {
+    match r {
+        Err(StoreError::Invalid(rej)) => rej,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+mod bodies {
+    use super::*;
+
+    pub async fn round_trip(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let s = minusma();
+        let mut e = ev("2023-10-31T06:30", departed("C-014", "kidal", "gao", 150));
+        e.note = Some("left under escort".into());
+        let a = store.record(NAME, s, &e).await.unwrap();
+        assert_eq!(a.at, "2023-10-31T06:30:00Z", "stored normalised");
+        assert_eq!(a.note.as_deref(), Some("left under escort"));
+        let b = store.record(NAME, s, &ev("2023-11-02", arrived("C-014"))).await.unwrap();
+        assert_eq!(b.at, "2023-11-02T00:00:00Z");
+        assert!(b.id > a.id);
+        // Another scenario's log is separate.
+        store.record("other", s, &ev("2023-10-01", departed("C-014", "gao", "bamako", 0))).await.unwrap();
+
+        let all = store.events(NAME, None, 100).await.unwrap();
+        assert_eq!(all, vec![a.clone(), b.clone()]);
+        assert_eq!(store.events(NAME, Some(a.id), 100).await.unwrap(), vec![b.clone()]);
+        assert_eq!(store.events(NAME, None, 1).await.unwrap(), vec![a.clone()]);
+        assert_eq!(store.count_events(NAME).await.unwrap(), 2);
+        assert_eq!(store.count_events("other").await.unwrap(), 1);
+        assert_eq!(store.count_events("nobody").await.unwrap(), 0);
+        // Every kind survives the round trip through the body column.
+        let kinds = vec![
+            EventKind::SiteClosed { site: "kidal".into() },
+            EventKind::SiteHandedOver { site: "tessalit".into(), to: "state".into() },
+            EventKind::SiteSeized { site: "ber".into(), by: "armed_group".into() },
+            EventKind::Incident { convoy: None, site: Some("gao".into()), what: "indirect_fire".into(), killed: 1, wounded: 4, vehicles_damaged: 2 },
+            EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 3 },
+            EventKind::ClearanceDenied { request: "R-1".into() },
+            EventKind::TrucksHeld { at: "gao".into(), trucks: 200 },
+            EventKind::TrucksReleased { at: "gao".into(), trucks: 50 },
+        ];
+        for k in &kinds {
+            store.record("kinds", s, &ev("2023-11-05", k.clone())).await.unwrap();
+        }
+        let back: Vec<EventKind> = store.events("kinds", None, 100).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(back, kinds);
+    }
+
+    pub async fn scenario_versions(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let v1 = store.put_scenario(NAME, "a = 1\n", "alice").await.unwrap();
+        assert_eq!(v1.version, 1);
+        assert_eq!(v1.sha256.len(), 64);
+        let again = store.put_scenario(NAME, "a = 1\n", "bob").await.unwrap();
+        assert_eq!(again, v1, "identical text keeps the version");
+        let v2 = store.put_scenario(NAME, "a = 2\n", "bob").await.unwrap();
+        assert_eq!((v2.version, v2.recorded_by.as_str()), (2, "bob"));
+        assert_ne!(v2.sha256, v1.sha256);
+        store.put_scenario("toy", "t = 0\n", "alice").await.unwrap();
+
+        let (latest, text) = store.scenario(NAME, None).await.unwrap().unwrap();
+        assert_eq!((latest.version, text.as_str()), (2, "a = 2\n"));
+        let (old, text) = store.scenario(NAME, Some(1)).await.unwrap().unwrap();
+        assert_eq!((old, text.as_str()), (v1, "a = 1\n"));
+        assert!(store.scenario(NAME, Some(3)).await.unwrap().is_none());
+        assert!(store.scenario("nope", None).await.unwrap().is_none());
+        let list = store.scenarios().await.unwrap();
+        assert_eq!(list.iter().map(|r| (r.name.as_str(), r.version)).collect::<Vec<_>>(), vec![(NAME, 2), ("toy", 1)]);
+        assert!(matches!(store.put_scenario("", "x", "a").await, Err(StoreError::Invalid(r)) if r.field == "name"));
+        assert!(matches!(store.put_scenario("n", "x", " ").await, Err(StoreError::Invalid(r)) if r.field == "recorded_by"));
+    }
+
+    pub async fn runs(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let v = store.put_scenario(NAME, "a = 1\n", "alice").await.unwrap();
+        let run = |kind: &str, x: i64| NewRun {
+            scenario: NAME.into(),
+            version: v.version,
+            kind: kind.into(),
+            params: serde_json::json!({ "runs": x }),
+            result: serde_json::json!({ "departed": { "p50": x * 10 } }),
+            recorded_by: "alice".into(),
+        };
+        let r1 = store.put_run(&run("simulate", 1)).await.unwrap();
+        let r2 = store.put_run(&run("whatif", 2)).await.unwrap();
+        assert!(r2.id > r1.id);
+        assert_eq!(store.runs(NAME, 10).await.unwrap(), vec![r2.clone(), r1.clone()], "newest first");
+        assert_eq!(store.runs(NAME, 1).await.unwrap(), vec![r2.clone()]);
+        let (got, result) = store.run(r1.id).await.unwrap().unwrap();
+        assert_eq!(got, r1);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&result).unwrap(), serde_json::json!({ "departed": { "p50": 10 } }));
+        assert!(store.run(r2.id + 100).await.unwrap().is_none());
+        let mut bad = run("simulate", 3);
+        bad.version = 9;
+        assert!(matches!(store.put_run(&bad).await, Err(StoreError::NotFound { .. })));
+        assert_eq!(store.runs(NAME, 10).await.unwrap().len(), 2, "the refused run was not stored");
+    }
+
+    /// Every validation rule, each through the store: the right field is
+    /// named and nothing is written.
+    pub async fn every_rule_rejects_and_writes_nothing(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let s = minusma();
+        for (at, k) in [
+            ("2023-10-20", departed("C-1", "kidal", "gao", 100)),
+            ("2023-10-21", departed("C-2", "tessalit", "gao", 0)),
+            ("2023-10-25", arrived("C-2")),
+            ("2023-10-31", EventKind::SiteClosed { site: "kidal".into() }),
+            ("2023-11-01", EventKind::SiteHandedOver { site: "aguelhok".into(), to: "state".into() }),
+            ("2023-10-01", EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
+            ("2023-10-02", EventKind::ClearanceRequested { request: "R-2".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
+            ("2023-10-05", EventKind::ClearanceDenied { request: "R-2".into() }),
+            ("2023-09-24", EventKind::TrucksHeld { at: "gao".into(), trucks: 200 }),
+        ] {
+            store.record(NAME, s, &ev(at, k)).await.unwrap();
+        }
+        let before = store.count_events(NAME).await.unwrap();
+        let incident = |convoy: Option<&str>, site: Option<&str>, what: &str, killed: u32| EventKind::Incident {
+            convoy: convoy.map(Into::into),
+            site: site.map(Into::into),
+            what: what.into(),
+            killed,
+            wounded: 0,
+            vehicles_damaged: 0,
+        };
+        let cases: Vec<(NewEvent, &str, &str)> = vec![
+            (ev("2023-11-01", EventKind::SiteClosed { site: "kidall".into() }), "site", "unknown site"),
+            (ev("2023-11-01", departed("C-9", "kidal", "gaoo", 0)), "to", "unknown site"),
+            (ev("2023-11-01", EventKind::SiteClosed { site: "dakar".into() }), "site", "not a base"),
+            (ev("2023-11-01", arrived("C-404")), "convoy", "never departed"),
+            (ev("2023-11-01", incident(Some("C-404"), None, "ied", 0)), "convoy", "never departed"),
+            (ev("2023-11-01", incident(Some("C-2"), None, "ied", 0)), "convoy", "already arrived"),
+            (ev("2023-11-01", incident(None, None, "ied", 0)), "convoy", "needs a convoy or a site"),
+            (ev("2023-11-01", incident(None, Some("gao"), "meteor", 0)), "what", "not a kind of incident"),
+            (ev("2023-11-01", incident(None, Some("gao"), "ied", 20_000)), "killed", "more than"),
+            (ev("2023-11-01", departed("C-1", "gao", "bamako", 0)), "convoy", "already departed"),
+            (ev("2023-11-01", arrived("C-2")), "convoy", "already arrived"),
+            (ev("2023-11-01", departed("C-9", "gao", "gao", 0)), "to", "departs from and goes to"),
+            (ev("2023-11-01", departed("C-9", "gao", "bamako", 20_000)), "personnel", "more than"),
+            (ev("2023-11-01", departed("", "gao", "bamako", 0)), "convoy", "is empty"),
+            (ev("2023-11-01", EventKind::ClearanceApproved { request: "R-404".into() }), "request", "never made"),
+            (ev("2023-11-01", EventKind::ClearanceApproved { request: "R-2".into() }), "request", "already decided"),
+            (
+                ev("2023-11-01", EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 1 }),
+                "request",
+                "already made",
+            ),
+            (
+                ev("2023-11-01", EventKind::ClearanceRequested { request: "R-3".into(), from: "gao".into(), to: "bamako".into(), flights: 0 }),
+                "flights",
+                "at least 1",
+            ),
+            (ev("2023-11-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 201 }), "trucks", "only 200 held"),
+            (ev("2023-11-01", EventKind::TrucksReleased { at: "mopti".into(), trucks: 1 }), "trucks", "only 0 held"),
+            (ev("2023-11-01", EventKind::TrucksHeld { at: "gao".into(), trucks: 0 }), "trucks", "at least 1"),
+            (ev("2023-11-02", EventKind::SiteClosed { site: "kidal".into() }), "site", "already closed"),
+            (ev("2023-11-02", EventKind::SiteClosed { site: "aguelhok".into() }), "site", "already closed"),
+            (ev("2023-11-02", EventKind::SiteSeized { site: "aguelhok".into(), by: "armed_group".into() }), "site", "already taken over"),
+            (ev("2023-10-19", arrived("C-1")), "at", "before the previous event of convoy C-1"),
+            (ev("2023-10-30T23:59", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() }), "at", "before the previous event of site kidal"),
+            (ev("2023-09-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 }), "at", "before the previous event"),
+            (ev("31/10/2023", EventKind::SiteClosed { site: "ber".into() }), "at", "not a date"),
+            (ev("2023-02-30", EventKind::SiteClosed { site: "ber".into() }), "at", "not a date"),
+            (ev("2023-06-30", EventKind::SiteClosed { site: "ber".into() }), "at", "before the scenario starts"),
+            (ev("2026-01-01", EventKind::SiteClosed { site: "ber".into() }), "at", "far after the deadline"),
+            (NewEvent { recorded_by: "  ".into(), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "recorded_by", "is empty"),
+            (NewEvent { note: Some("x".repeat(5000)), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "note", "longer than"),
+        ];
+        for (e, field, message) in cases {
+            let r = rejection(store.record(NAME, s, &e).await);
+            assert_eq!(r.field, field, "{e:?} → {r}");
+            assert!(r.message.contains(message), "{e:?} → {r}");
+            assert_eq!(store.count_events(NAME).await.unwrap(), before, "nothing written for {e:?}");
+        }
+        // The hint names the nearest ids.
+        let r = rejection(store.record(NAME, s, &ev("2023-11-01", EventKind::SiteClosed { site: "kidall".into() })).await);
+        assert!(r.hint.unwrap().contains("kidal"));
+        // The same events pass once their problem is fixed (the rules are not simply refusing).
+        store.record(NAME, s, &ev("2023-11-01", arrived("C-1"))).await.unwrap();
+        store.record(NAME, s, &ev("2023-11-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 200 })).await.unwrap();
+        store.record(NAME, s, &ev("2023-11-01", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() })).await.unwrap();
+        assert_eq!(store.count_events(NAME).await.unwrap(), before + 3);
+    }
+
+    pub async fn reopen_keeps_data(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let e = store.record(NAME, minusma(), &ev("2023-08-04", EventKind::SiteClosed { site: "ogossagou".into() })).await.unwrap();
+        store.put_scenario(NAME, "a = 1\n", "alice").await.unwrap();
+        store.close().await;
+        // Migrations are applied once: opening again changes nothing.
+        let again = Store::open(&url).await.unwrap();
+        let also = Store::open(&url).await.unwrap();
+        assert_eq!(again.events(NAME, None, 10).await.unwrap(), vec![e]);
+        assert_eq!(also.scenario(NAME, None).await.unwrap().unwrap().0.version, 1);
+        let mut conn = sqlx::AnyConnection::connect(&sqlx_url(&url)).await.unwrap();
+        let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&mut conn).await.unwrap();
+        assert_eq!(row.0, 1, "one migration, applied once");
+    }
+
+    /// 20 writers at once: every accepted event is stored exactly once, ids unique.
+    pub async fn concurrent_writers(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        let mut tasks = Vec::new();
+        for w in 0..20 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for i in 0..10 {
+                    let e = ev("2023-10-01", departed(&format!("W{w}-{i}"), "gao", "bamako", 10));
+                    ids.push(store.record(NAME, minusma(), &e).await.unwrap().id);
+                }
+                ids
+            }));
+        }
+        let mut ids = Vec::new();
+        for t in tasks {
+            ids.extend(t.await.unwrap());
+        }
+        let stored = store.events(NAME, None, 1000).await.unwrap();
+        assert_eq!(stored.len(), 200);
+        let mut stored_ids: Vec<i64> = stored.iter().map(|e| e.id).collect();
+        stored_ids.dedup();
+        assert_eq!(stored_ids.len(), 200, "ids unique and increasing");
+        ids.sort();
+        assert_eq!(ids, stored_ids, "every accepted event is stored, once");
+        let mut serials: Vec<String> = stored.iter().map(|e| e.kind.subject()).collect();
+        serials.sort();
+        serials.dedup();
+        assert_eq!(serials.len(), 200);
+    }
+
+    /// Checks only one writer may pass: exactly one succeeds.
+    pub async fn conflicting_writers(url: String) {
+        let store = Store::open(&url).await.unwrap();
+        store.record(NAME, minusma(), &ev("2023-10-01", departed("C-1", "gao", "bamako", 10))).await.unwrap();
+        let race = |make: fn(usize) -> NewEvent| {
+            let store = store.clone();
+            async move {
+                let tasks: Vec<_> = (0..20)
+                    .map(|i| {
+                        let store = store.clone();
+                        tokio::spawn(async move { store.record(NAME, minusma(), &make(i)).await })
+                    })
+                    .collect();
+                let mut ok = 0;
+                for t in tasks {
+                    match t.await.unwrap() {
+                        Ok(_) => ok += 1,
+                        Err(StoreError::Invalid(_)) => {}
+                        Err(e) => panic!("unexpected error: {e}"),
+                    }
+                }
+                ok
+            }
+        };
+        assert_eq!(race(|_| ev("2023-10-03", arrived("C-1"))).await, 1, "one arrival of C-1");
+        assert_eq!(race(|i| ev("2023-10-04", departed("C-2", "gao", if i % 2 == 0 { "bamako" } else { "mopti" }, 1))).await, 1, "one departure of C-2");
+        store.record(NAME, minusma(), &ev("2023-10-01", EventKind::TrucksHeld { at: "gao".into(), trucks: 5 })).await.unwrap();
+        assert_eq!(race(|_| ev("2023-10-05", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 })).await, 5, "only the 5 held are released");
+        assert_eq!(store.count_events(NAME).await.unwrap(), 1 + 1 + 1 + 1 + 5);
+    }
+}
+
+fn sqlx_url(url: &str) -> String {
+    if url.starts_with("postgres") { url.to_string() } else { format!("sqlite://{url}") }
+}
+
+#[tokio::test]
+async fn open_errors_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("notes.txt");
+    let notes = "these are my notes, not a database, and long enough to have a header....................................................";
+    std::fs::write(&junk, notes).unwrap();
+    let e = Store::open(&junk.display().to_string()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Open { .. }), "{e:?}");
+    assert!(e.to_string().contains("not a SQLite database"), "{e}");
+    assert_eq!(std::fs::read_to_string(&junk).unwrap(), notes, "the file is left alone");
+
+    let missing = dir.path().join("no/such/dir/x.db");
+    let e = Store::open(&missing.display().to_string()).await.unwrap_err();
+    assert!(e.to_string().contains("directory exists"), "{e}");
+
+    // Nothing listens on port 1 of loopback: refused at once, not after a pool timeout.
+    let e = Store::open("postgres://nobody@127.0.0.1:1/none").await.unwrap_err();
+    assert!(matches!(e, StoreError::Open { .. }), "{e:?}");
+    assert!(e.to_string().contains("is the PostgreSQL server running"), "{e}");
+    let e = Store::open("postgres://u:secret@127.0.0.1:1/none").await.unwrap_err();
+    assert!(!e.to_string().contains("secret"), "password not shown: {e}");
+    let e = Store::open("mysql://x@y/z").await.unwrap_err();
+    assert!(e.to_string().contains("unsupported"), "{e}");
+}
+
+#[tokio::test]
+async fn sqlite_store_uses_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db").display().to_string();
+    Store::open(&format!("sqlite:{path}")).await.unwrap();
+    let mut conn = sqlx::AnyConnection::connect(&sqlx_url(&path)).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&mut conn).await.unwrap();
+    assert_eq!(mode, "wal");
+}
