@@ -27,6 +27,7 @@ pub mod equipment;
 pub mod fan;
 pub mod html;
 pub mod inputs;
+pub mod live;
 pub mod map;
 pub mod png;
 pub mod svg;

@@ -16,6 +16,7 @@
 
 use std::fmt::Write;
 
+use drawdown_engine::World;
 use drawdown_model::SiteKind;
 use serde_json::Value;
 
@@ -64,53 +65,83 @@ pub struct Theatre {
     /// Destinations abroad (not drawn).
     pub abroad: usize,
     pub runs: u64,
+    /// Convoys on the road now (drawn as arrows from origin to destination).
+    pub convoys: Vec<Transit>,
+}
+
+/// A convoy in transit between two drawn sites (indices into `Theatre::sites`).
+pub struct Transit {
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+}
+
+impl Theatre {
+    /// The world's sites (all but those abroad) with the marker `marker`
+    /// gives each, and its road links coloured by threat. `corridor_closes`
+    /// says, per corridor, whether it is closed for part of the period.
+    pub fn from_world(w: &World, corridor_closes: &[bool], marker: &dyn Fn(&drawdown_engine::world::Site) -> Marker) -> Theatre {
+        let mut index = vec![usize::MAX; w.sites.len()];
+        let mut sites = Vec::new();
+        for (i, s) in w.sites.iter().enumerate() {
+            if s.kind == SiteKind::Abroad {
+                continue;
+            }
+            index[i] = sites.len();
+            sites.push(Site { label: if s.name.is_empty() { s.id.clone() } else { s.name.clone() }, lat: s.lat, lon: s.lon, marker: marker(s) });
+        }
+        let roads = w
+            .links
+            .iter()
+            .filter(|l| index[l.a as usize] != usize::MAX && index[l.b as usize] != usize::MAX)
+            .map(|l| {
+                let threat = (l.zone != drawdown_engine::world::NONE)
+                    .then(|| w.threat.get(l.zone as usize).map_or(0.0, |days| days.iter().map(|t| (t.ied_per_km + t.ambush_per_km) * 100.0).fold(0.0, f64::max)));
+                Road {
+                    a: index[l.a as usize],
+                    b: index[l.b as usize],
+                    threat: threat.filter(|t| *t > 0.0),
+                    corridor_closes: l.corridor != drawdown_engine::world::NONE && corridor_closes.get(l.corridor as usize).copied().unwrap_or(false),
+                }
+            })
+            .collect();
+        let abroad = w.sites.iter().filter(|s| s.kind == SiteKind::Abroad).count();
+        Theatre { sites, roads, abroad, runs: 0, convoys: Vec::new() }
+    }
+
+    /// The index in `sites` of the world's site `id` (None: abroad or unknown).
+    pub fn site_index(&self, w: &World, id: &str) -> Option<usize> {
+        let s = w.sites.iter().position(|s| s.id == id)?;
+        (w.sites[s].kind != SiteKind::Abroad).then(|| w.sites[..s].iter().filter(|s| s.kind != SiteKind::Abroad).count())
+    }
+}
+
+/// The marker of a site that is not a closing base.
+pub fn plain_marker(s: &drawdown_engine::world::Site) -> Marker {
+    if s.kind.is_base() {
+        Marker::Open
+    } else if s.exit {
+        Marker::Exit
+    } else if s.airfield || s.kind == SiteKind::Airfield {
+        Marker::Airfield
+    } else {
+        Marker::Waypoint
+    }
 }
 
 pub fn chart(r: &Report) -> Chart {
-    let w = r.world;
     let handover = |id: &str| -> Option<(f64, f64)> {
         let s = r.results["sites"].as_array()?.iter().find(|s| s["id"] == id)?;
         s["planned_closure"].as_str()?;
         Some((s["handover"]["state"].as_f64().unwrap_or(0.0), s["handover"]["armed_group"].as_f64().unwrap_or(0.0)))
     };
-    let mut index = vec![usize::MAX; w.sites.len()];
-    let mut sites = Vec::new();
-    for (i, s) in w.sites.iter().enumerate() {
-        if s.kind == SiteKind::Abroad {
-            continue;
-        }
-        let marker = if let Some((state, armed_group)) = handover(&s.id) {
-            Marker::Closing { state, armed_group }
-        } else if s.kind.is_base() {
-            Marker::Open
-        } else if s.exit {
-            Marker::Exit
-        } else if s.airfield || s.kind == SiteKind::Airfield {
-            Marker::Airfield
-        } else {
-            Marker::Waypoint
-        };
-        index[i] = sites.len();
-        sites.push(Site { label: if s.name.is_empty() { s.id.clone() } else { s.name.clone() }, lat: s.lat, lon: s.lon, marker });
-    }
     let corridor_closes: Vec<bool> = r.scenario.corridors.iter().map(|c| !c.closed.is_empty()).collect();
-    let roads = w
-        .links
-        .iter()
-        .filter(|l| index[l.a as usize] != usize::MAX && index[l.b as usize] != usize::MAX)
-        .map(|l| {
-            let threat = (l.zone != drawdown_engine::world::NONE)
-                .then(|| w.threat.get(l.zone as usize).map_or(0.0, |days| days.iter().map(|t| (t.ied_per_km + t.ambush_per_km) * 100.0).fold(0.0, f64::max)));
-            Road {
-                a: index[l.a as usize],
-                b: index[l.b as usize],
-                threat: threat.filter(|t| *t > 0.0),
-                corridor_closes: l.corridor != drawdown_engine::world::NONE && corridor_closes.get(l.corridor as usize).copied().unwrap_or(false),
-            }
-        })
-        .collect();
-    let abroad = w.sites.iter().filter(|s| s.kind == SiteKind::Abroad).count();
-    draw(&Theatre { sites, roads, abroad, runs: r.results["runs"].as_u64().unwrap_or(0) })
+    let mut t = Theatre::from_world(r.world, &corridor_closes, &|s| match handover(&s.id) {
+        Some((state, armed_group)) => Marker::Closing { state, armed_group },
+        None => plain_marker(s),
+    });
+    t.runs = r.results["runs"].as_u64().unwrap_or(0);
+    draw(&t)
 }
 
 /// The projection: degrees to pixels.
@@ -210,6 +241,35 @@ pub fn draw(t: &Theatre) -> Chart {
         let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{col}" stroke-width="3.2" stroke-linecap="round"{dash}/>"#, c(x1), c(y1), c(x2), c(y2));
     }
 
+    // Convoys in transit: a dark dashed arrow from origin to destination,
+    // its serial at the middle.
+    if !t.convoys.is_empty() {
+        o.push_str(r##"<defs><marker id="transit-head" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#1F2A44"/></marker></defs>"##);
+    }
+    for (k, cv) in t.convoys.iter().enumerate() {
+        let ((x1, y1), (x2, y2)) = (xy[cv.from], xy[cv.to]);
+        // Several convoys on one link are fanned out sideways so each shows.
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let same = t.convoys[..k].iter().filter(|o| (o.from, o.to) == (cv.from, cv.to) || (o.from, o.to) == (cv.to, cv.from)).count() as f64;
+        let off = 6.0 + 7.0 * same;
+        let (nx, ny) = (-dy / len * off, dx / len * off);
+        let shrink = 9.0 / len;
+        let (ax, ay) = (x1 + dx * shrink + nx, y1 + dy * shrink + ny);
+        let (bx, by) = (x2 - dx * shrink + nx, y2 - dy * shrink + ny);
+        let _ = write!(
+            o,
+            r##"<g><title>{}</title><line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1F2A44" stroke-width="2.2" stroke-dasharray="5 3" marker-end="url(#transit-head)"/><rect x="{}" y="{}" width="9" height="6" rx="1" fill="#F2B134" stroke="#1F2A44" stroke-width="1"/></g>"##,
+            esc(&cv.label),
+            c(ax),
+            c(ay),
+            c(bx),
+            c(by),
+            c((ax + bx) / 2.0 - 4.5),
+            c((ay + by) / 2.0 - 3.0)
+        );
+    }
+
     // Sites, then their labels placed around them.
     let mut placer = Placer::within(frame);
     for (s, &(x, y)) in t.sites.iter().zip(&xy) {
@@ -287,6 +347,9 @@ pub fn draw(t: &Theatre) -> Chart {
     lg.item(&mut o, &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{NO_THREAT}" stroke-width="4"/>"#), "no threat");
     if t.roads.iter().any(|r| r.corridor_closes) {
         lg.item(&mut o, r##"<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#555555" stroke-width="3" stroke-dasharray="7 5"/>"##, "corridor closes");
+    }
+    if !t.convoys.is_empty() {
+        lg.item(&mut o, r##"<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#1F2A44" stroke-width="2.2" stroke-dasharray="5 3"/>"##, "convoy in transit");
     }
     let ly = lg.y;
     let mut lg = svg::Legend::new(20.0, ly + 24.0, w - 20.0);

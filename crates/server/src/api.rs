@@ -1,0 +1,351 @@
+//! The JSON API. Each handler carries its OpenAPI description
+//! (`#[utoipa::path]`), and the router is built from the same list as the
+//! document (`utoipa-axum`), so the document cannot name a route the server
+//! does not have, nor miss one it has.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use drawdown_model::Date;
+use drawdown_ops::{EventKind, LoggedEvent, NewEvent, NewRun, Store, INCIDENT_KINDS};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{Body, ErrorBody};
+use crate::scenarios::Compiled;
+use crate::whatif::WhatIfRequest;
+use crate::{auth, charts, whatif, ApiError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "drawdown operations centre",
+        description = "Scenarios, the operations log, plan versus actual, what-if simulations and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`."
+    ),
+    components(schemas(ErrorBody, WhatIfRequest)),
+    modifiers(&BearerToken),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        api.components.get_or_insert_with(Default::default).add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
+        .routes(routes!(list_scenarios))
+        .routes(routes!(get_scenario))
+        .routes(routes!(get_status))
+        .routes(routes!(list_events, record_event))
+        .routes(routes!(run_whatif))
+        .routes(routes!(list_runs))
+        .routes(routes!(get_run))
+        .routes(routes!(get_chart))
+}
+
+/// The OpenAPI document (built once).
+pub fn document() -> utoipa::openapi::OpenApi {
+    static DOC: OnceLock<utoipa::openapi::OpenApi> = OnceLock::new();
+    DOC.get_or_init(|| api_router().split_for_parts().1).clone()
+}
+
+/// The API's routes, behind the token check.
+pub fn routes(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let (router, doc) = api_router().split_for_parts();
+    let router = router.layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token)).with_state(state);
+    (router, doc)
+}
+
+/// The OpenAPI 3 document of this API.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    Json(document()).into_response()
+}
+
+/// Stored scenarios (latest version of each) and the one the dashboard opens with.
+#[utoipa::path(get, path = "/api/scenarios", tag = "scenarios", responses(
+    (status = 200, description = "`{default, scenarios: [{name, version, sha256, created_at, recorded_by}]}`", content_type = "application/json"),
+    (status = 401, body = ErrorBody)))]
+async fn list_scenarios(State(st): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let list = st.store.scenarios().await?;
+    let default = st.default_scenario.clone().or_else(|| list.first().map(|s| s.name.clone()));
+    Ok(Json(json!({"default": default, "scenarios": list})))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct VersionQuery {
+    /// A stored version (default: the latest).
+    version: Option<i64>,
+}
+
+/// A scenario: its dates, sites, planned closures, variants and baseline simulation run.
+#[utoipa::path(get, path = "/api/scenarios/{name}", tag = "scenarios",
+    params(("name" = String, Path, description = "Scenario name, e.g. `minusma-2023`"), VersionQuery),
+    responses(
+        (status = 200, description = "The scenario", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_scenario(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<VersionQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+    let (Path(name), Query(q)) = (name?, q?);
+    let c = st.scenarios.get(&st.store, &name, q.version).await?;
+    Ok(Json(describe(&c)))
+}
+
+fn describe(c: &Compiled) -> Value {
+    let s = &c.scenario;
+    let sites: Vec<Value> = s
+        .sites
+        .iter()
+        .map(|x| {
+            let closure = s.plan.closures.iter().find(|cl| cl.site == x.id);
+            json!({"id": x.id, "name": x.name, "kind": x.kind, "base": x.kind.is_base(), "planned_closure": closure.map(|cl| cl.date.to_string())})
+        })
+        .collect();
+    let variants: Vec<Value> = drawdown_model::overrides::variant_names(&c.source).into_iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
+    let r = &c.reference;
+    json!({
+        "name": r.name, "version": r.version, "sha256": r.sha256, "created_at": r.created_at, "recorded_by": r.recorded_by,
+        "title": s.scenario.name, "description": s.scenario.description,
+        "start": s.scenario.start.to_string(), "deadline": s.scenario.deadline.to_string(),
+        "personnel": c.world.total_personnel,
+        "sites": sites,
+        "variants": variants,
+        "convoy_lines": s.plan.lines.iter().map(|l| &l.id).collect::<Vec<_>>(),
+        "event_kinds": EventKind::NAMES,
+        "incident_kinds": INCIDENT_KINDS,
+        "baseline": {"run": c.baseline_run, "outcome": c.baseline_result["outcome"]},
+        "limits": {"whatif_runs": crate::MAX_WHATIF_RUNS, "body_bytes": crate::MAX_BODY_BYTES},
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct TodayQuery {
+    /// The day to judge the plan at, `YYYY-MM-DD` (default: the day of the last logged event, or the scenario's start).
+    today: Option<String>,
+    /// For charts: the simulation run to draw (default: the scenario's baseline).
+    run: Option<i64>,
+}
+
+/// Every event of a scenario, oldest first.
+async fn all_events(store: &Store, name: &str) -> Result<Vec<LoggedEvent>, ApiError> {
+    const PAGE: i64 = 5000;
+    let mut out: Vec<LoggedEvent> = Vec::new();
+    loop {
+        let page = store.events(name, out.last().map(|e| e.id), PAGE).await?;
+        let n = page.len();
+        out.extend(page);
+        if (n as i64) < PAGE {
+            return Ok(out);
+        }
+    }
+}
+
+async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<drawdown_ops::Status, ApiError> {
+    let events = all_events(&st.store, &c.reference.name).await?;
+    let today = match today {
+        Some(t) => Date::parse(t).ok_or_else(|| ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15"))?,
+        None => events.iter().filter_map(|e| Date::parse(e.at.get(..10).unwrap_or(&e.at))).max().unwrap_or(c.scenario.scenario.start),
+    };
+    Ok(drawdown_ops::status(&c.scenario, &events, today, Some(&c.baseline)))
+}
+
+/// Plan versus actual on a day: sites, convoys, personnel, casualties, clearances, trucks held.
+#[utoipa::path(get, path = "/api/scenarios/{name}/status", tag = "operations log",
+    params(("name" = String, Path, description = "Scenario name"), TodayQuery),
+    responses(
+        (status = 200, description = "The status (as `drawdown status --format json`)", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_status(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<TodayQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+    let (Path(name), Query(q)) = (name?, q?);
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    let status = status_of(&st, &c, q.today.as_deref()).await?;
+    Ok(Json(serde_json::to_value(status).map_err(ApiError::internal)?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    /// Only events with a larger id (to fetch what is new since the last call).
+    after: Option<i64>,
+    /// At most this many (1 to 1,000; default 200).
+    limit: Option<i64>,
+}
+
+fn limit(v: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
+    match v.unwrap_or(default) {
+        n if (1..=max).contains(&n) => Ok(n),
+        n => Err(ApiError::bad("limit", format!("limit {n} is out of range")).hint(format!("1 to {max}"))),
+    }
+}
+
+/// The operations log, oldest first, in pages.
+#[utoipa::path(get, path = "/api/scenarios/{name}/events", tag = "operations log",
+    params(("name" = String, Path, description = "Scenario name"), PageQuery),
+    responses(
+        (status = 200, description = "`{total, events: [{id, scenario, at, kind, …fields of the kind, recorded_by, recorded_at, note}]}`", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_events(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<PageQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+    let (Path(name), Query(q)) = (name?, q?);
+    let n = limit(q.limit, 200, 1000)?;
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    let events = st.store.events(&c.reference.name, q.after, n).await?;
+    let total = st.store.count_events(&c.reference.name).await?;
+    Ok(Json(json!({"total": total, "events": events})))
+}
+
+/// Records an event, validated against the scenario and the log in one transaction.
+///
+/// The body is `{at, kind, …fields of the kind, recorded_by, note?}`, e.g.
+/// `{"at": "2023-10-15T06:30", "kind": "convoy_departed", "convoy": "C-014", "from": "kidal", "to": "gao", "trucks": 40, "personnel": 300, "recorded_by": "ops1"}`.
+/// Kinds: site_closed {site}, site_handed_over {site, to}, site_seized {site, by},
+/// convoy_departed {convoy, from, to, trucks, personnel}, convoy_arrived {convoy},
+/// incident {convoy?, site?, what, killed, wounded, vehicles_damaged},
+/// clearance_requested {request, from, to, flights}, clearance_approved {request},
+/// clearance_denied {request}, trucks_held {at, trucks}, trucks_released {at, trucks}.
+#[utoipa::path(post, path = "/api/scenarios/{name}/events", tag = "operations log",
+    params(("name" = String, Path, description = "Scenario name")),
+    request_body(content_type = "application/json", description = "The event"),
+    responses(
+        (status = 201, description = "The event as logged, with its id", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "Refused by the scenario or the log (unknown site, convoy never departed, date before the previous event of the same subject…); nothing written", body = ErrorBody)))]
+async fn record_event(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(ev): Body<NewEvent>) -> Result<(StatusCode, Json<LoggedEvent>), ApiError> {
+    let Path(name) = name?;
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    let logged = st.store.record(&c.reference.name, &c.scenario, &ev).await?;
+    Ok((StatusCode::CREATED, Json(logged)))
+}
+
+/// Simulates the scenario with variants switched on and closure dates moved; stores the result as a run.
+#[utoipa::path(post, path = "/api/scenarios/{name}/whatif", tag = "simulation",
+    params(("name" = String, Path, description = "Scenario name")),
+    request_body = WhatIfRequest,
+    responses(
+        (status = 200, description = "`{run, scenario, version, request, result, baseline: {run, outcome}}`", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, description = "Too many what-ifs running; retry shortly", body = ErrorBody)))]
+async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(req): Body<WhatIfRequest>) -> Result<Json<Value>, ApiError> {
+    let Path(name) = name?;
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    let ovs = whatif::overrides_for(&req, &c)?;
+    let _slot = match tokio::time::timeout(st.whatif_wait, st.whatif_slots.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, "too many what-ifs are running").hint(format!("retry in a few seconds; each waits up to {}", secs(st.whatif_wait))));
+        }
+    };
+    let result = {
+        let (c, runs, seed) = (Arc::clone(&c), req.runs, req.seed);
+        tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+            let (scenario, world) = whatif::world_for(&c, &ovs)?;
+            let sum = drawdown_engine::run_monte_carlo(&world, runs, seed, 0, &|_| {}).map_err(ApiError::internal)?;
+            Ok(whatif::result_json(&world, &scenario, &sum))
+        })
+        .await
+        .map_err(ApiError::internal)??
+    };
+    let params = serde_json::to_value(&req).map_err(ApiError::internal)?;
+    let run = NewRun { scenario: c.reference.name.clone(), version: c.reference.version, kind: "whatif".into(), params: params.clone(), result: result.clone(), recorded_by: "dashboard".into() };
+    let stored = st.store.put_run(&run).await?;
+    Ok(Json(json!({
+        "run": stored.id,
+        "scenario": c.reference.name,
+        "version": c.reference.version,
+        "request": params,
+        "result": result,
+        "baseline": {"run": c.baseline_run, "outcome": c.baseline_result["outcome"]},
+    })))
+}
+
+fn secs(d: Duration) -> String {
+    format!("{} s", d.as_secs())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct RunsQuery {
+    /// At most this many, newest first (1 to 200; default 20).
+    limit: Option<i64>,
+}
+
+/// Simulation runs of a scenario (baselines and what-ifs), newest first.
+#[utoipa::path(get, path = "/api/scenarios/{name}/runs", tag = "simulation",
+    params(("name" = String, Path, description = "Scenario name"), RunsQuery),
+    responses(
+        (status = 200, description = "`[{id, scenario, version, kind, created_at, recorded_by}]`", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_runs(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<RunsQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+    let (Path(name), Query(q)) = (name?, q?);
+    let n = limit(q.limit, 20, 200)?;
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    Ok(Json(serde_json::to_value(st.store.runs(&c.reference.name, n).await?).map_err(ApiError::internal)?))
+}
+
+async fn run_result(st: &AppState, id: i64) -> Result<(drawdown_ops::RunRef, Value), ApiError> {
+    let Some((r, text)) = st.store.run(id).await? else {
+        return Err(ApiError::not_found("run", format!("no run {id}")));
+    };
+    let v = serde_json::from_str(&text).map_err(ApiError::internal)?;
+    Ok((r, v))
+}
+
+/// One run: its reference and its result.
+#[utoipa::path(get, path = "/api/runs/{id}", tag = "simulation",
+    params(("id" = i64, Path, description = "Run id")),
+    responses(
+        (status = 200, description = "`{run: {id, scenario, version, kind, created_at, recorded_by}, result}`", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_run(State(st): State<AppState>, id: Result<Path<i64>, PathRejection>) -> Result<Json<Value>, ApiError> {
+    let Path(id) = id?;
+    let (r, v) = run_result(&st, id).await?;
+    Ok(Json(json!({"run": r, "result": v})))
+}
+
+/// A chart as SVG: `map` (sites by logged state, roads by threat), `gantt` (plan versus actual), `fan` (personnel out against the deadline).
+#[utoipa::path(get, path = "/api/scenarios/{name}/charts/{chart}", tag = "charts",
+    params(("name" = String, Path, description = "Scenario name"), ("chart" = String, Path, description = "`map`, `gantt` or `fan`"), TodayQuery),
+    responses(
+        (status = 200, description = "The chart", content_type = "image/svg+xml"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_chart(State(st): State<AppState>, path: Result<Path<(String, String)>, PathRejection>, q: Result<Query<TodayQuery>, QueryRejection>) -> Result<Response, ApiError> {
+    let (Path((name, chart)), Query(q)) = (path?, q?);
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    if !charts::CHARTS.contains(&chart.as_str()) {
+        return Err(ApiError::not_found("chart", format!("no chart `{chart}`")).hint(format!("charts: {}", charts::CHARTS.join(", "))));
+    }
+    let result = match q.run {
+        Some(id) => {
+            let (r, v) = run_result(&st, id).await?;
+            if r.scenario != c.reference.name {
+                return Err(ApiError::bad("run", format!("run {id} is of scenario `{}`, not `{}`", r.scenario, c.reference.name)));
+            }
+            v
+        }
+        None => c.baseline_result.clone(),
+    };
+    let status = status_of(&st, &c, q.today.as_deref()).await?;
+    let svg = charts::draw(&chart, &c, &result, &status)?.svg();
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
+}

@@ -1,0 +1,117 @@
+//! Stored scenarios, parsed and compiled once per version, each with its
+//! baseline simulation (the plan as written): the what-ifs are compared with
+//! it, the status uses its daily median as "expected", and the charts draw it
+//! until a what-if replaces it.
+//!
+//! Scenarios are looked up by name in the store, never on the file system.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use drawdown_engine::{Summary, World};
+use drawdown_model::{Scenario, Source};
+use drawdown_ops::{NewRun, ScenarioRef, Store};
+use serde_json::{json, Value};
+
+use crate::ApiError;
+
+/// Replications and seed of the baseline simulation.
+pub const BASELINE_RUNS: u64 = 1000;
+pub const BASELINE_SEED: u64 = 7;
+
+/// A stored scenario version, ready to simulate.
+pub struct Compiled {
+    pub reference: ScenarioRef,
+    pub source: Source,
+    pub scenario: Scenario,
+    pub world: World,
+    pub baseline: Summary,
+    /// `whatif::result_json` of the baseline.
+    pub baseline_result: Value,
+    /// The baseline's run id in the store.
+    pub baseline_run: i64,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    compiled: tokio::sync::Mutex<HashMap<(String, i64), Arc<Compiled>>>,
+}
+
+/// Longest scenario name accepted in a request.
+const MAX_NAME: usize = 128;
+
+impl Cache {
+    /// The latest version of `name`.
+    pub async fn latest(&self, store: &Store, name: &str) -> Result<Arc<Compiled>, ApiError> {
+        self.get(store, name, None).await
+    }
+
+    /// A version of `name` (None: the latest), compiled on first use.
+    pub async fn get(&self, store: &Store, name: &str, version: Option<i64>) -> Result<Arc<Compiled>, ApiError> {
+        if name.is_empty() || name.len() > MAX_NAME {
+            return Err(ApiError::bad("name", format!("a scenario name has 1 to {MAX_NAME} characters")));
+        }
+        let Some((reference, text)) = store.scenario(name, version).await? else {
+            let names: Vec<String> = store.scenarios().await?.into_iter().map(|s| s.name).collect();
+            let what = match version {
+                Some(v) => format!("no version {v} of scenario `{name}` in the store"),
+                None => format!("no scenario `{name}` in the store"),
+            };
+            return Err(ApiError::not_found("name", what).hint(format!("stored scenarios: {}", if names.is_empty() { "none".into() } else { names.join(", ") })));
+        };
+        let key = (reference.name.clone(), reference.version);
+        let mut map = self.compiled.lock().await;
+        if let Some(c) = map.get(&key) {
+            return Ok(c.clone());
+        }
+        let source = Source::new(reference.name.clone(), text);
+        let (scenario, world, baseline) = {
+            let source = source.clone();
+            tokio::task::spawn_blocking(move || compile_and_simulate(&source)).await.map_err(ApiError::internal)??
+        };
+        let baseline_result = crate::whatif::result_json(&world, &scenario, &baseline);
+        let run = NewRun {
+            scenario: reference.name.clone(),
+            version: reference.version,
+            kind: "simulate".into(),
+            params: json!({"runs": BASELINE_RUNS, "seed": BASELINE_SEED}),
+            result: baseline_result.clone(),
+            recorded_by: "drawdown serve".into(),
+        };
+        let baseline_run = store.put_run(&run).await?.id;
+        let c = Arc::new(Compiled { reference, source, scenario, world, baseline, baseline_result, baseline_run });
+        map.insert(key, c.clone());
+        Ok(c)
+    }
+}
+
+/// Loads, compiles and runs the baseline of a stored scenario's text.
+fn compile_and_simulate(source: &Source) -> Result<(Scenario, World, Summary), ApiError> {
+    let (scenario, world) = load_and_compile(source)?;
+    let baseline = drawdown_engine::run_monte_carlo(&world, BASELINE_RUNS, BASELINE_SEED, 0, &|_| {}).map_err(ApiError::internal)?;
+    Ok((scenario, world, baseline))
+}
+
+/// A scenario text as the engine needs it; its diagnostics become a 422
+/// naming the first offending field.
+pub fn load_and_compile(source: &Source) -> Result<(Scenario, World), ApiError> {
+    let loaded = drawdown_model::load(source).map_err(|diags| diagnostics_error(&diags))?;
+    let world = World::compile(&loaded.scenario).map_err(ApiError::internal)?;
+    Ok((loaded.scenario, world))
+}
+
+/// The first error among diagnostics, as a 422.
+pub fn diagnostics_error(diags: &[drawdown_model::Diagnostic]) -> ApiError {
+    let d = diags.iter().find(|d| d.severity == drawdown_model::Severity::Error).or(diags.first());
+    match d {
+        Some(d) => {
+            let field = d.field.to_string();
+            let mut e = ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(if field.is_empty() { "scenario" } else { &field }), d.message.clone());
+            if let Some(h) = d.hint.clone().or_else(|| d.expected.clone().map(|x| format!("expected {x}"))) {
+                e = e.hint(h);
+            }
+            e
+        }
+        None => ApiError::internal("the scenario did not load and said nothing about why"),
+    }
+}

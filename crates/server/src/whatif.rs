@@ -1,0 +1,145 @@
+//! What-ifs: the stored scenario with some of its variants switched on and
+//! some closure dates moved, simulated on the server. The request names
+//! variants and sites, never files; it becomes the same overrides as
+//! `--variant` and `--set plan.closure.SITE.date=…` on the command line, and
+//! the result is validated and simulated like any scenario.
+
+use std::collections::BTreeMap;
+
+use drawdown_engine::montecarlo::Summary;
+use drawdown_engine::stats::Hist;
+use drawdown_engine::World;
+use drawdown_model::{overrides, Date, Override, Scenario};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+use crate::scenarios::Compiled;
+use crate::{ApiError, MAX_WHATIF_RUNS};
+
+/// A what-if on a stored scenario.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WhatIfRequest {
+    /// Variants of the scenario to switch on (`[variants.NAME]`), applied in order.
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// New closure dates: site id → `YYYY-MM-DD`.
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>, example = json!({"kidal": "2023-11-22"}))]
+    pub closures: BTreeMap<String, String>,
+    /// Replications (1 to 20,000; default 1,000).
+    #[serde(default = "default_runs")]
+    pub runs: u64,
+    /// Seed; the same seed and inputs give the same result.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_runs() -> u64 {
+    1000
+}
+
+fn default_seed() -> u64 {
+    crate::scenarios::BASELINE_SEED
+}
+
+/// The request checked against the scenario and turned into overrides.
+pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>, ApiError> {
+    if req.runs == 0 || req.runs > MAX_WHATIF_RUNS {
+        return Err(ApiError::bad("runs", format!("{} replications is out of range", req.runs)).hint(format!("1 to {MAX_WHATIF_RUNS}")));
+    }
+    let known = overrides::variant_names(&c.source);
+    let names = || known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+    let mut ovs = Vec::new();
+    for (i, v) in req.variants.iter().enumerate() {
+        let field = format!("variants[{i}]");
+        if req.variants[..i].contains(v) {
+            return Err(ApiError::bad(&field, format!("variant `{v}` is listed twice")));
+        }
+        if !known.iter().any(|(n, _)| n == v) {
+            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("the scenario has no variant `{v}`")).hint(format!("variants: {}", names())));
+        }
+        ovs.extend(overrides::variant(&c.source, v).map_err(|d| crate::scenarios::diagnostics_error(&[d]))?);
+    }
+    let closing: Vec<&str> = c.scenario.plan.closures.iter().map(|cl| cl.site.as_str()).collect();
+    for (site, date) in &req.closures {
+        let field = format!("closures.{site}");
+        if !closing.contains(&site.as_str()) {
+            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("`{site}` has no planned closure to move")).hint(format!("sites with a planned closure: {}", closing.join(", "))));
+        }
+        let Some(d) = Date::parse(date) else {
+            return Err(ApiError::bad(&field, format!("`{date}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-11-22"));
+        };
+        let (start, end) = (c.world.start, c.world.start.plus_days(i64::from(c.world.horizon_day)));
+        if d < start || d > end {
+            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("{d} is outside the simulated period")).hint(format!("{start} to {end}")));
+        }
+        ovs.push(Override::parse(&format!("plan.closure.{site}.date={d}")).map_err(|d| crate::scenarios::diagnostics_error(&[d]))?);
+    }
+    Ok(ovs)
+}
+
+/// Compiles the what-if's scenario (CPU work: call it off the async runtime).
+pub fn world_for(c: &Compiled, ovs: &[Override]) -> Result<(Scenario, World), ApiError> {
+    let src = overrides::apply(&c.source, ovs).map_err(|d| crate::scenarios::diagnostics_error(&d))?;
+    crate::scenarios::load_and_compile(&src)
+}
+
+fn q(h: &Hist) -> Value {
+    serde_json::to_value(h.q()).unwrap_or(Value::Null)
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// What the dashboard shows of a simulation, and what the charts are drawn
+/// from (stored as the run's result): the outcome by the deadline, the
+/// daily quantiles of personnel out, and each closing site's vacating date.
+pub fn result_json(w: &World, s: &Scenario, sum: &Summary) -> Value {
+    let runs = sum.runs.max(1) as f64;
+    let date_q = |h: &Hist| {
+        let d = |p: f64| h.quantile(p).map(|x| w.date_of_day(x).to_string());
+        json!({"p5": d(0.05), "p50": d(0.5), "p95": d(0.95)})
+    };
+    let sites: Vec<Value> = w
+        .closures
+        .iter()
+        .map(|cl| {
+            let i = cl.site as usize;
+            json!({
+                "id": w.sites[i].id,
+                "name": w.sites[i].name,
+                "planned": w.date_of_day(cl.day).to_string(),
+                "closed_on": date_q(&sum.site_closed[i]),
+                "p_closed": round4(sum.site_closed[i].fraction_some()),
+                "taken": {"state": round4(sum.site_taken[i][0] as f64 / runs), "armed_group": round4(sum.site_taken[i][1] as f64 / runs)},
+            })
+        })
+        .collect();
+    let daily: Vec<[u32; 3]> = sum
+        .departed_daily
+        .iter()
+        .map(|h| [h.quantile(0.05).unwrap_or(0), h.quantile(0.5).unwrap_or(0), h.quantile(0.95).unwrap_or(0)])
+        .collect();
+    json!({
+        "scenario": w.id,
+        "name": s.scenario.name,
+        "runs": sum.runs,
+        "seed": sum.seed,
+        "start": w.start.to_string(),
+        "deadline": w.date_of_day(w.deadline_day).to_string(),
+        "personnel": w.total_personnel,
+        "outcome": {
+            "personnel_departed_by_deadline": q(&sum.departed_by_deadline),
+            "sites_closed_by_deadline": q(&sum.sites_closed_by_deadline),
+            "p_all_sites_closed_by_deadline": round4(sum.all_closed_by_deadline as f64 / runs),
+            "killed": q(&sum.killed),
+            "wounded": q(&sum.wounded),
+            "vehicles_damaged": q(&sum.vehicles_damaged),
+        },
+        "daily_personnel_departed": daily,
+        "sites": sites,
+    })
+}

@@ -1,0 +1,342 @@
+//! The JSON API in-process (tower `oneshot`): every route, every refusal
+//! with its `{error, field, hint}`, the token, the size limit and the
+//! OpenAPI document's completeness; against SQLite, and PostgreSQL when
+//! DRAWDOWN_TEST_POSTGRES is set.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    text: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    /// A refusal: the status and the field it names.
+    fn refused(&self, status: StatusCode, field: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.text);
+        let v = self.json();
+        assert_eq!(v["field"], field, "{v}");
+        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{v}");
+        v
+    }
+}
+
+async fn call(app: &axum::Router, method: Method, uri: &str, body: Option<Value>, token: Option<&str>) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .expect("request");
+    raw(app, req).await
+}
+
+async fn raw(app: &axum::Router, req: Request<Body>) -> Reply {
+    let resp = app.clone().oneshot(req).await.expect("response");
+    let status = resp.status();
+    let content_type = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    Reply { status, content_type, text: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+async fn get(app: &axum::Router, uri: &str) -> Reply {
+    call(app, Method::GET, uri, None, None).await
+}
+
+async fn post(app: &axum::Router, uri: &str, body: Value) -> Reply {
+    call(app, Method::POST, uri, Some(body), None).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
+    let db = &common::stores()[0];
+    let app = drawdown_server::router(common::state(&db.url, &common::unique_name(), None).await);
+    let page = get(&app, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(page.text.contains("id=\"event-form\"") && page.text.contains("id=\"whatif-form\""));
+    // Nothing from elsewhere: every script and stylesheet is local.
+    assert!(!page.text.contains("http://") && !page.text.contains("https://"), "the page refers to another host");
+    let js = get(&app, "/app.js").await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.content_type.starts_with("text/javascript"));
+    assert_eq!(get(&app, "/style.css").await.status, StatusCode::OK);
+    let resp = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    // Unknown paths: JSON under /api/, plain text elsewhere.
+    get(&app, "/api/nothing-here").await.refused(StatusCode::NOT_FOUND, "path");
+    let other = get(&app, "/etc/passwd").await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert!(!other.text.contains("root:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_are_listed_and_described_and_unknown_ones_are_404() {
+    for db in common::stores() {
+        let name = common::unique_name();
+        let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+        let list = get(&app, "/api/scenarios").await.json();
+        assert_eq!(list["default"], name.as_str(), "{}", db.label);
+        assert!(list["scenarios"].as_array().unwrap().iter().any(|s| s["name"] == name.as_str() && s["version"] == 1));
+        let s = get(&app, &format!("/api/scenarios/{name}")).await.json();
+        assert_eq!(s["start"], "2023-07-01");
+        assert_eq!(s["deadline"], "2023-12-31");
+        assert_eq!(s["personnel"], 13871);
+        let variants: Vec<&str> = s["variants"].as_array().unwrap().iter().filter_map(|v| v["name"].as_str()).collect();
+        assert!(variants.contains(&"flights-cleared") && variants.contains(&"kidal-as-planned"), "{variants:?}");
+        assert!(s["sites"].as_array().unwrap().iter().any(|x| x["id"] == "kidal" && x["planned_closure"] == "2023-10-31"));
+        assert!(s["baseline"]["run"].as_i64().is_some());
+        let p50 = s["baseline"]["outcome"]["personnel_departed_by_deadline"]["p50"].as_f64().unwrap();
+        assert!(p50 > 10_000.0 && p50 <= 13_871.0, "{p50}");
+        // The same text again is the same version.
+        assert_eq!(get(&app, &format!("/api/scenarios/{name}?version=1")).await.json()["version"], 1);
+        let v = get(&app, "/api/scenarios/no-such-mission").await.refused(StatusCode::NOT_FOUND, "name");
+        assert!(v["hint"].as_str().unwrap().contains(&name), "{v}");
+        get(&app, &format!("/api/scenarios/{name}?version=99")).await.refused(StatusCode::NOT_FOUND, "name");
+        get(&app, &format!("/api/scenarios/{name}?version=abc")).await.refused(StatusCode::BAD_REQUEST, "query");
+        get(&app, &format!("/api/scenarios/{name}?colour=red")).await.refused(StatusCode::BAD_REQUEST, "query");
+        // A path-looking name is only ever a key in the store.
+        get(&app, "/api/scenarios/..%2F..%2Fetc%2Fpasswd").await.refused(StatusCode::NOT_FOUND, "name");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_recorded_listed_and_refused_with_their_field() {
+    for db in common::stores() {
+        let name = common::unique_name();
+        let state = common::state(&db.url, &name, None).await;
+        let store = state.store().clone();
+        let app = drawdown_server::router(state);
+        let url = format!("/api/scenarios/{name}/events");
+        let ok = post(&app, &url, json!({"at": "2023-07-20T06:30", "kind": "convoy_departed", "convoy": "C-001", "from": "kidal", "to": "gao", "trucks": 40, "personnel": 300, "recorded_by": "ops1"})).await;
+        assert_eq!(ok.status, StatusCode::CREATED, "{}: {}", db.label, ok.text);
+        let logged = ok.json();
+        assert_eq!(logged["convoy"], "C-001");
+        assert_eq!(logged["recorded_by"], "ops1");
+        let id = logged["id"].as_i64().unwrap();
+
+        // Refusals, each naming its field; none is written.
+        let unknown_site = post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidl", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "site");
+        assert!(unknown_site["hint"].as_str().unwrap().contains("kidal"), "{unknown_site}");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "convoy_arrived", "convoy": "C-999", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "convoy");
+        post(&app, &url, json!({"at": "2023-07-19", "kind": "convoy_arrived", "convoy": "C-001", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "at");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": ""})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "recorded_by");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_exploded", "site": "kidal", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "body");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "convoy_departed", "convoy": "C-2", "from": "kidal", "to": "gao", "trucks": -3, "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "body");
+        let bad_json = raw(&app, Request::post(&url).header(header::CONTENT_TYPE, "application/json").body(Body::from("{\"at\": ")).unwrap()).await;
+        bad_json.refused(StatusCode::BAD_REQUEST, "body");
+        let not_json = raw(&app, Request::post(&url).header(header::CONTENT_TYPE, "text/plain").body(Body::from("site closed")).unwrap()).await;
+        not_json.refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type");
+        let huge = json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": "ops1", "note": "x".repeat(drawdown_server::MAX_BODY_BYTES)});
+        post(&app, &url, huge).await.refused(StatusCode::PAYLOAD_TOO_LARGE, "body");
+        post(&app, "/api/scenarios/nowhere/events", json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": "ops1"})).await.refused(StatusCode::NOT_FOUND, "name");
+
+        assert_eq!(store.count_events(&name).await.unwrap(), 1, "{}: a refused event was written", db.label);
+        let list = get(&app, &url).await.json();
+        assert_eq!(list["total"], 1);
+        assert_eq!(list["events"][0]["id"], id);
+        assert_eq!(get(&app, &format!("{url}?after={id}")).await.json()["events"].as_array().unwrap().len(), 0);
+        get(&app, &format!("{url}?limit=0")).await.refused(StatusCode::BAD_REQUEST, "limit");
+        get(&app, &format!("{url}?limit=5000")).await.refused(StatusCode::BAD_REQUEST, "limit");
+        get(&app, &format!("{url}?after=x")).await.refused(StatusCode::BAD_REQUEST, "query");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_reflects_the_log() {
+    for db in common::stores() {
+        let name = common::unique_name();
+        let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+        let url = format!("/api/scenarios/{name}/events");
+        for ev in [
+            json!({"at": "2023-08-04", "kind": "site_handed_over", "site": "ogossagou", "to": "state", "recorded_by": "ops1"}),
+            json!({"at": "2023-08-10T05:00", "kind": "convoy_departed", "convoy": "C-7", "from": "ber", "to": "timbuktu", "trucks": 12, "personnel": 80, "recorded_by": "ops2"}),
+        ] {
+            assert_eq!(post(&app, &url, ev).await.status, StatusCode::CREATED);
+        }
+        // Default day: the last event's.
+        let st = get(&app, &format!("/api/scenarios/{name}/status")).await.json();
+        assert_eq!(st["today"], "2023-08-10", "{}", db.label);
+        let og = st["sites"].as_array().unwrap().iter().find(|s| s["site"] == "ogossagou").unwrap().clone();
+        assert_eq!(og["state"], "handed_over");
+        assert_eq!(st["convoys"]["in_transit"].as_array().unwrap().len(), 1);
+        // Before the events, nothing has happened yet.
+        let early = get(&app, &format!("/api/scenarios/{name}/status?today=2023-07-15")).await.json();
+        assert_eq!(early["convoys"]["in_transit"].as_array().unwrap().len(), 0);
+        get(&app, &format!("/api/scenarios/{name}/status?today=tomorrow")).await.refused(StatusCode::BAD_REQUEST, "today");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_ifs_simulate_store_a_run_and_refuse_bad_requests() {
+    for db in common::stores() {
+        let name = common::unique_name();
+        let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+        let url = format!("/api/scenarios/{name}/whatif");
+        let r = post(&app, &url, json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.text);
+        let v = r.json();
+        assert_eq!(v["result"]["runs"], 300);
+        assert_eq!(v["result"]["seed"], 11);
+        let site = |id: &str| v["result"]["sites"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap().clone();
+        assert_eq!(site("kidal")["planned"], "2023-11-22", "the variant moves Kidal");
+        assert_eq!(site("timbuktu")["planned"], "2023-12-10", "the closure date was moved");
+        assert_eq!(v["result"]["daily_personnel_departed"].as_array().unwrap().len(), 184);
+        // Stored, and listed with the baseline.
+        let run = v["run"].as_i64().unwrap();
+        let stored = get(&app, &format!("/api/runs/{run}")).await.json();
+        assert_eq!(stored["run"]["kind"], "whatif");
+        assert_eq!(stored["result"], v["result"]);
+        let runs = get(&app, &format!("/api/scenarios/{name}/runs")).await.json();
+        let kinds: Vec<&str> = runs.as_array().unwrap().iter().filter_map(|r| r["kind"].as_str()).collect();
+        assert!(kinds.contains(&"whatif") && kinds.contains(&"simulate"), "{kinds:?}");
+        // Same request, same seed: same numbers.
+        let again = post(&app, &url, json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11})).await.json();
+        assert_eq!(again["result"], v["result"]);
+
+        post(&app, &url, json!({"runs": 0})).await.refused(StatusCode::BAD_REQUEST, "runs");
+        let too_many = post(&app, &url, json!({"runs": drawdown_server::MAX_WHATIF_RUNS + 1})).await.refused(StatusCode::BAD_REQUEST, "runs");
+        assert!(too_many["hint"].as_str().unwrap().contains("20000"), "{too_many}");
+        let nv = post(&app, &url, json!({"variants": ["flights-clear"]})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "variants[0]");
+        assert!(nv["hint"].as_str().unwrap().contains("flights-cleared"), "{nv}");
+        post(&app, &url, json!({"variants": ["flights-cleared", "flights-cleared"]})).await.refused(StatusCode::BAD_REQUEST, "variants[1]");
+        post(&app, &url, json!({"closures": {"bamako": "2023-10-01"}})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.bamako");
+        post(&app, &url, json!({"closures": {"kidal": "31/10/2023"}})).await.refused(StatusCode::BAD_REQUEST, "closures.kidal");
+        post(&app, &url, json!({"closures": {"kidal": "2025-01-01"}})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.kidal");
+        post(&app, &url, json!({"runs": "many"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "runs");
+        post(&app, &url, json!({"file": "/etc/passwd"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "file");
+        get(&app, "/api/runs/987654321").await.refused(StatusCode::NOT_FOUND, "run");
+        get(&app, "/api/runs/abc").await.refused(StatusCode::BAD_REQUEST, "path");
+        get(&app, &format!("/api/scenarios/{name}/runs?limit=1000")).await.refused(StatusCode::BAD_REQUEST, "limit");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn charts_are_svg_and_follow_the_run_and_the_log() {
+    let db = &common::stores()[0];
+    let name = common::unique_name();
+    let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+    let chart = |c: &str, q: &str| format!("/api/scenarios/{name}/charts/{c}{q}");
+    let mut before = Vec::new();
+    for c in ["map", "gantt", "fan"] {
+        let r = get(&app, &chart(c, "")).await;
+        assert_eq!(r.status, StatusCode::OK, "{c}: {}", r.text);
+        assert!(r.content_type.starts_with("image/svg+xml"));
+        assert!(r.text.starts_with("<svg") && r.text.ends_with("</svg>"), "{c}");
+        before.push(r.text);
+    }
+    // A seizure in the log turns Kidal red on the map and puts it on the Gantt.
+    let ev = json!({"at": "2023-10-31", "kind": "site_seized", "site": "kidal", "by": "armed_group", "recorded_by": "ops1"});
+    assert_eq!(post(&app, &format!("/api/scenarios/{name}/events"), ev).await.status, StatusCode::CREATED);
+    let map = get(&app, &chart("map", "")).await.text;
+    assert_ne!(map, before[0]);
+    let gantt = get(&app, &chart("gantt", "")).await.text;
+    assert!(gantt.contains("logged 2023-10-31"), "the Gantt shows the logged closure");
+    // A what-if changes the fan chart.
+    let r = post(&app, &format!("/api/scenarios/{name}/whatif"), json!({"closures": {"gao": "2023-09-01"}, "runs": 200})).await;
+    let r = match r.status {
+        StatusCode::OK => r.json(),
+        // Gao may have no planned closure in this scenario: move Timbuktu instead.
+        _ => post(&app, &format!("/api/scenarios/{name}/whatif"), json!({"closures": {"timbuktu": "2023-08-20"}, "runs": 200})).await.json(),
+    };
+    let run = r["run"].as_i64().expect("a run id");
+    let fan = get(&app, &chart("fan", &format!("?run={run}"))).await;
+    assert_eq!(fan.status, StatusCode::OK);
+    assert_ne!(fan.text, before[2], "the what-if's fan chart is the baseline's");
+    get(&app, &chart("pie", "")).await.refused(StatusCode::NOT_FOUND, "chart");
+    get(&app, &chart("fan", "?run=987654321")).await.refused(StatusCode::NOT_FOUND, "run");
+    get(&app, &chart("fan", "?today=yesterday")).await.refused(StatusCode::BAD_REQUEST, "today");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_every_api_call_needs_it() {
+    let db = &common::stores()[0];
+    let name = common::unique_name();
+    let app = drawdown_server::router(common::state(&db.url, &name, Some("s3cret-token")).await);
+    for uri in ["/api/scenarios", "/api/openapi.json", &format!("/api/scenarios/{name}/status"), &format!("/api/scenarios/{name}/charts/map")] {
+        let none = call(&app, Method::GET, uri, None, None).await;
+        none.refused(StatusCode::UNAUTHORIZED, "Authorization");
+        call(&app, Method::GET, uri, None, Some("s3cret-tokem")).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
+        call(&app, Method::GET, uri, None, Some("s3cret")).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
+        assert_eq!(call(&app, Method::GET, uri, None, Some("s3cret-token")).await.status, StatusCode::OK, "{uri}");
+    }
+    let ev = json!({"at": "2023-08-04", "kind": "site_closed", "site": "ogossagou", "recorded_by": "ops1"});
+    call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev.clone()), None).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
+    assert_eq!(call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev), Some("s3cret-token")).await.status, StatusCode::CREATED);
+    // The page itself holds no data and loads without the token.
+    assert_eq!(get(&app, "/").await.status, StatusCode::OK);
+}
+
+#[test]
+fn only_loopback_may_go_without_a_token() {
+    use drawdown_server::check_bind;
+    for ok in ["127.0.0.1:8080", "[::1]:8080", "127.0.0.2:80"] {
+        assert!(check_bind(&ok.parse().unwrap(), None).is_ok(), "{ok}");
+    }
+    for public in ["0.0.0.0:8080", "[::]:8080", "192.168.1.10:8080"] {
+        let e = check_bind(&public.parse().unwrap(), None).expect_err(public).to_string();
+        assert!(e.contains("--token") && e.contains("DRAWDOWN_TOKEN"), "{e}");
+        assert!(check_bind(&public.parse().unwrap(), Some("t0ken")).is_ok());
+        assert!(check_bind(&public.parse().unwrap(), Some("  ")).is_err(), "an empty token is no token");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_exactly_the_routes_served() {
+    let db = &common::stores()[0];
+    let name = common::unique_name();
+    let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+    let doc = get(&app, "/api/openapi.json").await.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
+    let mut listed: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys().filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str())) {
+            listed.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    listed.sort();
+    let mut expected: Vec<(String, String)> = [
+        ("GET", "/api/openapi.json"),
+        ("GET", "/api/runs/{id}"),
+        ("GET", "/api/scenarios"),
+        ("GET", "/api/scenarios/{name}"),
+        ("GET", "/api/scenarios/{name}/charts/{chart}"),
+        ("GET", "/api/scenarios/{name}/events"),
+        ("POST", "/api/scenarios/{name}/events"),
+        ("GET", "/api/scenarios/{name}/runs"),
+        ("GET", "/api/scenarios/{name}/status"),
+        ("POST", "/api/scenarios/{name}/whatif"),
+    ]
+    .iter()
+    .map(|(m, p)| (m.to_string(), p.to_string()))
+    .collect();
+    expected.sort();
+    assert_eq!(listed, expected);
+    // Every documented route answers (not the fallback, not "method not allowed").
+    let baseline = get(&app, &format!("/api/scenarios/{name}")).await.json()["baseline"]["run"].as_i64().unwrap();
+    for (method, path) in &listed {
+        let uri = path.replace("{name}", &name).replace("{id}", &baseline.to_string()).replace("{chart}", "fan");
+        let body = (method == "POST").then(|| json!({}));
+        let r = call(&app, method.parse().unwrap(), &uri, body, None).await;
+        assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        assert!(!(r.status == StatusCode::NOT_FOUND && r.text.contains("no API route")), "{method} {uri} is documented but not routed");
+    }
+    // And the errors it promises have their schema.
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["schemas"]["WhatIfRequest"].is_object());
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+}
