@@ -204,6 +204,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             ],
             priority: None,
         },
+        planner: None,
         milestones: Vec::new(),
         variants: Default::default(),
     }

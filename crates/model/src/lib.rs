@@ -17,6 +17,7 @@ pub mod overrides;
 pub mod quantity;
 pub mod scenario;
 pub mod sourced;
+pub mod state;
 pub mod uncertain;
 pub mod validate;
 

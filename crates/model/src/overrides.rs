@@ -151,6 +151,9 @@ fn segments(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// Top-level tables of the scenario that may be absent (all their fields have defaults).
+const OPTIONAL_TABLES: [&str; 4] = ["march", "policy", "plan", "planner"];
+
 fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), Diagnostic> {
     let path = canonical(&o.path);
     let segs = segments(&path);
@@ -166,6 +169,11 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), Diagnostic> {
         let last = i + 1 == segs.len();
         item = match item {
             Item::Table(t) => {
+                // An optional top-level table the file leaves out is created
+                // when a path reaches into it (validation checks its fields).
+                if i == 0 && !last && OPTIONAL_TABLES.contains(&seg.as_str()) && !t.contains_key(seg) {
+                    t.insert(seg, Item::Table(toml_edit::Table::new()));
+                }
                 let key = resolve_key(seg, t.iter().map(|(k, _)| k.to_string()).collect(), last);
                 match key {
                     Ok(k) => {
@@ -380,6 +388,16 @@ set = { "site.kidal.closure" = 2023-11-20 }
         assert!(variant(&src, "baseline").unwrap().is_empty());
         let e = variant(&src, "late-kidel").unwrap_err();
         assert!(e.hint.unwrap().contains("late-kidal"));
+    }
+
+    #[test]
+    fn an_absent_optional_table_is_created_but_not_an_unknown_one() {
+        let t = applied(&["planner.gap=0.05", "march.pace_kmh=30"]);
+        assert!(t.contains("[planner]\ngap = 0.05"), "{t}");
+        assert!(t.contains("[march]\npace_kmh = 30"), "{t}");
+        let src = Source::new("t.toml", DOC);
+        let e = apply(&src, &[Override::parse("planer.gap=0.05").unwrap()]).unwrap_err();
+        assert!(e[0].message.contains("no field `planer`"), "{}", e[0].message);
     }
 
     #[test]

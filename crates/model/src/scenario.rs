@@ -41,6 +41,10 @@ pub struct Scenario {
     pub presences: Vec<Presence>,
     #[serde(default)]
     pub plan: Plan,
+    /// `[planner]`: objective weights and solver settings of `drawdown plan`
+    /// (every field optional; absent: the documented defaults).
+    #[serde(default)]
+    pub planner: Option<PlannerSettings>,
     /// Dated observations from the record, drawn on charts and used in the
     /// calibration table. They never influence the simulation.
     #[serde(default, rename = "milestone")]
@@ -592,6 +596,44 @@ pub struct DispositionRule {
     #[serde(default)]
     pub ownership: Option<Ownership>,
     pub action: Disposition,
+}
+
+/// `[planner]`: what `drawdown plan` optimises and how long it searches.
+/// Weights are in US dollars (or US$ per US$ for equipment), so a planner
+/// can read them as "one expected casualty is worth avoiding at the price of
+/// N dollars of equipment".
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannerSettings {
+    /// Cost of one person (any role) still in the country after the deadline.
+    /// Default 100,000,000: it dominates every other term, so nobody is left
+    /// behind where that is feasible.
+    #[serde(default)]
+    pub person_left_usd: Option<f64>,
+    /// Cost of one expected casualty (wounded or killed). Default 1,000,000.
+    #[serde(default)]
+    pub casualty_usd: Option<f64>,
+    /// Weight on each US dollar of equipment disposed of or left behind. Default 1.
+    #[serde(default)]
+    pub equipment_weight: Option<f64>,
+    /// Cost of one expected handover failure (an armed group takes a vacated
+    /// site before the state). Default 500,000.
+    #[serde(default)]
+    pub handover_failure_usd: Option<f64>,
+    /// Plan as if the deadline were this many days earlier (room for friction). Default 0.
+    #[serde(default)]
+    pub margin_days: Option<u32>,
+    /// Solver time limit in seconds. Default 30.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Relative optimality gap at which the solver stops. Default 0.01.
+    #[serde(default)]
+    pub gap: Option<f64>,
+    /// Longest planning period in days away from the deadline (the last two
+    /// weeks are always planned day by day). Default: 5 up to 30 bases, then
+    /// growing with the number of bases to 7.
+    #[serde(default)]
+    pub bucket_days: Option<u32>,
 }
 
 /// `[[milestone]]`: an observed fact, for charts and the calibration table.

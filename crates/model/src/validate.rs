@@ -46,6 +46,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     v.priority();
     v.dispositions();
     v.milestones();
+    v.planner();
     v.limits();
     v.connectivity();
     v.out
@@ -1174,6 +1175,57 @@ impl<'a> Validator<'a> {
                 );
             }
             self.num(path.key("value"), &m.value, Range::NonNegative);
+        }
+    }
+
+    /// `[planner]`: weights finite and >= 0, solver settings in range.
+    fn planner(&mut self) {
+        let Some(pl) = &self.s.planner else { return };
+        let base = p("planner");
+        for (key, value, range) in [
+            ("person_left_usd", pl.person_left_usd, Range::Positive),
+            ("casualty_usd", pl.casualty_usd, Range::NonNegative),
+            ("equipment_weight", pl.equipment_weight, Range::NonNegative),
+            ("handover_failure_usd", pl.handover_failure_usd, Range::NonNegative),
+            ("time_limit_s", pl.time_limit_s, Range::Between(0.1, 86_400.0)),
+            ("gap", pl.gap, Range::Between(0.0, 0.99)),
+        ] {
+            if let Some(x) = value
+                && (!x.is_finite() || !range.contains(x))
+            {
+                self.push(
+                    Diagnostic::error(base.key(key), format!("`{key}` {}, found {x}", range.must()))
+                        .expected(range.describe())
+                        .hint("docs/planner.md lists the [planner] fields and their defaults"),
+                );
+            }
+        }
+        if let Some(b) = pl.bucket_days
+            && !(1..=14).contains(&b)
+        {
+            self.push(
+                Diagnostic::error(base.key("bucket_days"), format!("`bucket_days` must be between 1 and 14, found {b}"))
+                    .expected("a whole number of days from 1 to 14")
+                    .hint("longer periods make the plan coarse; omit the field for the automatic choice"),
+            );
+        }
+        let days = self.s.scenario.deadline.days_since(self.s.scenario.start);
+        if let Some(mg) = pl.margin_days
+            && i64::from(mg) >= days.max(1)
+        {
+            self.push(
+                Diagnostic::error(base.key("margin_days"), format!("`margin_days` ({mg}) leaves no day to plan: the deadline is {days} days after the start"))
+                    .expected(format!("fewer than {days} days"))
+                    .hint("the margin plans against an earlier deadline; use a few days"),
+            );
+        }
+        if let (Some(left), Some(cas)) = (pl.person_left_usd, pl.casualty_usd)
+            && left.is_finite() && cas.is_finite() && left < cas
+        {
+            self.push(
+                Diagnostic::warning(base.key("person_left_usd"), format!("a person left behind ({left}) costs less than an expected casualty ({cas})"))
+                    .hint("the planner may then leave people behind to avoid convoy risk; that is rarely the intent"),
+            );
         }
     }
 

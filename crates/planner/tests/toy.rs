@@ -1,10 +1,11 @@
 //! The planner on the engine's toy mission, its plan removed: the plan it
 //! writes loads, validates, compiles and simulates; an infeasible deadline
-//! still gets a plan (with people left) rather than a solver error.
+//! gets a relaxation that, applied, meets it; the weights in `[planner]`
+//! move the plan the way they should; the output is deterministic.
 
 use drawdown_engine::{World, simulate};
 use drawdown_model::{self as m, Source, overrides::with_plan};
-use drawdown_planner::{Options, plan, to_plan_toml};
+use drawdown_planner::{Options, Planned, plan, to_plan_toml};
 
 const TOY: &str = include_str!("../../engine/tests/fixtures/toy.toml");
 
@@ -21,22 +22,29 @@ fn load(text: &str) -> m::Scenario {
     }
 }
 
-fn opts() -> Options {
-    Options { time_limit_s: 30.0, ..Options::default() }
+/// Solved to optimality (gap 0): the toy is small.
+fn exact(s: &m::Scenario) -> Options {
+    Options { time_limit_s: 60.0, mip_rel_gap: 0.0, ..Options::from_scenario(s) }
+}
+
+fn solve(text: &str) -> (m::Scenario, Planned) {
+    let s = load(text);
+    let p = plan(&s, &exact(&s)).expect("a plan");
+    assert_eq!(p.solve.status, "Optimal", "the toy solves to optimality");
+    (s, p)
 }
 
 #[test]
 fn toy_plan_loads_compiles_and_gets_everyone_out() {
     let text = toy_without_plan();
-    let s = load(&text);
+    let (s, p) = solve(&text);
     assert!(s.plan.closures.is_empty() && s.plan.lines.is_empty());
-    let p = plan(&s, &opts()).expect("a plan");
-    let toml = to_plan_toml(&p);
-    eprintln!("{toml}");
     assert!(p.personnel_left < 0.5, "feasible deadline, yet {} personnel left", p.personnel_left);
-    assert!(p.gap.is_finite() && p.bound <= p.objective + 1e-6 * p.objective.abs().max(1.0));
+    assert!(p.solve.bound <= p.solve.objective + 1e-6 * p.solve.objective.abs().max(1.0));
+    assert!(p.explanation.relaxation.is_none(), "no relaxation when the deadline is met");
+    assert_eq!(p.dispositions.len(), s.equipment.len(), "a disposition for every lot");
 
-    let applied = with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", toml)).expect("with_plan");
+    let applied = with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
     let planned = load(&applied.text);
     assert!(!planned.plan.closures.is_empty(), "every base with holdings gets a closure");
     let w = World::compile(&planned).expect("compiles");
@@ -53,12 +61,48 @@ fn toy_plan_loads_compiles_and_gets_everyone_out() {
 }
 
 #[test]
-fn infeasible_deadline_still_plans_with_people_left() {
+fn infeasible_deadline_gets_a_relaxation_that_meets_it() {
     let text = toy_without_plan().replace("deadline = 2023-09-30", "deadline = 2023-07-06");
-    let s = load(&text);
-    let p = plan(&s, &opts()).expect("a plan, not a solver error");
+    let (s, p) = solve(&text);
     assert!(p.personnel_left > 0.5, "five days cannot get the northern guards out, yet the plan leaves {}", p.personnel_left);
+    let r = p.explanation.relaxation.as_ref().expect("a relaxation when people are left");
+    let days = r.extra_days.expect("some extension meets the deadline");
+    assert!(days >= 1);
+    assert!(r.overrides.iter().any(|o| o.contains("scenario.deadline=")), "{:?}", r.overrides);
+
+    // Applied, the relaxation meets the deadline; one day less does not
+    // (the search is a bisection on the same test).
+    let longer = |extra: u32| {
+        let mut t = s.clone();
+        t.scenario.deadline = s.scenario.deadline.plus_days(i64::from(extra));
+        plan(&t, &exact(&t)).expect("a plan")
+    };
+    assert!(longer(days).personnel_left < 0.5, "{days} more days should meet the deadline");
+    if days > 1 {
+        assert!(longer(days - 1).personnel_left > 0.5, "{} more days should not be enough", days - 1);
+    }
+    // The plan is still a valid plan section.
     let applied = with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
-    let planned = load(&applied.text);
-    World::compile(&planned).expect("compiles");
+    World::compile(&load(&applied.text)).expect("compiles");
+}
+
+#[test]
+fn plan_is_deterministic_when_solved_to_optimality() {
+    let text = toy_without_plan();
+    let (_, a) = solve(&text);
+    let (_, b) = solve(&text);
+    assert_eq!(to_plan_toml(&a), to_plan_toml(&b));
+}
+
+#[test]
+fn a_heavier_casualty_weight_never_raises_expected_casualties() {
+    // At exact optima, raising one term's weight cannot raise that term.
+    let base = toy_without_plan();
+    let mut last = f64::INFINITY;
+    for usd in [1.0e3, 1.0e6, 1.0e8] {
+        let (_, p) = solve(&format!("{base}\n[planner]\ncasualty_usd = {usd}\n"));
+        assert!(p.expected_casualties <= last + 1e-4, "casualty weight {usd}: {} > {last}", p.expected_casualties);
+        assert!((p.weights.casualty - usd * 1e-3).abs() < 1e-9, "the weight is read from [planner]");
+        last = p.expected_casualties;
+    }
 }
