@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
-# (headless Chromium and fonts for the report tests), then runs every test.
+# (headless Chromium and fonts for the report and dashboard tests; CMake and
+# libclang to build the planner's solver; PostgreSQL for the store), starts a
+# throwaway PostgreSQL server, then runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-browser.sh
+scripts/install-planner-deps.sh
+# A throwaway PostgreSQL server: the store's suite runs on it as well as on
+# SQLite, and fails rather than skips if it is missing.
+pg_env="$(scripts/install-postgres.sh start)"
+eval "$pg_env"
+trap 'scripts/install-postgres.sh stop "$DRAWDOWN_PG_DIR"' EXIT
+export DRAWDOWN_REQUIRE_POSTGRES=1
 cargo test --workspace --release

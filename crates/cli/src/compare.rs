@@ -3,8 +3,9 @@
 //! 95 % confidence interval and the variance reduction the pairing bought.
 //!
 //! BASE and VARIANT are each a variant name from the scenario (`baseline` is
-//! the file as written), a comma-separated list of `PATH=VALUE` overrides, or
-//! another scenario file.
+//! the file as written), a comma-separated list of `PATH=VALUE` overrides,
+//! another scenario file, or a plan file (a `[plan]` table alone, as
+//! `drawdown plan` writes), which then replaces FILE's plan.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +23,8 @@ use crate::input::Format;
 pub struct Args {
     /// [FILE] BASE VARIANT. FILE defaults to the embedded MINUSMA scenario;
     /// BASE/VARIANT: a variant name (`baseline`, `no-customs-hold`, ...), a
-    /// comma-separated `PATH=VALUE` list, or a scenario file.
+    /// comma-separated `PATH=VALUE` list, a scenario file, or a plan file
+    /// (`drawdown plan --out P.toml`: that plan on FILE's scenario).
     #[arg(num_args = 2..=3, required = true, value_name = "ARG")]
     pub args: Vec<String>,
     /// Pairs of replications.
@@ -35,11 +37,22 @@ pub struct Args {
     pub all: bool,
 }
 
-/// Builds one side of the comparison from its description.
-fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
+/// A plan file has a `[plan]` table and no `[scenario]`.
+fn is_plan_file(src: &Source) -> bool {
+    toml::from_str::<toml::Table>(&src.text).is_ok_and(|d| d.contains_key("plan") && !d.contains_key("scenario"))
+}
+
+/// Builds one side of a comparison from its description (diagnostics printed).
+pub fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
     let path = PathBuf::from(spec);
     let src = if spec.ends_with(".toml") || (path.is_file() && !spec.contains('=')) {
-        crate::input::source(Some(&path)).map_err(|(s, d)| print_diagnostics(&s, &d))?
+        let other = crate::input::source(Some(&path)).map_err(|(s, d)| print_diagnostics(&s, &d))?;
+        if is_plan_file(&other) {
+            // A file holding only a [plan] (as `drawdown plan` writes): that plan on FILE's scenario.
+            drawdown_model::overrides::with_plan(file, &other).map_err(|d| print_diagnostics(&other, &d))?
+        } else {
+            other
+        }
     } else if spec.contains('=') {
         let sets: Vec<String> = spec.split(',').map(str::to_string).collect();
         crate::input::with_overrides(file, None, &sets).map_err(|d| print_diagnostics(file, &d))?
@@ -49,6 +62,14 @@ fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
     let loaded = load(&src).map_err(|d| print_diagnostics(&src, &d))?;
     let w = crate::input::compile(&loaded.scenario)?;
     Ok((spec.to_string(), w))
+}
+
+/// Paired runs compare two variants or plans of one mission: the same sites.
+pub fn same_mission(a_name: &str, a: &World, b_name: &str, b: &World) -> Result<(), String> {
+    if a.sites.len() != b.sites.len() || a.sites.iter().zip(&b.sites).any(|(x, y)| x.id != y.id) {
+        return Err(format!("`{a_name}` and `{b_name}` have different sites; compare variants or plans of one mission"));
+    }
+    Ok(())
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -63,8 +84,8 @@ pub fn run(args: Args) -> ExitCode {
     let (Ok((bname, bw)), Ok((vname, vw))) = (side(&src, base), side(&src, variant)) else {
         return ExitCode::from(1);
     };
-    if bw.closures.len() != vw.closures.len() || bw.sites.len() != vw.sites.len() {
-        eprintln!("error: `{bname}` and `{vname}` have different sites or closures; compare variants of one mission");
+    if let Err(e) = same_mission(&bname, &bw, &vname, &vw) {
+        eprintln!("error: {e}");
         return ExitCode::from(1);
     }
     let t0 = std::time::Instant::now();

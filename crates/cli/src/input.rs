@@ -49,6 +49,19 @@ pub struct ScenarioArgs {
     /// Replace the scenario's [plan] with the one in FILE (e.g. written by `drawdown plan`).
     #[arg(long, value_name = "FILE")]
     pub plan: Option<PathBuf>,
+    /// Start on DATE instead of the scenario's start (with `--state`: default its `as_of`).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<drawdown_model::Date>,
+    /// Start from what already happened: a state file (sites closed, where everyone and everything is, trucks held).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Load without the scenario's own `[plan]` (set by commands that write a plan).
+    #[arg(skip)]
+    pub without_plan: bool,
+}
+
+fn parse_date(s: &str) -> Result<drawdown_model::Date, String> {
+    drawdown_model::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 /// The file's text, or the embedded scenario.
@@ -84,10 +97,47 @@ pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<
         base = overrides::with_plan(&base, &plan).map_err(|d| (plan.clone(), d))?;
     }
     let src = with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
-    match load(&src) {
-        Ok(loaded) => Ok((src, loaded)),
-        Err(diags) => Err((src, diags)),
+    let (src, loaded) = match load(&src) {
+        Ok(loaded) => (src, loaded),
+        // A command that replaces the plan is not stopped by errors in it.
+        Err(d) if args.without_plan && d.iter().filter(|x| x.is_error()).all(|x| x.field.0.first().is_some_and(|s| *s == drawdown_model::diag::Seg::Key("plan".into()))) => {
+            let stripped = overrides::with_plan(&src, &Source::new("an empty plan", "[plan]\n")).map_err(|d| (src.clone(), d))?;
+            let stripped = Source::new(format!("{} without its plan", src.name), stripped.text);
+            let loaded = load(&stripped).map_err(|d| (stripped.clone(), d))?;
+            (stripped, loaded)
+        }
+        Err(d) => return Err((src, d)),
+    };
+    if args.state.is_none() && args.from.is_none() {
+        return Ok((src, loaded));
     }
+    with_state(args, &src, loaded)
+}
+
+/// Applies `--state`/`--from`: the scenario as it stands on that date, written
+/// out and validated again (diagnostics then refer to that text).
+fn with_state(args: &ScenarioArgs, src: &Source, loaded: Loaded) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
+    use drawdown_model::state;
+    let state_src = match &args.state {
+        Some(p) => Some(Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?),
+        None => None,
+    };
+    let st = match &state_src {
+        Some(ss) => Some(state::parse(ss).map_err(|d| (ss.clone(), d))?),
+        None => None,
+    };
+    let pair = st.as_ref().zip(state_src.as_ref());
+    let (scenario, mut warnings) = state::apply(&loaded.scenario, pair, args.from).map_err(|mut d| {
+        let ss = state_src.clone().unwrap_or_else(|| src.clone());
+        state::locate_all(&ss, &mut d);
+        (ss, d)
+    })?;
+    let text = drawdown_model::generate::to_toml(&scenario).map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
+    let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
+    let mut again = load(&applied).map_err(|d| (applied.clone(), d))?;
+    warnings.append(&mut again.warnings);
+    again.warnings = warnings;
+    Ok((applied, again))
 }
 
 /// Loads and validates, printing every error and every warning; `Err`

@@ -12,7 +12,10 @@ mod diagnostics;
 mod export;
 mod generate;
 mod input;
+mod ops;
+mod plan;
 mod sensitivity;
+mod serve;
 mod simulate;
 mod report;
 mod table;
@@ -38,6 +41,14 @@ enum Command {
     Report(report::Args),
     /// Write a synthetic mission scenario of N sites.
     Generate(generate::Args),
+    /// Serve the operations-centre dashboard and its JSON API.
+    Serve(serve::Args),
+    /// Compute an optimised, explained withdrawal plan (a [plan] section) with the HiGHS solver.
+    Plan(plan::Args),
+    /// Record an actual event in the operations log (validated against the scenario).
+    Log(ops::LogArgs),
+    /// Plan versus actual: what should have happened by today, what did, the gap.
+    Status(ops::StatusArgs),
     /// Measure engine throughput (events/s per core, replications/s).
     Bench(bench::Args),
 }
@@ -52,5 +63,9 @@ fn main() -> ExitCode {
         Command::Generate(a) => generate::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Report(a) => report::run(a),
+        Command::Plan(a) => plan::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Log(a) => ops::log(a),
+        Command::Status(a) => ops::status(a),
     }
 }

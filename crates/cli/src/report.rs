@@ -14,11 +14,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use drawdown_engine::{run_monte_carlo, World};
-use drawdown_model::{load, Source};
 use drawdown_report::{Comparison, Report};
 
 use crate::atomic::write_atomic;
-use crate::diagnostics::print_diagnostics;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -85,10 +83,8 @@ fn build(args: &Args) -> Result<(), String> {
 
     let comparison = match &args.compare {
         Some(spec) => {
-            let variant = variant_world(&src, spec)?;
-            if variant.closures.len() != world.closures.len() || variant.sites.len() != world.sites.len() {
-                return Err(format!("`{spec}` has different sites or closures; compare variants of one mission"));
-            }
+            let (_, variant) = crate::compare::side(&src, spec).map_err(|()| String::new())?;
+            crate::compare::same_mission("the scenario", &world, spec, &variant)?;
             say(&format!("comparing with `{spec}` ({} paired replications)…", args.runs));
             let differences = drawdown_engine::compare::compare(&world, &variant, args.runs, args.seed, args.threads, &|_| {})?;
             let site_names: HashMap<String, String> =
@@ -150,26 +146,3 @@ fn write_pngs(dir: &Path, charts: &[drawdown_report::Chart]) -> Result<(), Strin
     Ok(())
 }
 
-/// The variant side of `--compare`: a scenario file, a `PATH=VALUE` list or a
-/// variant name, the latter two applied on top of the report's scenario.
-fn variant_world(base: &Source, spec: &str) -> Result<World, String> {
-    let path = PathBuf::from(spec);
-    let src = if spec.ends_with(".toml") || (path.is_file() && !spec.contains('=')) {
-        crate::input::source(Some(&path)).map_err(|(s, d)| {
-            print_diagnostics(&s, &d);
-            String::new()
-        })?
-    } else {
-        let (variant, sets): (Option<&str>, Vec<String>) =
-            if spec.contains('=') { (None, spec.split(',').map(str::to_string).collect()) } else { (Some(spec), Vec::new()) };
-        crate::input::with_overrides(base, variant, &sets).map_err(|d| {
-            print_diagnostics(base, &d);
-            String::new()
-        })?
-    };
-    let loaded = load(&src).map_err(|d| {
-        print_diagnostics(&src, &d);
-        String::new()
-    })?;
-    World::compile(&loaded.scenario).map_err(|e| e.to_string())
-}

@@ -23,7 +23,7 @@ pub struct Metric {
     get: Box<dyn Fn(&Outcome) -> i64 + Sync + Send>,
 }
 
-/// The metrics compared: summary figures, equipment by fate, and per site
+/// The metrics compared: summary figures, equipment by fate, and per base
 /// whether it was vacated by the deadline and whether an armed group took it.
 pub fn metrics(w: &World) -> Vec<Metric> {
     let mut m: Vec<Metric> = vec![
@@ -39,9 +39,10 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         m.push(Metric { name: format!("equipment.{}", f.as_str()), get: Box::new(move |o| o.equipment[f as usize].into()) });
     }
     let deadline_end = (w.deadline_day + 1) * crate::world::MIN_PER_DAY;
-    for cl in &w.closures {
-        let s = cl.site as usize;
-        let id = &w.sites[s].id;
+    // Every base, closed by the plan or not, so two plans of one mission
+    // (which may close different bases) share their metrics.
+    for (s, site) in w.sites.iter().enumerate().filter(|(_, x)| x.kind.is_base()) {
+        let id = &site.id;
         m.push(Metric { name: format!("site.{id}.closed_by_deadline"), get: Box::new(move |o| o.site_closed[s].is_some_and(|t| t < deadline_end).into()) });
         m.push(Metric { name: format!("site.{id}.seized_by_armed_group"), get: Box::new(move |o| (o.site_taken[s] == Taker::ArmedGroup).into()) });
     }

@@ -103,15 +103,15 @@ fn bindings(model: &Model, rows: &[CapRow], duals: &[f64], unit: &Unit, kind: Ki
         let (from, to) = (model.date(model.per.start[first.0]), model.date(model.per.last_day(last.0)));
         let days: usize = binding.iter().map(|x| model.per.len[x.0]).sum();
         let saved = value / unit.per;
+        // Said in the unit when it moves it; else the value is in the other terms.
+        let gain = if saved >= 0.1 {
+            format!("save about {saved:.1} {} (objective {value:.1} k$)", unit.name)
+        } else {
+            format!("lower the plan's cost by about {value:.1} k$ (expected casualties and equipment), though not the {}", unit.name)
+        };
         let text = match kind {
-            Kind::Trucks => format!(
-                "Truck fleet {} is at capacity on {days} days between {from} and {to}; one more truck over those days would save about {saved:.1} {} (objective {value:.1} k$).",
-                model.fleet_ids[f], unit.name
-            ),
-            Kind::Sorties => format!(
-                "Airlift by {} is at capacity on {days} days between {from} and {to}; one more sortie a day would save about {saved:.1} {} (objective {value:.1} k$).",
-                model.aircraft_ids[f], unit.name
-            ),
+            Kind::Trucks => format!("Truck fleet {} is at capacity on {days} days between {from} and {to}; one more truck over those days would {gain}.", model.fleet_ids[f]),
+            Kind::Sorties => format!("Airlift by {} is at capacity on {days} days between {from} and {to}; one more sortie a day would {gain}.", model.aircraft_ids[f]),
         };
         let what = match kind {
             Kind::Trucks => format!("trucks of {}", model.fleet_ids[f]),

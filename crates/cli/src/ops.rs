@@ -1,0 +1,601 @@
+//! `drawdown log` (record actual events in the operations log, validated
+//! against the scenario) and `drawdown status` (plan versus actual).
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use drawdown_model::{Date, Scenario};
+use drawdown_ops::{EventKind, LoggedEvent, NewEvent, Rejection, Status, Store, StoreError};
+
+use crate::input::{Format, RunArgs, ScenarioArgs};
+
+/// Where events are stored, which scenario they are about, and who records them.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Common {
+    /// The store: a SQLite file (created on first use), `sqlite:PATH`, or `postgres://USER@HOST[:PORT]/DB`.
+    #[arg(long, value_name = "URL", default_value = "drawdown.db")]
+    pub db: String,
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Who records the event (default: $USER or $LOGNAME).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+/// When it happened, and an optional note.
+#[derive(clap::Args, Clone, Debug)]
+pub struct When {
+    /// When it happened: a date (2023-10-31) or a UTC date-time (2023-10-31T06:30).
+    #[arg(long, value_name = "DATE")]
+    pub at: String,
+    /// A free-text note.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    kind: Option<Kind>,
+    #[command(flatten)]
+    common: Common,
+    /// Record events given as JSON: one object, or an array of objects
+    /// (`{"kind": "site_closed", "site": "kidal", "at": "2023-10-31"}`).
+    #[arg(long, value_name = "JSON", conflicts_with_all = ["events_file", "list"])]
+    json: Option<String>,
+    /// Record the events of a JSON Lines file (one object a line; blank lines and `#` comments skipped).
+    #[arg(long = "file", value_name = "FILE", conflicts_with = "list")]
+    events_file: Option<PathBuf>,
+    /// Print the log.
+    #[arg(long)]
+    list: bool,
+    /// Output format of `--list`.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Subcommand)]
+enum Kind {
+    /// The last troops left a base.
+    SiteClosed {
+        #[arg(long)]
+        site: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A base was handed over (e.g. `--to state`).
+    SiteHandedOver {
+        #[arg(long)]
+        site: String,
+        #[arg(long, default_value = "state")]
+        to: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A base was seized (e.g. `--by-whom armed_group`).
+    SiteSeized {
+        #[arg(long)]
+        site: String,
+        /// Who seized it.
+        #[arg(long = "by-whom", value_name = "WHO", default_value = "armed_group")]
+        by_whom: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A convoy left; its serial (`--convoy C-014`) is yours to choose.
+    ConvoyDeparted {
+        #[arg(long)]
+        convoy: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value_t = 0)]
+        trucks: u32,
+        #[arg(long, default_value_t = 0)]
+        personnel: u32,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A convoy arrived at its destination.
+    ConvoyArrived {
+        #[arg(long)]
+        convoy: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// An attack or accident, on a convoy (`--convoy`) or at a site (`--site`).
+    Incident {
+        #[arg(long)]
+        convoy: Option<String>,
+        #[arg(long)]
+        site: Option<String>,
+        /// ied, ambush, indirect_fire or other.
+        #[arg(long)]
+        what: String,
+        #[arg(long, default_value_t = 0)]
+        killed: u32,
+        #[arg(long, default_value_t = 0)]
+        wounded: u32,
+        #[arg(long, default_value_t = 0)]
+        vehicles_damaged: u32,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A flight clearance was requested (`--request` is its reference).
+    ClearanceRequested {
+        #[arg(long)]
+        request: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value_t = 1)]
+        flights: u32,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A flight clearance was approved.
+    ClearanceApproved {
+        #[arg(long)]
+        request: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// A flight clearance was denied.
+    ClearanceDenied {
+        #[arg(long)]
+        request: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Trucks were held (e.g. by customs) at a site.
+    TrucksHeld {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        trucks: u32,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Held trucks were released.
+    TrucksReleased {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        trucks: u32,
+        #[command(flatten)]
+        when: When,
+    },
+    /// Print the log (the same as `--list`).
+    List {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+impl Kind {
+    /// The event, or `Err` for `list`.
+    fn into_event(self) -> Result<(EventKind, When), (Common, Format)> {
+        Ok(match self {
+            Kind::SiteClosed { site, when } => (EventKind::SiteClosed { site }, when),
+            Kind::SiteHandedOver { site, to, when } => (EventKind::SiteHandedOver { site, to }, when),
+            Kind::SiteSeized { site, by_whom, when } => (EventKind::SiteSeized { site, by: by_whom }, when),
+            Kind::ConvoyDeparted { convoy, from, to, trucks, personnel, when } => {
+                (EventKind::ConvoyDeparted { convoy, from, to, trucks, personnel }, when)
+            }
+            Kind::ConvoyArrived { convoy, when } => (EventKind::ConvoyArrived { convoy }, when),
+            Kind::Incident { convoy, site, what, killed, wounded, vehicles_damaged, when } => {
+                (EventKind::Incident { convoy, site, what, killed, wounded, vehicles_damaged }, when)
+            }
+            Kind::ClearanceRequested { request, from, to, flights, when } => (EventKind::ClearanceRequested { request, from, to, flights }, when),
+            Kind::ClearanceApproved { request, when } => (EventKind::ClearanceApproved { request }, when),
+            Kind::ClearanceDenied { request, when } => (EventKind::ClearanceDenied { request }, when),
+            Kind::TrucksHeld { site, trucks, when } => (EventKind::TrucksHeld { at: site, trucks }, when),
+            Kind::TrucksReleased { site, trucks, when } => (EventKind::TrucksReleased { at: site, trucks }, when),
+            Kind::List { common, format } => return Err((common, format)),
+        })
+    }
+}
+
+/// Runs the store's async calls on a runtime of this thread.
+fn block_on<F: Future>(f: F) -> Result<F::Output, ()> {
+    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => Ok(rt.block_on(f)),
+        Err(e) => {
+            eprintln!("error: cannot start the I/O runtime: {e}");
+            Err(())
+        }
+    }
+}
+
+fn print_rejection(prefix: &str, r: &Rejection) {
+    eprintln!("error: {prefix}{}: {}", r.field, r.message);
+    if let Some(h) = &r.hint {
+        eprintln!("  hint: {h}");
+    }
+}
+
+fn print_store_error(e: &StoreError) {
+    match e {
+        StoreError::Invalid(r) => print_rejection("", r),
+        e => eprintln!("error: {e}"),
+    }
+}
+
+/// The scenario to log under: (its id, its text, the parsed model). Only
+/// errors are printed: warnings are `drawdown check`'s business.
+fn scenario(args: &ScenarioArgs) -> Result<(String, String, Scenario), ()> {
+    match crate::input::load_quiet(args) {
+        Ok((src, loaded)) => Ok((loaded.scenario.scenario.id.clone(), src.text.clone(), loaded.scenario)),
+        Err((src, diags)) => {
+            crate::diagnostics::print_diagnostics(&src, &diags);
+            Err(())
+        }
+    }
+}
+
+fn recorder(by: &Option<String>) -> String {
+    by.clone().unwrap_or_else(|| {
+        ["USER", "LOGNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty())).unwrap_or_default()
+    })
+}
+
+pub fn log(args: LogArgs) -> ExitCode {
+    let (common, events): (Common, Vec<(String, Result<NewEvent, Rejection>)>) = match args.kind {
+        Some(kind) => match kind.into_event() {
+            Ok((kind, when)) => {
+                let ev = NewEvent { at: when.at, kind, recorded_by: recorder(&when.common.by), note: when.note };
+                (when.common, vec![(String::new(), Ok(ev))])
+            }
+            Err((common, format)) => return list(&common, format),
+        },
+        None if args.list => return list(&args.common, args.format),
+        None => {
+            let by = recorder(&args.common.by);
+            let batch = match (&args.json, &args.events_file) {
+                (Some(text), _) => from_json_text(text, &by),
+                (None, Some(path)) => match std::fs::read_to_string(path) {
+                    Ok(text) => from_lines(&text, &path.display().to_string(), &by),
+                    Err(e) => {
+                        eprintln!("error: cannot read {}: {e}", path.display());
+                        return ExitCode::from(1);
+                    }
+                },
+                (None, None) => {
+                    eprintln!("error: say what to record: `drawdown log KIND ...`, `--json '{{...}}'`, `--file events.jsonl`, or `--list`");
+                    eprintln!("  hint: kinds: {}; `drawdown log KIND --help` shows the fields", EventKind::NAMES.join(", ").replace('_', "-"));
+                    return ExitCode::from(2);
+                }
+            };
+            (args.common, batch)
+        }
+    };
+    let Ok((name, text, model)) = scenario(&common.scenario) else {
+        return ExitCode::from(1);
+    };
+    let run = async {
+        let store = Store::open(&common.db).await.inspect_err(print_store_error).map_err(|_| ())?;
+        let mut failed = 0;
+        let mut first_by: Option<String> = None;
+        for (place, ev) in &events {
+            let outcome = match ev {
+                Ok(ev) => store.record(&name, &model, ev).await,
+                Err(r) => Err(StoreError::Invalid(r.clone())),
+            };
+            match outcome {
+                Ok(e) => {
+                    println!("logged #{} {} {} at {} by {}", e.id, e.kind.name(), e.kind.describe(), e.at, e.recorded_by);
+                    first_by.get_or_insert(e.recorded_by);
+                }
+                Err(StoreError::Invalid(mut r)) => {
+                    if r.field == "recorded_by" && r.hint.is_none() {
+                        r.hint = Some("give --by NAME (default: $USER or $LOGNAME)".into());
+                    }
+                    print_rejection(place, &r);
+                    failed += 1;
+                }
+                Err(e) => {
+                    print_store_error(&e);
+                    failed += 1;
+                }
+            }
+        }
+        // The scenario's text is kept (versioned) once it has events logged under it.
+        if let Some(by) = first_by {
+            store.put_scenario(&name, &text, &by).await.inspect_err(print_store_error).map_err(|_| ())?;
+        }
+        store.close().await;
+        if failed > 0 && events.len() > 1 {
+            eprintln!("{failed} of {} event(s) rejected; the others were logged", events.len());
+        }
+        if failed > 0 { Err(()) } else { Ok(()) }
+    };
+    match block_on(run) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    }
+}
+
+/// Fills in `recorded_by` when the JSON leaves it out.
+fn event_from_value(mut v: serde_json::Value, by: &str) -> Result<NewEvent, Rejection> {
+    if let Some(o) = v.as_object_mut() {
+        o.entry("recorded_by").or_insert_with(|| by.into());
+    }
+    NewEvent::from_json(v)
+}
+
+fn from_json_text(text: &str, by: &str) -> Vec<(String, Result<NewEvent, Rejection>)> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(items)) => {
+            items.into_iter().enumerate().map(|(i, v)| (format!("item {}: ", i + 1), event_from_value(v, by))).collect()
+        }
+        Ok(v) => vec![(String::new(), event_from_value(v, by))],
+        Err(e) => vec![(String::new(), Err(Rejection::new("json", e.to_string())))],
+    }
+}
+
+fn from_lines(text: &str, file: &str, by: &str) -> Vec<(String, Result<NewEvent, Rejection>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, l)| {
+            let place = format!("{file}:{}: ", i + 1);
+            let ev = serde_json::from_str::<serde_json::Value>(l)
+                .map_err(|e| Rejection::new("json", e.to_string()))
+                .and_then(|v| event_from_value(v, by));
+            (place, ev)
+        })
+        .collect()
+}
+
+/// Opens the store for reading: a SQLite file must already exist.
+async fn open_existing(db: &str) -> Result<Store, ()> {
+    let is_file = !db.starts_with("postgres://") && !db.starts_with("postgresql://");
+    let path = db.strip_prefix("sqlite://").or_else(|| db.strip_prefix("sqlite:")).unwrap_or(db);
+    if is_file && !Path::new(path).exists() {
+        eprintln!("error: no store at `{path}`");
+        eprintln!("  hint: record events with `drawdown log` first, or give --db URL");
+        return Err(());
+    }
+    Store::open(db).await.inspect_err(print_store_error).map_err(|_| ())
+}
+
+fn list(common: &Common, format: Format) -> ExitCode {
+    let Ok((name, _, _)) = scenario(&common.scenario) else {
+        return ExitCode::from(1);
+    };
+    let run = async {
+        let store = open_existing(&common.db).await?;
+        let events = store.events(&name, None, i64::MAX).await.inspect_err(print_store_error).map_err(|_| ())?;
+        store.close().await;
+        Ok::<_, ()>(events)
+    };
+    let Ok(Ok(events)) = block_on(run) else {
+        return ExitCode::from(1);
+    };
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&events).expect("events serialise")),
+        Format::Table => print!("{}", log_table(&name, &events)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Left-aligned columns separated by two spaces.
+fn columns(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for r in rows {
+        let line: Vec<String> = r.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn log_table(name: &str, events: &[LoggedEvent]) -> String {
+    if events.is_empty() {
+        return format!("{name}: no events logged\n");
+    }
+    let mut rows = vec![["id", "at", "kind", "what", "recorded by", "note"].map(String::from).to_vec()];
+    for e in events {
+        rows.push(vec![
+            e.id.to_string(),
+            e.at.trim_end_matches(":00Z").replace("T00:00", "").to_string(),
+            e.kind.name().into(),
+            e.kind.describe(),
+            e.recorded_by.clone(),
+            e.note.clone().unwrap_or_default(),
+        ]);
+    }
+    format!("{name}: {} event(s)\n\n{}", events.len(), columns(&rows))
+}
+
+#[derive(clap::Args)]
+pub struct StatusArgs {
+    /// The store: a SQLite file, `sqlite:PATH`, or `postgres://USER@HOST[:PORT]/DB`.
+    #[arg(long, value_name = "URL", default_value = "drawdown.db")]
+    db: String,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The day to report on (default: the day of the latest logged event, else the scenario's start).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<Date>,
+    /// Replications of the plan behind the expected figures (0: none).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    runs: u64,
+    /// Also write the state at the end of `today`, derived from the log, for
+    /// `drawdown plan --state FILE` (re-planning from what has happened).
+    #[arg(long, value_name = "FILE")]
+    state_out: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date like 2023-10-31"))
+}
+
+pub fn status(args: StatusArgs) -> ExitCode {
+    let Ok((name, _, model)) = scenario(&args.scenario) else {
+        return ExitCode::from(1);
+    };
+    let run = async {
+        let store = open_existing(&args.db).await?;
+        let events = store.events(&name, None, i64::MAX).await.inspect_err(print_store_error).map_err(|_| ())?;
+        store.close().await;
+        Ok::<_, ()>(events)
+    };
+    let Ok(Ok(events)) = block_on(run) else {
+        return ExitCode::from(1);
+    };
+    let today = args.today.unwrap_or_else(|| events.iter().map(|e| Date(e.time().date())).max().unwrap_or(model.scenario.start));
+    let summary = if args.runs > 0 {
+        let Ok(world) = crate::input::compile(&model) else {
+            return ExitCode::from(1);
+        };
+        match drawdown_engine::run_monte_carlo(&world, args.runs, args.run.seed, args.run.threads, &|_| {}) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
+    };
+    let st = drawdown_ops::status(&model, &events, today, summary.as_ref());
+    if let Some(path) = &args.state_out {
+        let (state, notes) = drawdown_ops::state_from_log(&model, &events, today);
+        let text = match toml::to_string(&state) {
+            Ok(t) => format!("# The state at the end of {today} from the operations log of `{name}`; re-plan with\n#   drawdown plan --state {}\n{}", path.display(), notes.iter().map(|n| format!("# note: {n}\n")).collect::<String>()) + &t,
+            Err(e) => {
+                eprintln!("error: the state could not be written as TOML: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        if let Err(e) = crate::atomic::write_atomic(path, text.as_bytes()) {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+        eprintln!("wrote {} (the state as of {}: {} closed, {} people still in the country)", path.display(), state.as_of, state.closed.len(), state.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>());
+    }
+    match args.run.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&st).expect("status serialises")),
+        Format::Table => print!("{}", status_table(&model, &st)),
+    }
+    ExitCode::SUCCESS
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn day(at: &str) -> String {
+    at.get(..10).unwrap_or(at).to_string()
+}
+
+fn status_table(model: &Scenario, st: &Status) -> String {
+    let mut out = format!(
+        "{} ({}): status on {} ({} days to the deadline {}), {} event(s) logged\n{}\n\n",
+        model.scenario.name,
+        st.scenario,
+        st.today,
+        st.days_to_deadline,
+        st.deadline,
+        st.events,
+        st.verdict
+    );
+    let mut rows = vec![["site", "planned", "actual", "state", "gap"].map(String::from).to_vec()];
+    for r in &st.sites {
+        let gap = match (r.flag, r.days_late) {
+            ("late", Some(d)) => format!("{d} d late"),
+            ("early", Some(d)) => format!("{} d early", -d),
+            ("overdue", Some(d)) => format!("OVERDUE {d} d"),
+            ("on_time", _) => "on time".into(),
+            ("due", _) => "due".into(),
+            _ => "not in the plan".into(),
+        };
+        let state = match &r.taken_by {
+            Some(who) => format!("{} ({who})", r.state.replace('_', " ")),
+            None => r.state.replace('_', " "),
+        };
+        rows.push(vec![
+            r.site.clone(),
+            r.planned.map_or("-".into(), |d| d.to_string()),
+            r.closed_at.as_deref().map_or("-".into(), day),
+            state,
+            gap,
+        ]);
+    }
+    out.push_str(&columns(&rows));
+    let c = &st.closures;
+    out.push_str(&format!(
+        "\nClosures: {} done, {} planned by today{}\n",
+        c.actual,
+        c.planned,
+        c.expected_median.map_or(String::new(), |m| format!(" (simulated median {m})"))
+    ));
+    out.push_str(&format!("Convoys: {} in transit, {} arrived\n", st.convoys.in_transit.len(), st.convoys.arrived.len()));
+    for cv in &st.convoys.in_transit {
+        out.push_str(&format!(
+            "  {} {} → {}: {} trucks, {} personnel, departed {} ({} d)\n",
+            cv.convoy,
+            cv.from,
+            cv.to,
+            cv.trucks,
+            cv.personnel,
+            day(&cv.departed),
+            cv.days
+        ));
+    }
+    let p = &st.personnel;
+    out.push_str(&format!("Personnel out: {} of {}", thousands(p.out), thousands(p.total)));
+    if let Some(b) = p.expected {
+        out.push_str(&format!(
+            " (simulated by today: median {}, 10–90%: {}–{})",
+            thousands(b.p50 as u64),
+            thousands(b.p10 as u64),
+            thousands(b.p90 as u64)
+        ));
+    }
+    out.push_str(&format!("; {} in transit\n", thousands(p.in_transit)));
+    let k = &st.casualties;
+    out.push_str(&format!("Casualties: {} killed, {} wounded, {} vehicles damaged in {} incident(s)", k.killed, k.wounded, k.vehicles_damaged, k.incidents));
+    if let (Some(ek), Some(ew)) = (k.expected_killed, k.expected_wounded) {
+        out.push_str(&format!(" (simulated over the whole drawdown: mean {ek:.1} killed, {ew:.1} wounded)"));
+    }
+    out.push('\n');
+    let cl = &st.clearances;
+    out.push_str(&format!("Clearances: {} requested, {} approved, {} denied, {} pending", cl.requested, cl.approved, cl.denied, cl.pending.len()));
+    if !cl.pending.is_empty() {
+        out.push_str(&format!(" ({})", cl.pending.join(", ")));
+    }
+    out.push('\n');
+    out.push_str(&format!("Trucks held now: {}", st.trucks_held_total));
+    if !st.trucks_held.is_empty() {
+        let at: Vec<String> = st.trucks_held.iter().map(|h| format!("{} {}", h.site, h.trucks)).collect();
+        out.push_str(&format!(" ({})", at.join(", ")));
+    }
+    out.push('\n');
+    if let Some(n) = st.simulated_runs {
+        out.push_str(&format!("\nExpected figures: {n} replications of the plan (--runs).\n"));
+    }
+    out
+}
