@@ -196,6 +196,9 @@ pub fn summary(p: &Planned) -> String {
         thousands(p.value_left_usd),
         p.handover_failures
     );
+    if !p.bases_left_open.is_empty() {
+        let _ = writeln!(o, "Bases left open at the deadline: {}.", p.bases_left_open.join(", "));
+    }
     let _ = writeln!(o, "\nClosures (site, date, closing convoy to, latest possible date, people on it, load units disposed of):");
     for c in &p.closures {
         let _ = writeln!(

@@ -620,6 +620,10 @@ pub struct PlannerSettings {
     /// site before the state). Default 500,000.
     #[serde(default)]
     pub handover_failure_usd: Option<f64>,
+    /// Cost of one base still open at the deadline (never vacated and handed
+    /// over). Default 1,000,000: an emptied base is still closed.
+    #[serde(default)]
+    pub open_base_usd: Option<f64>,
     /// Plan as if the deadline were this many days earlier (room for friction). Default 0.
     #[serde(default)]
     pub margin_days: Option<u32>,

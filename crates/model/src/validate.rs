@@ -1187,6 +1187,7 @@ impl<'a> Validator<'a> {
             ("casualty_usd", pl.casualty_usd, Range::NonNegative),
             ("equipment_weight", pl.equipment_weight, Range::NonNegative),
             ("handover_failure_usd", pl.handover_failure_usd, Range::NonNegative),
+            ("open_base_usd", pl.open_base_usd, Range::NonNegative),
             ("time_limit_s", pl.time_limit_s, Range::Between(0.1, 86_400.0)),
             ("gap", pl.gap, Range::Between(0.0, 0.99)),
         ] {

@@ -540,6 +540,11 @@ impl Model {
                 let coef = cost(p) - if p + 1 < np { cost(p + 1) } else { 0.0 };
                 pb.change_column_cost(cv.closed[p], coef);
             }
+            // A base never closed costs `open_base`: open ≥ 1 − c_last.
+            if kept_at.is_none() {
+                let open = pb.add_column(wt.open_base, 0.0..=1.0);
+                pb.add_row(1.0.., [(open, 1.0), (*cv.closed.last().expect("one column per period"), 1.0)]);
+            }
             closed_of[iu] = Some(closures.len());
             closures.push(cv);
         }
@@ -554,12 +559,17 @@ impl Model {
             if !any {
                 continue;
             }
+            // Guards and rear parties of a base kept open stay by decision:
+            // they are not priced as left behind (they are still counted as
+            // left in the plan's figures), so the objective and its gap
+            // measure what the plan can change.
+            let kept_open = closed_of[i].is_some_and(|k| kept[k] == Some(None));
             let mut prev: Option<(Col, Col, Col)> = None;
             for p in 0..np {
                 let lastp = p + 1 == np;
                 let hold = tie::PERSON_DAY * per.len[p] as f64;
                 let sm = pb.add_column(if lastp { wt.person_left } else { hold }, 0..);
-                let sb = pb.add_column(if lastp { wt.person_left } else { hold }, 0..);
+                let sb = pb.add_column(if lastp && !kept_open { wt.person_left } else { hold }, 0..);
                 let sc = pb.add_column(if lastp { wt.value_per_usd * value_per_unit } else { 0.0 }, 0..);
                 for (stock, init, flows, pr) in [
                     (sm, movable0[i], &flow_m[i][p], prev.map(|x| x.0)),
@@ -755,6 +765,7 @@ impl Model {
         let latest = self.latest_closures();
         let mut closures = Vec::new();
         let (mut casualties, mut fails, mut value_left) = (0.0, 0.0, 0.0);
+        let mut bases_left_open = Vec::new();
         let mut disposed_share = vec![0.0; self.site_ids.len()];
         let mut received = self.cargo0.clone();
         for arc in &self.road {
@@ -770,7 +781,11 @@ impl Model {
             if received[cv.site as usize] > 0.0 {
                 disposed_share[cv.site as usize] = (disposed / received[cv.site as usize]).clamp(0.0, 1.0);
             }
-            if let Some(p) = (0..np).find(|&p| v(cv.closed[p]) > 0.5) {
+            let closed_in = (0..np).find(|&p| v(cv.closed[p]) > 0.5);
+            if closed_in.is_none() && self.kept[k].is_none() {
+                bases_left_open.push(self.site_ids[cv.site as usize].clone());
+            }
+            if let Some(p) = closed_in {
                 fails += cv.fail[p];
                 casualties += cv.risk[p];
                 closures.push(PlannedClosure {
@@ -914,6 +929,7 @@ impl Model {
             expected_casualties: casualties,
             value_left_usd: value_left,
             handover_failures: fails,
+            bases_left_open,
             weights: opts.weights,
             explanation: Explanation::default(),
         }

@@ -32,11 +32,13 @@ pub struct Weights {
     pub value_per_usd: f64,
     /// Per expected handover failure (an armed group takes the vacated site).
     pub handover_failure: f64,
+    /// Per base never closed by the deadline (kept closures excepted).
+    pub open_base: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { person_left: 1.0e5, casualty: 1.0e3, value_per_usd: 1.0e-3, handover_failure: 500.0 }
+        Weights { person_left: 1.0e5, casualty: 1.0e3, value_per_usd: 1.0e-3, handover_failure: 500.0, open_base: 1.0e3 }
     }
 }
 
@@ -118,6 +120,9 @@ impl Options {
             }
             if let Some(x) = p.handover_failure_usd {
                 o.weights.handover_failure = x * k;
+            }
+            if let Some(x) = p.open_base_usd {
+                o.weights.open_base = x * k;
             }
             if let Some(x) = p.margin_days {
                 o.margin_days = x;
@@ -279,6 +284,8 @@ pub struct Planned {
     pub expected_casualties: f64,
     pub value_left_usd: f64,
     pub handover_failures: f64,
+    /// Bases the plan never closes (kept closures excepted).
+    pub bases_left_open: Vec<String>,
     pub weights: Weights,
     pub explanation: Explanation,
 }
