@@ -172,6 +172,27 @@ enum Kind {
         #[command(flatten)]
         when: When,
     },
+    /// An aircraft left; its number (`--flight UN-2231`) is yours to choose.
+    FlightDeparted {
+        #[arg(long)]
+        flight: String,
+        /// An airfield.
+        #[arg(long)]
+        from: String,
+        /// An airfield, or an exit such as `abroad`.
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value_t = 0)]
+        personnel: u32,
+        /// Truck load units.
+        #[arg(long, default_value_t = 0)]
+        cargo: u32,
+        /// The approved clearance request it flew under.
+        #[arg(long)]
+        request: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
     /// Print the log (the same as `--list`).
     List {
         #[command(flatten)]
@@ -200,6 +221,9 @@ impl Kind {
             Kind::ClearanceDenied { request, when } => (EventKind::ClearanceDenied { request }, when),
             Kind::TrucksHeld { site, trucks, when } => (EventKind::TrucksHeld { at: site, trucks }, when),
             Kind::TrucksReleased { site, trucks, when } => (EventKind::TrucksReleased { at: site, trucks }, when),
+            Kind::FlightDeparted { flight, from, to, personnel, cargo, request, when } => {
+                (EventKind::FlightDeparted { flight, from, to, personnel, cargo, request }, when)
+            }
             Kind::List { common, format } => return Err((common, format)),
         })
     }
@@ -565,8 +589,25 @@ fn status_table(model: &Scenario, st: &Status) -> String {
             cv.days
         ));
     }
+    let f = &st.flights;
+    out.push_str(&format!("Flights: {} departed, {} personnel, {} cargo\n", f.count, thousands(f.personnel), thousands(f.cargo)));
+    for fl in &f.departed {
+        out.push_str(&format!(
+            "  {} {} → {}: {} personnel, {} cargo, departed {}{}\n",
+            fl.flight,
+            fl.from,
+            fl.to,
+            fl.personnel,
+            fl.cargo,
+            day(&fl.departed),
+            if fl.out { " (out)" } else { "" }
+        ));
+    }
     let p = &st.personnel;
     out.push_str(&format!("Personnel out: {} of {}", thousands(p.out), thousands(p.total)));
+    if p.out_by_air > 0 {
+        out.push_str(&format!(" ({} by air)", thousands(p.out_by_air)));
+    }
     if let Some(b) = p.expected {
         out.push_str(&format!(
             " (simulated by today: median {}, 10–90%: {}–{})",

@@ -135,6 +135,57 @@ fn status_compares_plan_and_log() {
 }
 
 #[test]
+fn flights_are_logged_and_take_people_out() {
+    let dir = scratch("flights");
+    let db = dir.join("ops.db").display().to_string();
+    let log = |args: &[&str]| {
+        let mut a = vec!["log"];
+        a.extend(args);
+        a.extend(["--db", db.as_str(), "--by", "ops"]);
+        drawdown(&a)
+    };
+    for args in [
+        vec!["clearance-requested", "--request", "R-101", "--from", "gao", "--to", "abroad", "--at", "2023-10-02"],
+        vec!["clearance-approved", "--request", "R-101", "--at", "2023-10-04"],
+        vec!["clearance-requested", "--request", "R-102", "--from", "gao", "--to", "abroad", "--at", "2023-10-02"],
+    ] {
+        let (code, _, err) = log(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let (code, out, err) = log(&["flight-departed", "--flight", "UN-2231", "--from", "gao", "--to", "abroad", "--personnel", "120", "--cargo", "6", "--request", "R-101", "--at", "2023-10-05"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("logged #4 flight_departed UN-2231 gao → abroad, 120 personnel, 6 cargo under R-101 at 2023-10-05T00:00:00Z"), "{out}");
+    let (code, _, err) = log(&["flight-departed", "--flight", "UN-2232", "--from", "timbuktu", "--to", "bamako", "--personnel", "40", "--at", "2023-10-05"]);
+    assert_eq!(code, 0, "{err}");
+
+    for (args, expect) in [
+        (vec!["flight-departed", "--flight", "UN-2231", "--from", "gao", "--to", "abroad", "--at", "2023-10-06"], "error: flight: flight `UN-2231` already departed"),
+        (vec!["flight-departed", "--flight", "UN-9", "--from", "ber", "--to", "abroad", "--at", "2023-10-06"], "error: from: `ber` has no airfield\n  hint: airfields: "),
+        (vec!["flight-departed", "--flight", "UN-9", "--from", "gao", "--to", "goundam", "--at", "2023-10-06"], "error: to: `goundam` has no airfield and is not an exit"),
+        (vec!["flight-departed", "--flight", "UN-9", "--from", "gaoo", "--to", "abroad", "--at", "2023-10-06"], "error: from: unknown site `gaoo`\n  hint: nearest: gao"),
+        (vec!["flight-departed", "--flight", "UN-9", "--from", "gao", "--to", "abroad", "--request", "R-102", "--at", "2023-10-06"], "error: request: request `R-102` is still pending"),
+    ] {
+        let (code, _, err) = log(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert_eq!(count(&db), 5, "nothing written for {args:?}");
+    }
+
+    let st = json(&["status", "--db", &db, "--runs", "0", "--format", "json"]);
+    assert_eq!(st["today"], "2023-10-05");
+    assert_eq!((st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()), (2.into(), 160.into(), 6.into()));
+    assert_eq!(st["personnel"]["out"], 120, "the flight abroad; the one to Bamako stays in the country");
+    assert_eq!(st["personnel"]["out_by_air"], 120);
+    let state = dir.join("state.toml");
+    let (code, out, err) = drawdown(&["status", "--db", &db, "--runs", "0", "--state-out", state.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Flights: 2 departed, 160 personnel, 6 cargo\n  UN-2231 gao → abroad: 120 personnel, 6 cargo, departed 2023-10-05 (out)\n"), "{out}");
+    assert!(out.contains("Personnel out: 120 of 13,871 (120 by air)"), "{out}");
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("[out]\npersonnel = 120"), "{text}");
+}
+
+#[test]
 fn status_writes_a_state_that_re_planning_accepts() {
     let dir = scratch("state");
     let db = dir.join("ops.db").display().to_string();

@@ -85,6 +85,19 @@ pub enum EventKind {
         at: String,
         trucks: u32,
     },
+    /// An aircraft left `from` for `to`; `flight` is its number (`UN-2231`),
+    /// `cargo` in truck load units, `request` the clearance it flew under.
+    FlightDeparted {
+        flight: String,
+        from: String,
+        to: String,
+        #[serde(default)]
+        personnel: u32,
+        #[serde(default)]
+        cargo: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -102,6 +115,7 @@ impl EventKind {
             EventKind::ClearanceDenied { .. } => "clearance_denied",
             EventKind::TrucksHeld { .. } => "trucks_held",
             EventKind::TrucksReleased { .. } => "trucks_released",
+            EventKind::FlightDeparted { .. } => "flight_departed",
         }
     }
 
@@ -122,11 +136,15 @@ impl EventKind {
             EventKind::ClearanceRequested { request, from, to, flights } => format!("{request} {from} → {to}, {flights} flight(s)"),
             EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => request.clone(),
             EventKind::TrucksHeld { at, trucks } | EventKind::TrucksReleased { at, trucks } => format!("{trucks} trucks at {at}"),
+            EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
+                let under = request.as_ref().map_or(String::new(), |r| format!(" under {r}"));
+                format!("{flight} {from} → {to}, {personnel} personnel, {cargo} cargo{under}")
+            }
         }
     }
 
     /// Every kind tag, for hints and forms.
-    pub const NAMES: [&'static str; 11] = [
+    pub const NAMES: [&'static str; 12] = [
         "site_closed",
         "site_handed_over",
         "site_seized",
@@ -138,10 +156,11 @@ impl EventKind {
         "clearance_denied",
         "trucks_held",
         "trucks_released",
+        "flight_departed",
     ];
 
     /// What the event is about (`site:kidal`, `convoy:C-014`, `clearance:R-7`,
-    /// `hold:gao`): events of one subject must be logged in time order. An
+    /// `hold:gao`, `flight:UN-2231`): events of one subject must be logged in time order. An
     /// incident is about its convoy if it names one, else about its site.
     pub fn subject(&self) -> String {
         match self {
@@ -155,7 +174,18 @@ impl EventKind {
             | EventKind::ClearanceApproved { request }
             | EventKind::ClearanceDenied { request } => format!("clearance:{request}"),
             EventKind::TrucksHeld { at, .. } | EventKind::TrucksReleased { at, .. } => format!("hold:{at}"),
+            EventKind::FlightDeparted { flight, .. } => format!("flight:{flight}"),
         }
+    }
+
+    /// The subjects whose events the rules for this event read: its own
+    /// and, for a flight under a clearance, the request's.
+    pub fn subjects_read(&self) -> Vec<String> {
+        let mut subjects = vec![self.subject()];
+        if let EventKind::FlightDeparted { request: Some(r), .. } = self {
+            subjects.push(format!("clearance:{r}"));
+        }
+        subjects
     }
 }
 

@@ -1,14 +1,15 @@
 //! The re-planning state (`drawdown plan --state`) derived from the
 //! operations log: what the log says has happened by the end of a day.
 //!
-//! The log records convoys by their people and trucks, not by which groups
-//! or lots they carried, so the state is built by these rules (and says so
-//! in its notes):
-//! - a convoy that departed takes its `personnel` from the groups at its
-//!   origin, in the plan's priority order (non-essential first by default;
-//!   guards and rear parties only leave with the closing convoy), and puts
-//!   them at its destination, or out of the country if that is an exit
-//!   (arrived or not: a convoy on the road is counted where it is going);
+//! The log records convoys and flights by their people and trucks, not by
+//! which groups or lots they carried, so the state is built by these rules
+//! (and says so in its notes):
+//! - a convoy or flight that departed takes its `personnel` from the groups
+//!   at its origin, in the plan's priority order (non-essential first by
+//!   default; guards and rear parties only leave with the closing convoy),
+//!   and puts them at its destination, or out of the country if that is an
+//!   exit (arrived or not: a convoy on the road is counted where it is
+//!   going; a flight has no arrival event);
 //! - a site closed, handed over or seized is closed on that date; whoever
 //!   and whatever the log has not moved out of it went with its closing
 //!   convoy to the plan's closure destination for it (else the destination
@@ -20,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use drawdown_model::state::{ClosedSite, Held, Out, State};
-use drawdown_model::{Count, Date, Role, Scenario};
+use drawdown_model::{Count, Date, PersonnelGroup, Role, Scenario};
 
 use crate::event::{EventKind, LoggedEvent};
 
@@ -43,33 +44,19 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
     for e in &events {
         let day = date_of(e).expect("filtered above");
         match &e.kind {
-            EventKind::ConvoyDeparted { from, to, personnel, .. } => {
-                last_convoy_to.insert(from.as_str(), to.as_str());
-                let mut left = *personnel;
-                let mut moved = Vec::new();
-                for role in &order {
-                    for g in people.iter_mut().filter(|g| g.site == *from && g.role == *role) {
-                        let n = left.min(g.count.value);
-                        if n > 0 {
-                            g.count.value -= n;
-                            left -= n;
-                            moved.push((g.clone(), n));
-                        }
-                    }
-                }
-                for (mut g, n) in moved {
-                    if is_exit(to) {
-                        out_people += u64::from(n);
-                    } else {
-                        g.site = to.clone();
-                        g.count = Count::new(n);
-                        people.push(g);
-                    }
-                }
+            EventKind::ConvoyDeparted { convoy: serial, from, to, personnel, .. }
+            | EventKind::FlightDeparted { flight: serial, from, to, personnel, .. } => {
+                let what = if matches!(e.kind, EventKind::ConvoyDeparted { .. }) {
+                    last_convoy_to.insert(from.as_str(), to.as_str());
+                    "convoy"
+                } else {
+                    "flight"
+                };
+                let destination = if is_exit(to) { None } else { Some(to.as_str()) };
+                let left = depart(&mut people, &order, from, destination, *personnel, &mut out_people);
                 if left > 0 {
                     notes.push(format!(
-                        "convoy {} left {from} with {personnel} personnel but only {} who may leave by convoy were there; {left} not moved",
-                        convoy_of(&e.kind),
+                        "{what} {serial} left {from} with {personnel} personnel but only {} who may leave by {what} were there; {left} not moved",
                         personnel - left
                     ));
                 }
@@ -118,15 +105,15 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
     }
     people.retain(|g| g.count.value > 0);
     // Merge groups that ended up alike, so the file stays short.
-    let mut merged: Vec<drawdown_model::PersonnelGroup> = Vec::new();
+    let mut merged: Vec<PersonnelGroup> = Vec::new();
     for g in people {
         match merged.iter_mut().find(|m| m.site == g.site && m.contingent == g.contingent && m.role == g.role) {
             Some(m) => m.count = Count::new(m.count.value + g.count.value),
             None => merged.push(g),
         }
     }
-    if !events.is_empty() && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. })) {
-        notes.push("no convoy in the log: people are where the scenario has them".into());
+    if !events.is_empty() && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. } | EventKind::FlightDeparted { .. })) {
+        notes.push("no convoy or flight in the log: people are where the scenario has them".into());
     }
     notes.push("equipment moves are not logged: lots are where the scenario has them, or where their closed site's convoy went".into());
     let state = State {
@@ -138,6 +125,35 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
         held: held.into_iter().filter(|(_, n)| *n > 0).map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(n as u32), to: None }).collect(),
     };
     (state, notes)
+}
+
+/// Moves up to `n` people from the groups at `from`, in the priority
+/// `order`, to `to` (`None`: out of the country, added to `out`). Returns
+/// how many of the `n` were not there to move.
+fn depart(people: &mut Vec<PersonnelGroup>, order: &[Role], from: &str, to: Option<&str>, n: u32, out: &mut u64) -> u32 {
+    let mut left = n;
+    let mut moved = Vec::new();
+    for role in order {
+        for g in people.iter_mut().filter(|g| g.site == from && g.role == *role) {
+            let k = left.min(g.count.value);
+            if k > 0 {
+                g.count.value -= k;
+                left -= k;
+                moved.push((g.clone(), k));
+            }
+        }
+    }
+    for (mut g, k) in moved {
+        match to {
+            None => *out += u64::from(k),
+            Some(to) => {
+                g.site = to.to_string();
+                g.count = Count::new(k);
+                people.push(g);
+            }
+        }
+    }
+    left
 }
 
 /// Where people sent to `at` are now: along the closing convoys of closed
@@ -154,13 +170,6 @@ fn follow(closed: &[ClosedSite], mut at: String) -> String {
 
 fn date_of(e: &LoggedEvent) -> Option<Date> {
     Date::parse(e.at.get(..10)?)
-}
-
-fn convoy_of(k: &EventKind) -> &str {
-    match k {
-        EventKind::ConvoyDeparted { convoy, .. } => convoy,
-        _ => "",
-    }
 }
 
 #[cfg(test)]
@@ -225,24 +234,52 @@ mod tests {
         assert!(!st.personnel.iter().any(|g| g.site == from && g.role == Role::NonEssential), "the non-essential left first");
     }
 
+    #[test]
+    fn a_flight_moves_people_like_a_convoy_out_or_to_its_destination() {
+        let s = minusma();
+        let all: u64 = s.personnel.iter().map(|g| u64::from(g.count.value)).sum();
+        let gao = people(&s.personnel, "gao");
+        let bamako = people(&s.personnel, "bamako");
+        assert!(gao > 300, "the test needs people at Gao");
+        let flight = |id: i64, n: &str, to: &str, personnel: u32| {
+            ev(id, "2023-10-02", EventKind::FlightDeparted { flight: n.into(), from: "gao".into(), to: to.into(), personnel, cargo: 5, request: None })
+        };
+        let log = vec![flight(1, "UN-1", "abroad", 120), flight(2, "UN-2", "bamako", 80)];
+        let (st, notes) = state_from_log(&s, &log, Date::parse("2023-10-02").unwrap());
+        assert_eq!(st.out.personnel.as_ref().unwrap().value, 120, "flown abroad: out of the country");
+        assert_eq!(people(&st.personnel, "gao"), gao - 200);
+        assert_eq!(people(&st.personnel, "bamako"), bamako + 80, "flown to Bamako: there");
+        assert_eq!(total(&st), all);
+        assert!(!notes.iter().any(|n| n.starts_with("no convoy")), "flights move people: {notes:?}");
+        // More than are there: the rest is noted, nobody is invented.
+        let (st, notes) = state_from_log(&s, &[flight(1, "UN-3", "abroad", u32::try_from(gao).unwrap() + 50)], Date::parse("2023-10-02").unwrap());
+        assert!(u64::from(st.out.personnel.as_ref().unwrap().value) <= gao);
+        assert_eq!(total(&st), all);
+        assert!(notes.iter().any(|n| n.starts_with("flight UN-3 left gao") && n.ends_with("not moved")), "{notes:?}");
+    }
+
     proptest! {
-        /// Whatever convoys and closures the log holds, every person is in
-        /// the state or out, and the state applies to the scenario.
+        /// Whatever convoys, flights and closures the log holds, every person
+        /// is in the state or out, and the state applies to the scenario.
         #[test]
-        fn every_person_is_accounted_for(moves in proptest::collection::vec((0usize..13, 0usize..13, 0u32..3000, 0u8..4), 0..25)) {
+        fn every_person_is_accounted_for(moves in proptest::collection::vec((0usize..13, 0usize..13, 0u32..3000, 0u8..6), 0..25)) {
             let s = minusma();
             let all: u64 = s.personnel.iter().map(|g| u64::from(g.count.value)).sum();
             let bases: Vec<String> = s.sites.iter().filter(|x| x.kind.is_base()).map(|x| x.id.clone()).collect();
             let exits: Vec<String> = s.sites.iter().filter(|x| x.kind.is_exit()).map(|x| x.id.clone()).collect();
+            let airfields: Vec<String> = s.sites.iter().filter(|x| x.airfield).map(|x| x.id.clone()).collect();
             let start = s.scenario.start;
             let mut log = Vec::new();
             for (k, (a, b, n, what)) in moves.into_iter().enumerate() {
                 let from = bases[a % bases.len()].clone();
                 let at = start.plus_days(k as i64 * 3).to_string();
+                let flight = |from: &str, to: &str| EventKind::FlightDeparted { flight: format!("F-{k}"), from: from.into(), to: to.into(), personnel: n, cargo: 0, request: None };
                 let kind = match what {
                     0 => EventKind::SiteClosed { site: from },
                     1 => EventKind::ConvoyDeparted { convoy: format!("C-{k}"), from, to: exits[b % exits.len()].clone(), trucks: 1, personnel: n },
-                    _ => EventKind::ConvoyDeparted { convoy: format!("C-{k}"), from, to: bases[b % bases.len()].clone(), trucks: 1, personnel: n },
+                    2 | 3 => EventKind::ConvoyDeparted { convoy: format!("C-{k}"), from, to: bases[b % bases.len()].clone(), trucks: 1, personnel: n },
+                    4 => flight(&airfields[a % airfields.len()], "abroad"),
+                    _ => flight(&airfields[a % airfields.len()], &airfields[b % airfields.len()]),
                 };
                 log.push(ev(k as i64 + 1, &at, kind));
             }

@@ -24,6 +24,7 @@ pub struct Status {
     pub sites: Vec<SiteStatus>,
     pub closures: Closures,
     pub convoys: Convoys,
+    pub flights: Flights,
     pub personnel: Personnel,
     pub casualties: Casualties,
     pub clearances: Clearances,
@@ -87,12 +88,43 @@ pub struct Convoys {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct FlightStatus {
+    pub flight: String,
+    pub from: String,
+    pub to: String,
+    pub personnel: u32,
+    /// Truck load units.
+    pub cargo: u32,
+    /// The clearance request it flew under.
+    pub request: Option<String>,
+    pub departed: String,
+    /// Its destination is an exit: its personnel are out of the country.
+    pub out: bool,
+}
+
+/// Flights departed by today (a flight has no arrival event: it counts as
+/// where it was going on the day it left).
+#[derive(Debug, Clone, Serialize)]
+pub struct Flights {
+    /// How many departed.
+    pub count: usize,
+    /// Personnel flown, to any destination.
+    pub personnel: u64,
+    /// Cargo flown, in truck load units.
+    pub cargo: u64,
+    /// In time order.
+    pub departed: Vec<FlightStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Personnel {
     /// Everyone in the mission.
     pub total: u64,
     /// Out of the country: personnel of convoys arrived at an exit (seaport,
-    /// border crossing, abroad).
+    /// border crossing, abroad) and of flights that departed to one.
     pub out: u64,
+    /// The part of `out` that left by air.
+    pub out_by_air: u64,
     /// Personnel aboard convoys in transit.
     pub in_transit: u64,
     /// Simulated personnel out by today (10th, 50th, 90th percentiles).
@@ -159,7 +191,9 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
             flag: "unplanned",
         })
         .collect();
+    let exit = |id: &str| s.sites.iter().any(|x| x.id == id && x.kind.is_exit());
     let mut convoys: BTreeMap<&str, ConvoyStatus> = BTreeMap::new();
+    let mut flights: Vec<FlightStatus> = Vec::new();
     let (mut requested, mut approved, mut denied) = (0, 0, 0);
     let mut pending: Vec<String> = Vec::new();
     let mut holds: BTreeMap<&str, i64> = BTreeMap::new();
@@ -218,6 +252,16 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
             }
             EventKind::TrucksHeld { at, trucks } => *holds.entry(at).or_default() += *trucks as i64,
             EventKind::TrucksReleased { at, trucks } => *holds.entry(at).or_default() -= *trucks as i64,
+            EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => flights.push(FlightStatus {
+                flight: flight.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                personnel: *personnel,
+                cargo: *cargo,
+                request: request.clone(),
+                departed: e.at.clone(),
+                out: exit(to),
+            }),
         }
     }
 
@@ -234,7 +278,6 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         };
     }
 
-    let exit = |id: &str| s.sites.iter().any(|x| x.id == id && x.kind.is_exit());
     let today_start = today.0.and_time(NaiveTime::MIN);
     let (mut in_transit, mut arrived) = (Vec::new(), Vec::new());
     for mut c in convoys.into_values() {
@@ -251,9 +294,11 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         }
     }
     let total: u64 = s.personnel.iter().map(|g| g.count.value as u64).sum();
+    let out_by_air: u64 = flights.iter().filter(|f| f.out).map(|f| f.personnel as u64).sum();
     let personnel = Personnel {
         total,
-        out: arrived.iter().filter(|c| exit(&c.to)).map(|c| c.personnel as u64).sum(),
+        out: arrived.iter().filter(|c| exit(&c.to)).map(|c| c.personnel as u64).sum::<u64>() + out_by_air,
+        out_by_air,
         in_transit: in_transit.iter().map(|c| c.personnel as u64).sum(),
         expected: expected.and_then(|m| {
             Some(Band { p10: quantile_at(&m.departed_daily, 0.1)?, p50: quantile_at(&m.departed_daily, 0.5)?, p90: quantile_at(&m.departed_daily, 0.9)? })
@@ -280,6 +325,12 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         sites,
         closures,
         convoys: Convoys { in_transit, arrived },
+        flights: Flights {
+            count: flights.len(),
+            personnel: flights.iter().map(|f| f.personnel as u64).sum(),
+            cargo: flights.iter().map(|f| f.cargo as u64).sum(),
+            departed: flights,
+        },
         personnel,
         casualties: cas,
         clearances: Clearances { requested, approved, denied, pending },

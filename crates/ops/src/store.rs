@@ -266,18 +266,22 @@ impl Store {
         row.map(|r| Ok((run_ref(&r)?, r.try_get("result")?))).transpose()
     }
 
-    /// Validates `ev` against the scenario and the events of the same subject
-    /// already logged under `scenario_name`, and logs it: one transaction
-    /// holding the write lock, so two writers never both pass a check that
-    /// only one may pass. Invalid: `StoreError::Invalid`, nothing written.
+    /// Validates `ev` against the scenario and the events already logged
+    /// under `scenario_name` of the subjects its rules read (its own, and a
+    /// flight's clearance request), and logs it: one transaction holding the
+    /// write lock, so two writers never both pass a check that only one may
+    /// pass. Invalid: `StoreError::Invalid`, nothing written.
     pub async fn record(&self, scenario_name: &str, scenario: &drawdown_model::Scenario, ev: &NewEvent) -> Result<LoggedEvent, StoreError> {
         let subject = ev.kind.subject();
+        let read = ev.kind.subjects_read();
+        let placeholders: Vec<String> = (0..read.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject IN ({}) ORDER BY id", placeholders.join(", "));
         let mut tx = self.write_tx("events").await?;
-        let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject = $2 ORDER BY id"))
-            .bind(scenario_name)
-            .bind(&subject)
-            .fetch_all(&mut *tx)
-            .await?;
+        let mut query = sqlx::query(&sql).bind(scenario_name);
+        for s in &read {
+            query = query.bind(s);
+        }
+        let rows = query.fetch_all(&mut *tx).await?;
         let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
         let at = format_at(validate(scenario, &prior, ev)?);
         let body = serde_json::to_string(&ev.kind).expect("an event serialises");

@@ -27,6 +27,9 @@ pub struct Limits {
     pub trucks: u64,
     /// Trucks plus every equipment item (an upper bound on vehicles).
     pub vehicles: u64,
+    /// Truck load units of every equipment item that does not drive itself
+    /// (an item's `load`, else 1): an upper bound on cargo.
+    pub cargo: u64,
     /// The scenario's start, 00:00.
     pub earliest: NaiveDateTime,
     /// A year after the deadline (or horizon, if later).
@@ -38,11 +41,18 @@ impl Limits {
         let personnel = s.personnel.iter().map(|g| g.count.value as u64).sum();
         let trucks: u64 = s.fleets.iter().map(|f| f.trucks.value as u64).sum();
         let items: u64 = s.equipment.iter().map(|l| l.count.value as u64).sum();
+        let cargo: f64 = s
+            .equipment
+            .iter()
+            .filter(|l| !l.class.self_moving())
+            .map(|l| f64::from(l.count.value) * l.load.as_ref().map_or(1.0, |v| v.value))
+            .sum();
         let end = s.scenario.horizon.map_or(s.scenario.deadline, |h| h.max(s.scenario.deadline));
         Limits {
             personnel,
             trucks,
             vehicles: trucks + items,
+            cargo: cargo.ceil() as u64,
             earliest: s.scenario.start.0.and_time(NaiveTime::MIN),
             latest: end.plus_days(DAYS_AFTER_DEADLINE).0.and_time(NaiveTime::MIN),
         }
@@ -50,8 +60,9 @@ impl Limits {
 }
 
 /// Checks `ev` against the scenario and the events logged before it for the
-/// same scenario (`prior`, in any order; events of unrelated subjects are
-/// ignored). Returns the event's time, normalised.
+/// same scenario (`prior`, in any order; only events of the subjects in
+/// `ev.kind.subjects_read()` matter, others are ignored). Returns the
+/// event's time, normalised.
 pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<NaiveDateTime, Rejection> {
     let limits = Limits::of(s);
     check_text("recorded_by", &ev.recorded_by, MAX_BY)?;
@@ -73,6 +84,9 @@ pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<Na
     let subject = ev.kind.subject();
     let same: Vec<&LoggedEvent> = prior.iter().filter(|p| p.kind.subject() == subject).collect();
     check_kind(s, &limits, &same, &ev.kind)?;
+    if let EventKind::FlightDeparted { request: Some(r), .. } = &ev.kind {
+        approved_by(prior, r, at)?;
+    }
 
     if let Some(last) = same.iter().max_by_key(|p| p.time()) {
         if at < last.time() {
@@ -175,6 +189,29 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
                 return Err(Rejection::new("trucks", format!("{trucks} released but only {held} held at `{at}`")).hint("log trucks_held first, or release fewer"));
             }
         }
+        EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
+            check_text("flight", flight, MAX_ID)?;
+            if !site(s, "from", from)?.airfield {
+                return Err(Rejection::new("from", format!("`{from}` has no airfield")).hint(format!("airfields: {}", ids(s, |x| x.airfield))));
+            }
+            let dest = site(s, "to", to)?;
+            if !(dest.airfield || dest.kind.is_exit()) {
+                return Err(Rejection::new("to", format!("`{to}` has no airfield and is not an exit"))
+                    .hint(format!("airfields and exits: {}", ids(s, |x| x.airfield || x.kind.is_exit()))));
+            }
+            if from == to {
+                return Err(Rejection::new("to", format!("the flight leaves from and goes to `{to}`")).hint("give a different destination"));
+            }
+            at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
+            at_most("cargo", *cargo as u64, l.cargo, "the load units of all the mission's equipment that does not drive itself")?;
+            if let Some(r) = request {
+                check_text("request", r, MAX_ID)?;
+            }
+            if let Some(d) = same.iter().find(|p| matches!(p.kind, EventKind::FlightDeparted { .. })) {
+                return Err(Rejection::new("flight", format!("flight `{flight}` already departed"))
+                    .hint(format!("at {} (event {}); give each departure its own number (e.g. {flight}-2)", d.at, d.id)));
+            }
+        }
     }
     Ok(())
 }
@@ -203,6 +240,30 @@ fn en_route(same: &[&LoggedEvent], convoy: &str) -> Result<(), Rejection> {
         return Err(Rejection::new("convoy", format!("convoy `{convoy}` already arrived")).hint(format!("at {} (event {}); an incident after arrival belongs to the site", a.at, a.id)));
     }
     Ok(())
+}
+
+/// The clearance request `request` was made and approved by `at`: a flight
+/// may not fly under a request that is pending, denied or approved later.
+fn approved_by(prior: &[LoggedEvent], request: &str, at: NaiveDateTime) -> Result<(), Rejection> {
+    let subject = format!("clearance:{request}");
+    let of_request: Vec<&LoggedEvent> = prior.iter().filter(|p| p.kind.subject() == subject).collect();
+    if !of_request.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
+        return Err(Rejection::new("request", format!("request `{request}` was never made")).hint("log clearance_requested and clearance_approved first, or leave out `request`"));
+    }
+    match of_request.iter().find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. })) {
+        None => Err(Rejection::new("request", format!("request `{request}` is still pending")).hint("log clearance_approved first")),
+        Some(d) if matches!(d.kind, EventKind::ClearanceDenied { .. }) => {
+            Err(Rejection::new("request", format!("request `{request}` was denied")).hint(format!("at {} (event {}); a flight needs an approved request", d.at, d.id)))
+        }
+        Some(d) if d.time() > at => Err(Rejection::new("request", format!("request `{request}` was approved only after the flight"))
+            .hint(format!("approved at {} (event {}); check the flight's `at` or the request", d.at, d.id))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The ids of the scenario's sites that pass `keep`, for hints.
+fn ids(s: &Scenario, keep: impl Fn(&drawdown_model::Site) -> bool) -> String {
+    s.sites.iter().filter(|x| keep(x)).map(|x| x.id.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// A non-empty single-line text of at most `max` characters.
@@ -241,8 +302,7 @@ fn site<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model
 fn base<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model::Site, Rejection> {
     let found = site(s, field, id)?;
     if !found.kind.is_base() {
-        let bases: Vec<&str> = s.sites.iter().filter(|x| x.kind.is_base()).map(|x| x.id.as_str()).collect();
-        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)")).hint(format!("bases: {}", bases.join(", "))));
+        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)")).hint(format!("bases: {}", ids(s, |x| x.kind.is_base()))));
     }
     Ok(found)
 }

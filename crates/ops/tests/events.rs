@@ -54,6 +54,29 @@ fn json_round_trip_of_a_logged_event() {
 }
 
 #[test]
+fn a_flight_as_json() {
+    let f = NewEvent::from_json(json!({"kind": "flight_departed", "flight": "UN-2231", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})).unwrap();
+    assert_eq!(
+        f.kind,
+        EventKind::FlightDeparted { flight: "UN-2231".into(), from: "gao".into(), to: "abroad".into(), personnel: 0, cargo: 0, request: None },
+        "personnel and cargo default to 0, request to none"
+    );
+    assert_eq!(f.kind.subject(), "flight:UN-2231");
+    assert_eq!(f.kind.subjects_read(), vec!["flight:UN-2231".to_string()]);
+    assert!(EventKind::NAMES.contains(&f.kind.name()));
+
+    let e = logged(8, "2023-10-31T06:30:00Z", EventKind::FlightDeparted { flight: "UN-2231".into(), from: "gao".into(), to: "abroad".into(), personnel: 120, cargo: 6, request: Some("R-101".into()) });
+    assert_eq!(e.kind.describe(), "UN-2231 gao → abroad, 120 personnel, 6 cargo under R-101");
+    assert_eq!(e.kind.subjects_read(), vec!["flight:UN-2231".to_string(), "clearance:R-101".to_string()], "the rules read the request's events");
+    let v = serde_json::to_value(&e).unwrap();
+    assert_eq!((v["kind"].as_str(), v["flight"].as_str(), v["request"].as_str(), v["cargo"].as_u64()), (Some("flight_departed"), Some("UN-2231"), Some("R-101"), Some(6)));
+    assert_eq!(serde_json::from_value::<LoggedEvent>(v).unwrap(), e);
+    let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field;
+    assert_eq!(field(json!({"kind": "flight_departed", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})), "flight");
+    assert_eq!(field(json!({"kind": "flight_departed", "flight": "F", "from": "gao", "to": "abroad", "trucks": 3, "at": "2023-10-31", "recorded_by": "a"})), "trucks");
+}
+
+#[test]
 fn times_are_normalised_to_utc() {
     let t = |s: &str| parse_at(s).map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).map_err(|r| r.field);
     assert_eq!(t("2023-10-15").unwrap(), "2023-10-15T00:00:00");
@@ -152,6 +175,32 @@ fn status_compares_the_log_with_the_plan() {
     let later = status(s, &log, day("2023-11-05"), None);
     let k = later.sites.iter().find(|r| r.site == "kidal").unwrap();
     assert_eq!((k.state, k.flag, k.days_late), ("closed", "late", Some(5)));
+}
+
+#[test]
+fn a_flight_to_an_exit_counts_personnel_out_on_its_date() {
+    let s = minusma();
+    let flight = |n: &str, to: &str, personnel: u32, cargo: u32| EventKind::FlightDeparted { flight: n.into(), from: "gao".into(), to: to.into(), personnel, cargo, request: None };
+    let log = vec![
+        logged(1, "2023-10-20T00:00:00Z", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: "gao".into(), to: "dakar".into(), trucks: 40, personnel: 300 }),
+        logged(2, "2023-10-25T00:00:00Z", EventKind::ConvoyArrived { convoy: "C-1".into() }),
+        logged(3, "2023-10-28T06:00:00Z", flight("UN-1", "abroad", 120, 4)),
+        logged(4, "2023-10-29T00:00:00Z", flight("UN-2", "bamako", 80, 0)),
+        logged(5, "2023-10-30T00:00:00Z", flight("UN-3", "abroad", 50, 0)),
+    ];
+    let st = status(s, &log, day("2023-10-29"), None);
+    assert_eq!(st.personnel.out, 300 + 120, "the convoy that arrived at a seaport and the flight abroad");
+    assert_eq!(st.personnel.out_by_air, 120);
+    assert_eq!(st.personnel.in_transit, 0, "a flight is never in transit");
+    assert_eq!((st.flights.count, st.flights.personnel, st.flights.cargo), (2, 200, 4), "UN-3 departs after today");
+    let names: Vec<(&str, bool)> = st.flights.departed.iter().map(|f| (f.flight.as_str(), f.out)).collect();
+    assert_eq!(names, vec![("UN-1", true), ("UN-2", false)], "only the flight abroad is out");
+    assert_eq!(st.events, 4);
+    assert!(st.verdict.contains("personnel out 420"), "{}", st.verdict);
+    // The day it departs is enough.
+    assert_eq!(status(s, &log, day("2023-10-28"), None).personnel.out, 420);
+    assert_eq!(status(s, &log, day("2023-10-27"), None).personnel.out, 300);
+    assert_eq!(status(s, &log, day("2023-10-30"), None).personnel.out, 470);
 }
 
 #[test]

@@ -75,6 +75,14 @@ fn departed(convoy: &str, from: &str, to: &str, personnel: u32) -> EventKind {
     EventKind::ConvoyDeparted { convoy: convoy.into(), from: from.into(), to: to.into(), trucks: 40, personnel }
 }
 
+fn flight(number: &str, from: &str, to: &str, personnel: u32, request: Option<&str>) -> EventKind {
+    EventKind::FlightDeparted { flight: number.into(), from: from.into(), to: to.into(), personnel, cargo: 12, request: request.map(Into::into) }
+}
+
+fn requested(request: &str) -> EventKind {
+    EventKind::ClearanceRequested { request: request.into(), from: "gao".into(), to: "abroad".into(), flights: 2 }
+}
+
 fn arrived(convoy: &str) -> EventKind {
     EventKind::ConvoyArrived { convoy: convoy.into() }
 }
@@ -120,6 +128,10 @@ mod bodies {
             EventKind::ClearanceDenied { request: "R-1".into() },
             EventKind::TrucksHeld { at: "gao".into(), trucks: 200 },
             EventKind::TrucksReleased { at: "gao".into(), trucks: 50 },
+            requested("R-2"),
+            EventKind::ClearanceApproved { request: "R-2".into() },
+            flight("UN-2231", "gao", "abroad", 120, Some("R-2")),
+            flight("UN-2232", "timbuktu", "bamako", 0, None),
         ];
         for k in &kinds {
             store.record("kinds", s, &ev("2023-11-05", k.clone())).await.unwrap();
@@ -193,6 +205,12 @@ mod bodies {
             ("2023-10-02", EventKind::ClearanceRequested { request: "R-2".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
             ("2023-10-05", EventKind::ClearanceDenied { request: "R-2".into() }),
             ("2023-09-24", EventKind::TrucksHeld { at: "gao".into(), trucks: 200 }),
+            ("2023-10-03", requested("R-3")),
+            ("2023-10-04", requested("R-4")),
+            ("2023-10-06", EventKind::ClearanceApproved { request: "R-4".into() }),
+            ("2023-10-04", requested("R-5")),
+            ("2023-11-10", EventKind::ClearanceApproved { request: "R-5".into() }),
+            ("2023-10-20", flight("UN-1", "gao", "abroad", 100, None)),
         ] {
             store.record(NAME, s, &ev(at, k)).await.unwrap();
         }
@@ -245,6 +263,26 @@ mod bodies {
             (ev("2023-02-30", EventKind::SiteClosed { site: "ber".into() }), "at", "not a date"),
             (ev("2023-06-30", EventKind::SiteClosed { site: "ber".into() }), "at", "before the scenario starts"),
             (ev("2026-01-01", EventKind::SiteClosed { site: "ber".into() }), "at", "far after the deadline"),
+            (ev("2023-11-01", flight("UN-9", "gaoo", "abroad", 0, None)), "from", "unknown site"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroadd", 0, None)), "to", "unknown site"),
+            (ev("2023-11-01", flight("UN-9", "ber", "abroad", 0, None)), "from", "has no airfield"),
+            (ev("2023-11-01", flight("UN-9", "gao", "ber", 0, None)), "to", "has no airfield and is not an exit"),
+            (ev("2023-11-01", flight("UN-9", "gao", "gao", 0, None)), "to", "leaves from and goes to"),
+            (ev("2023-11-01", flight("UN-1", "mopti", "abroad", 0, None)), "flight", "already departed"),
+            (ev("2023-11-01", flight("", "gao", "abroad", 0, None)), "flight", "is empty"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 20_000, None)), "personnel", "more than"),
+            (
+                ev("2023-11-01", EventKind::FlightDeparted { flight: "UN-9".into(), from: "gao".into(), to: "abroad".into(), personnel: 0, cargo: u32::MAX, request: None }),
+                "cargo",
+                "more than",
+            ),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-404"))), "request", "never made"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-3"))), "request", "still pending"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-2"))), "request", "was denied"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-5"))), "request", "approved only after the flight"),
+            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some(""))), "request", "is empty"),
+            (ev("2023-06-30", flight("UN-9", "gao", "abroad", 10, None)), "at", "before the scenario starts"),
+            (ev("2026-01-01", flight("UN-9", "gao", "abroad", 10, None)), "at", "far after the deadline"),
             (NewEvent { recorded_by: "  ".into(), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "recorded_by", "is empty"),
             (NewEvent { note: Some("x".repeat(5000)), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "note", "longer than"),
         ];
@@ -257,11 +295,19 @@ mod bodies {
         // The hint names the nearest ids.
         let r = rejection(store.record(NAME, s, &ev("2023-11-01", EventKind::SiteClosed { site: "kidall".into() })).await);
         assert!(r.hint.unwrap().contains("kidal"));
+        let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gaoo", "abroad", 0, None))).await);
+        assert!(r.hint.unwrap().contains("gao"), "the nearest site");
+        let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "ber", "abroad", 0, None))).await);
+        assert!(r.hint.as_deref().is_some_and(|h| h.contains("gao") && !h.contains("ber")), "the hint lists airfields: {r}");
+        let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gao", "ber", 0, None))).await);
+        assert!(r.hint.as_deref().is_some_and(|h| h.contains("abroad") && h.contains("dakar") && !h.contains("ber")), "the hint lists airfields and exits: {r}");
         // The same events pass once their problem is fixed (the rules are not simply refusing).
         store.record(NAME, s, &ev("2023-11-01", arrived("C-1"))).await.unwrap();
         store.record(NAME, s, &ev("2023-11-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 200 })).await.unwrap();
         store.record(NAME, s, &ev("2023-11-01", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() })).await.unwrap();
-        assert_eq!(store.count_events(NAME).await.unwrap(), before + 3);
+        store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-4")))).await.unwrap();
+        store.record(NAME, s, &ev("2023-11-10", flight("UN-10", "gao", "dakar", 10, Some("R-5")))).await.unwrap();
+        assert_eq!(store.count_events(NAME).await.unwrap(), before + 5);
     }
 
     pub async fn reopen_keeps_data(url: String) {

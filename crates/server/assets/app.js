@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const state = { name: null, info: null, run: null, lastId: null, events: [], todayPinned: false };
 
 // Fields of each event kind: [name, input type, label, options].
-const SITE = "site", PLACE = "place";
+const SITE = "site", PLACE = "place", AIRFIELD = "airfield", AIR_DEST = "air_dest";
 const KINDS = {
   site_closed: [["site", SITE, "Site"]],
   site_handed_over: [["site", SITE, "Site"], ["to", "text", "Handed over to", "state"]],
@@ -19,6 +19,7 @@ const KINDS = {
   clearance_denied: [["request", "text", "Request id"]],
   trucks_held: [["site", SITE, "Site"], ["trucks", "number", "Trucks"]],
   trucks_released: [["site", SITE, "Site"], ["trucks", "number", "Trucks"]],
+  flight_departed: [["flight", "text", "Flight number"], ["from", AIRFIELD, "From (airfield)"], ["to", AIR_DEST, "To (airfield or abroad)"], ["personnel", "number", "Personnel"], ["cargo", "number", "Cargo (load units)"], ["request", "text", "Clearance request (if any)"]],
 };
 
 class ApiError extends Error {
@@ -121,21 +122,28 @@ function setup() {
   $("event-form").onsubmit = recordEvent;
 }
 
-function siteSelect(name, bases, optional) {
+// A select of the scenario's sites that pass `keep`.
+function siteSelect(name, keep, optional) {
   const sel = el("select", { name });
   if (optional) sel.append(el("option", { value: "" }, "—"));
-  for (const x of state.info.sites.filter((x) => !bases || x.base)) sel.append(el("option", { value: x.id }, x.name ? `${x.name} (${x.id})` : x.id));
+  for (const x of state.info.sites.filter(keep)) sel.append(el("option", { value: x.id }, x.name ? `${x.name} (${x.id})` : x.id));
   return sel;
 }
+
+const SITE_FILTERS = {
+  [SITE]: (x) => x.base,
+  [PLACE]: () => true,
+  optsite: (x) => x.base,
+  [AIRFIELD]: (x) => x.airfield,
+  [AIR_DEST]: (x) => x.airfield || x.exit,
+};
 
 function eventFields() {
   const box = $("ev-fields");
   box.replaceChildren();
   for (const [name, type, label, dflt] of KINDS[$("ev-kind").value]) {
     let input;
-    if (type === SITE) input = siteSelect(name, true, false);
-    else if (type === PLACE) input = siteSelect(name, false, false);
-    else if (type === "optsite") input = siteSelect(name, true, true);
+    if (type in SITE_FILTERS) input = siteSelect(name, SITE_FILTERS[type], type === "optsite");
     else if (type === "incident") input = el("select", { name }, ...state.info.incident_kinds.map((k) => el("option", { value: k }, k.replace(/_/g, " "))));
     else input = el("input", { type, name, min: type === "number" ? "0" : null, value: dflt || null });
     input.id = "ev-f-" + name;
@@ -171,7 +179,7 @@ async function recordEvent(e) {
 
 function describeEvent(ev) {
   const parts = [ev.kind.replace(/_/g, " ")];
-  for (const k of ["site", "convoy", "request", "from", "to", "by", "what", "trucks", "personnel", "killed", "wounded", "vehicles_damaged", "flights"]) {
+  for (const k of ["site", "convoy", "flight", "request", "from", "to", "by", "what", "trucks", "personnel", "cargo", "killed", "wounded", "vehicles_damaged", "flights"]) {
     if (ev[k] !== undefined && ev[k] !== null && ev[k] !== 0 && ev[k] !== "") parts.push(`${k} ${ev[k]}`);
   }
   return parts.join(", ");
@@ -200,6 +208,7 @@ async function refreshStatus() {
       ["Sites closed", `${st.closures.actual} of ${st.closures.planned} planned by today`, st.closures.expected_median !== null ? `simulated median ${st.closures.expected_median}` : ""],
       ["Personnel out", fmt(st.personnel.out) + ` of ${fmt(st.personnel.total)}`, exp ? `expected ${fmt(exp.p50)} (${fmt(exp.p10)}–${fmt(exp.p90)})` : ""],
       ["In transit", `${st.convoys.in_transit.length} convoy(s), ${fmt(st.personnel.in_transit)} personnel`, ""],
+      ["Flights", `${st.flights.count} departed, ${fmt(st.flights.personnel)} personnel`, `${fmt(st.personnel.out_by_air)} out by air, ${fmt(st.flights.cargo)} cargo`],
       ["Casualties", `${st.casualties.killed} killed, ${st.casualties.wounded} wounded`, `${st.casualties.incidents} incident(s)`],
       ["Clearances", `${st.clearances.approved} approved, ${st.clearances.denied} denied`, `${st.clearances.pending.length} pending`],
       ["Trucks held", fmt(st.trucks_held_total), st.trucks_held.map((h) => `${h.site} ${h.trucks}`).join(", ")],

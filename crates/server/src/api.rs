@@ -114,7 +114,10 @@ fn describe(c: &Compiled) -> Value {
         .iter()
         .map(|x| {
             let closure = s.plan.closures.iter().find(|cl| cl.site == x.id);
-            json!({"id": x.id, "name": x.name, "kind": x.kind, "base": x.kind.is_base(), "planned_closure": closure.map(|cl| cl.date.to_string())})
+            json!({
+                "id": x.id, "name": x.name, "kind": x.kind, "base": x.kind.is_base(), "airfield": x.airfield, "exit": x.kind.is_exit(),
+                "planned_closure": closure.map(|cl| cl.date.to_string()),
+            })
         })
         .collect();
     let variants: Vec<Value> = drawdown_model::overrides::variant_names(&c.source).into_iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
@@ -167,7 +170,7 @@ async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<d
     Ok(drawdown_ops::status(&c.scenario, &events, today, Some(&c.baseline)))
 }
 
-/// Plan versus actual on a day: sites, convoys, personnel, casualties, clearances, trucks held.
+/// Plan versus actual on a day: sites, convoys, flights, personnel, casualties, clearances, trucks held.
 #[utoipa::path(get, path = "/api/scenarios/{name}/status", tag = "operations log",
     params(("name" = String, Path, description = "Scenario name"), TodayQuery),
     responses(
@@ -220,7 +223,8 @@ async fn list_events(State(st): State<AppState>, name: Result<Path<String>, Path
 /// convoy_departed {convoy, from, to, trucks, personnel}, convoy_arrived {convoy},
 /// incident {convoy?, site?, what, killed, wounded, vehicles_damaged},
 /// clearance_requested {request, from, to, flights}, clearance_approved {request},
-/// clearance_denied {request}, trucks_held {at, trucks}, trucks_released {at, trucks}.
+/// clearance_denied {request}, trucks_held {site, trucks}, trucks_released {site, trucks},
+/// flight_departed {flight, from, to, personnel, cargo, request?}.
 #[utoipa::path(post, path = "/api/scenarios/{name}/events", tag = "operations log",
     params(("name" = String, Path, description = "Scenario name")),
     request_body(content_type = "application/json", description = "The event"),

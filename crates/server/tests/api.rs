@@ -74,6 +74,10 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.content_type.starts_with("text/javascript"));
     assert_eq!(get(&app, "/style.css").await.status, StatusCode::OK);
+    // The event form knows every kind of event the log takes.
+    for kind in drawdown_ops::EventKind::NAMES {
+        assert!(js.text.contains(&format!("\n  {kind}: [[")), "the event form has no fields for `{kind}`");
+    }
     let resp = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
     let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
@@ -99,6 +103,10 @@ async fn scenarios_are_listed_and_described_and_unknown_ones_are_404() {
         let variants: Vec<&str> = s["variants"].as_array().unwrap().iter().filter_map(|v| v["name"].as_str()).collect();
         assert!(variants.contains(&"flights-cleared") && variants.contains(&"kidal-as-planned"), "{variants:?}");
         assert!(s["sites"].as_array().unwrap().iter().any(|x| x["id"] == "kidal" && x["planned_closure"] == "2023-10-31"));
+        let site = |id: &str| s["sites"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
+        assert_eq!((site("gao")["airfield"].clone(), site("ber")["airfield"].clone()), (true.into(), false.into()), "the form offers airfields for flights");
+        assert_eq!((site("abroad")["exit"].clone(), site("gao")["exit"].clone()), (true.into(), false.into()));
+        assert!(s["event_kinds"].as_array().unwrap().iter().any(|k| k == "flight_departed"));
         assert!(s["baseline"]["run"].as_i64().is_some());
         let p50 = s["baseline"]["outcome"]["personnel_departed_by_deadline"]["p50"].as_f64().unwrap();
         assert!(p50 > 10_000.0 && p50 <= 13_871.0, "{p50}");
@@ -174,6 +182,19 @@ async fn status_reflects_the_log() {
         let og = st["sites"].as_array().unwrap().iter().find(|s| s["site"] == "ogossagou").unwrap().clone();
         assert_eq!(og["state"], "handed_over");
         assert_eq!(st["convoys"]["in_transit"].as_array().unwrap().len(), 1);
+        assert_eq!((st["flights"]["count"].clone(), st["personnel"]["out"].clone()), (0.into(), 0.into()));
+        // A flight abroad: out of the country on the day it departs.
+        let flight = json!({"at": "2023-08-11", "kind": "flight_departed", "flight": "UN-2231", "from": "gao", "to": "abroad", "personnel": 120, "cargo": 4, "recorded_by": "ops2"});
+        let logged = post(&app, &url, flight.clone()).await;
+        assert_eq!(logged.status, StatusCode::CREATED, "{}: {}", db.label, logged.text);
+        assert_eq!(logged.json()["flight"], "UN-2231");
+        post(&app, &url, flight).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "flight");
+        post(&app, &url, json!({"at": "2023-08-11", "kind": "flight_departed", "flight": "UN-9", "from": "ber", "to": "abroad", "recorded_by": "ops2"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "from");
+        post(&app, &url, json!({"at": "2023-08-11", "kind": "flight_departed", "flight": "UN-9", "from": "gao", "to": "abroad", "request": "R-404", "recorded_by": "ops2"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "request");
+        let st = get(&app, &format!("/api/scenarios/{name}/status")).await.json();
+        assert_eq!(st["today"], "2023-08-11");
+        assert_eq!((st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()), (1.into(), 120.into(), 4.into()));
+        assert_eq!((st["personnel"]["out"].clone(), st["personnel"]["out_by_air"].clone()), (120.into(), 120.into()));
         // Before the events, nothing has happened yet.
         let early = get(&app, &format!("/api/scenarios/{name}/status?today=2023-07-15")).await.json();
         assert_eq!(early["convoys"]["in_transit"].as_array().unwrap().len(), 0);
