@@ -212,6 +212,14 @@ fn status_writes_a_state_that_re_planning_accepts() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("as of 2023-11-01"), "{out}");
     assert!(!out.contains("close kidal"), "Kidal is closed already: {out}");
+    // And the planner re-plans from it: Kidal is not planned again, and the
+    // plan starts on the state's date.
+    let (code, out, err) = drawdown(&["plan", "--state", state.to_str().unwrap(), "--time-limit", "20", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(plan["start"], "2023-11-01");
+    assert!(!plan["closures"].as_array().unwrap().iter().any(|c| c["site"] == "kidal"), "{out}");
+    assert!(plan["closures"].as_array().unwrap().iter().all(|c| c["date"].as_str().unwrap() >= "2023-11-01"), "{out}");
 }
 
 #[test]
