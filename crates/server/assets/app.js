@@ -114,6 +114,7 @@ function setup() {
   $("reset-whatif").onclick = () => { state.run = null; $("whatif-state").textContent = "Showing the plan as written."; outcome(null); refreshCharts(); };
   $("whatif-state").textContent = "Showing the plan as written.";
   outcome(null);
+  $("replan-form").onsubmit = runReplan;
 
   const kind = $("ev-kind");
   kind.replaceChildren(...Object.keys(KINDS).map((k) => el("option", { value: k }, k.replace(/_/g, " "))));
@@ -295,6 +296,62 @@ async function runWhatIf(e) {
   } finally {
     btn.disabled = false;
   }
+}
+
+// Explanation lines shown under the closures (the response has up to 12).
+const REPLAN_LINES = 5;
+
+async function runReplan(e) {
+  e.preventDefault();
+  const req = { time_limit_s: 20 };
+  if (state.todayPinned && $("today").value) req.today = $("today").value;
+  if ($("replan-margin").value.trim() !== "") req.margin_days = Number($("replan-margin").value);
+  const btn = $("run-replan");
+  const msg = $("replan-state");
+  btn.disabled = true;
+  msg.className = "muted";
+  msg.textContent = `Re-planning from the log… (the solver stops within ${req.time_limit_s} s)`;
+  const t0 = performance.now();
+  try {
+    const r = await api(`/api/scenarios/${encodeURIComponent(state.name)}/plan`, { method: "POST", json: req });
+    msg.textContent = `Run #${r.run}: the log up to ${r.today}, planned from ${r.as_of} in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
+    showReplan(r);
+  } catch (err) {
+    msg.className = "error";
+    msg.textContent = err instanceof ApiError ? err.describe() : String(err);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+function showReplan(r) {
+  const s = r.summary;
+  const left = Math.round(s.personnel_left);
+  const gap = s.status === "Optimal" ? `gap ${(100 * s.gap).toFixed(2)} %` : `${s.status}, gap ${(100 * s.gap).toFixed(2)} %`;
+  $("replan-summary").className = "verdict " + (left > 0 ? "late" : "good");
+  $("replan-summary").textContent = `${gap} · ${fmt(left)} of ${fmt(Math.round(s.personnel_total))} personnel left at the deadline · ${s.expected_casualties.toFixed(1)} expected casualties`;
+  $("replan-closures").replaceChildren(
+    el("tr", {}, el("th", {}, "Site"), el("th", {}, "Closes"), el("th", {}, "To")),
+    ...[...s.closures].sort((a, b) => a.date.localeCompare(b.date) || a.site.localeCompare(b.site))
+      .map((c) => el("tr", {}, el("td", { title: c.site }, siteName(c.site)), el("td", { class: "date" }, c.date), el("td", { title: c.to }, siteName(c.to)))),
+  );
+  const lines = s.explanation.slice(0, REPLAN_LINES).map((t) => el("li", {}, t));
+  if (s.relaxation && s.relaxation.overrides && s.relaxation.overrides.length) {
+    lines.push(el("li", { class: "note" }, "To meet the deadline, one of: " + s.relaxation.overrides.join("; ")));
+  }
+  for (const n of r.notes) lines.push(el("li", { class: "note" }, "Note: " + n));
+  $("replan-explain").replaceChildren(...lines);
+  const a = $("replan-download");
+  if (a.href) URL.revokeObjectURL(a.href);
+  a.href = URL.createObjectURL(new Blob([r.plan_toml], { type: "application/toml" }));
+  a.download = `plan-${r.as_of}.toml`;
+  $("replan-result").hidden = false;
+}
+
+// A site's name without its description in brackets, e.g. "Timbuktu".
+function siteName(id) {
+  const x = state.info.sites.find((s) => s.id === id);
+  return x && x.name ? x.name.replace(/\s*\(.*\)$/, "") : id;
 }
 
 document.addEventListener("DOMContentLoaded", start);

@@ -4,7 +4,6 @@
 //! does not have, nor miss one it has.
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -21,17 +20,18 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{Body, ErrorBody};
+use crate::replan::PlanRequest;
 use crate::scenarios::Compiled;
 use crate::whatif::WhatIfRequest;
-use crate::{auth, charts, whatif, ApiError, AppState};
+use crate::{auth, charts, replan, whatif, ApiError, AppState};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "drawdown operations centre",
-        description = "Scenarios, the operations log, plan versus actual, what-if simulations and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`."
+        description = "Scenarios, the operations log, plan versus actual, what-if simulations, re-plans from the log and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`."
     ),
-    components(schemas(ErrorBody, WhatIfRequest)),
+    components(schemas(ErrorBody, WhatIfRequest, PlanRequest)),
     modifiers(&BearerToken),
     security(("bearer" = []))
 )]
@@ -53,6 +53,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_status))
         .routes(routes!(list_events, record_event))
         .routes(routes!(run_whatif))
+        .routes(routes!(run_plan))
         .routes(routes!(list_runs))
         .routes(routes!(get_run))
         .routes(routes!(get_chart))
@@ -161,12 +162,17 @@ async fn all_events(store: &Store, name: &str) -> Result<Vec<LoggedEvent>, ApiEr
     }
 }
 
-async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<drawdown_ops::Status, ApiError> {
-    let events = all_events(&st.store, &c.reference.name).await?;
-    let today = match today {
+/// The day asked for, else the day of the last logged event, else the scenario's start.
+fn day_of(c: &Compiled, events: &[LoggedEvent], today: Option<&str>) -> Result<Date, ApiError> {
+    Ok(match today {
         Some(t) => Date::parse(t).ok_or_else(|| ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15"))?,
         None => events.iter().filter_map(|e| Date::parse(e.at.get(..10).unwrap_or(&e.at))).max().unwrap_or(c.scenario.scenario.start),
-    };
+    })
+}
+
+async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<drawdown_ops::Status, ApiError> {
+    let events = all_events(&st.store, &c.reference.name).await?;
+    let today = day_of(c, &events, today)?;
     Ok(drawdown_ops::status(&c.scenario, &events, today, Some(&c.baseline)))
 }
 
@@ -253,12 +259,7 @@ async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathR
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
     let ovs = whatif::overrides_for(&req, &c)?;
-    let _slot = match tokio::time::timeout(st.whatif_wait, st.whatif_slots.clone().acquire_owned()).await {
-        Ok(Ok(permit)) => permit,
-        _ => {
-            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, None, "too many what-ifs are running").hint(format!("retry in a few seconds; each waits up to {}", secs(st.whatif_wait))));
-        }
-    };
+    let _slot = st.compute_slot().await?;
     let result = {
         let (c, runs, seed) = (Arc::clone(&c), req.runs, req.seed);
         tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
@@ -282,8 +283,36 @@ async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathR
     })))
 }
 
-fn secs(d: Duration) -> String {
-    format!("{} s", d.as_secs())
+/// Re-plans from the operations log: the state the log describes at the end of `today` (as `drawdown status --state-out`), applied to the scenario and planned by the solver (as `drawdown plan --state`); stored as a run of kind `plan`.
+#[utoipa::path(post, path = "/api/scenarios/{name}/plan", tag = "planning",
+    params(("name" = String, Path, description = "Scenario name")),
+    request_body = PlanRequest,
+    responses(
+        (status = 200, description = "`{run, scenario, version, request, today, as_of, notes, margin_days, summary: {status, objective, bound, gap, solve_seconds, start, deadline, personnel_total, personnel_left, expected_casualties, bases_left_open, closures: [{site, date, to}], explanation: [text], relaxation}, plan_toml}`; `plan_toml` is the `[plan]` section, as `drawdown plan` writes it", content_type = "application/json"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, description = "A day outside the plan, a margin that leaves no day, or a state the scenario refuses", body = ErrorBody),
+        (status = 503, description = "Too many what-ifs and re-plans running; retry shortly", body = ErrorBody)))]
+async fn run_plan(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(req): Body<PlanRequest>) -> Result<Json<Value>, ApiError> {
+    let Path(name) = name?;
+    let c = st.scenarios.latest(&st.store, &name).await?;
+    let (time_limit, margin) = replan::limits(&req)?;
+    let events = all_events(&st.store, &c.reference.name).await?;
+    let today = day_of(&c, &events, req.today.as_deref())?;
+    replan::check_day(&c.scenario, today, margin)?;
+    let _slot = st.compute_slot().await?;
+    let result = {
+        let c = Arc::clone(&c);
+        tokio::task::spawn_blocking(move || replan::replan(&c, &events, today, time_limit, margin)).await.map_err(ApiError::internal)??
+    };
+    let params = serde_json::to_value(&req).map_err(ApiError::internal)?;
+    let run = NewRun { scenario: c.reference.name.clone(), version: c.reference.version, kind: "plan".into(), params: params.clone(), result: result.clone(), recorded_by: "dashboard".into() };
+    let stored = st.store.put_run(&run).await?;
+    let mut out = json!({"run": stored.id, "scenario": c.reference.name, "version": c.reference.version, "request": params});
+    if let (Some(o), Value::Object(r)) = (out.as_object_mut(), result) {
+        o.extend(r);
+    }
+    Ok(Json(out))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -344,6 +373,9 @@ async fn get_chart(State(st): State<AppState>, path: Result<Path<(String, String
             let (r, v) = run_result(&st, id).await?;
             if r.scenario != c.reference.name {
                 return Err(ApiError::bad("run", format!("run {id} is of scenario `{}`, not `{}`", r.scenario, c.reference.name)));
+            }
+            if r.kind == "plan" {
+                return Err(ApiError::bad("run", format!("run {id} is a plan, not a simulation")).hint("draw the baseline or a what-if run"));
             }
             v
         }

@@ -15,23 +15,26 @@
 //! - with a token, every `/api/` call must carry `Authorization: Bearer
 //!   TOKEN`, compared in constant time (`auth.rs`);
 //! - request bodies are capped (`MAX_BODY_BYTES`), what-ifs are capped in
-//!   replications (`MAX_WHATIF_RUNS`) and in how many run at once (the rest
-//!   wait, then get 503);
+//!   replications (`MAX_WHATIF_RUNS`), re-plans in solver time
+//!   (`MAX_PLAN_SECONDS`), and both in how many run at once (the rest wait,
+//!   then get 503);
 //! - every input is validated and refused with a 4xx and `{error, field,
 //!   hint}` (`error.rs`); scenarios are looked up by name in the store only,
 //!   so no path from a request ever reaches the file system;
-//! - simulations run on the blocking pool, so the API stays responsive
+//! - simulations and solves run on the blocking pool, so the API stays responsive
 //!   while they do.
 //!
 //! Where to read: `api.rs` (the routes and their OpenAPI description),
 //! `scenarios.rs` (stored scenarios compiled once, with their baseline
-//! simulation), `whatif.rs`, `charts.rs`.
+//! simulation), `whatif.rs`, `replan.rs` (a new plan from the state the
+//! log describes), `charts.rs`.
 
 mod api;
 mod assets;
 mod auth;
 mod charts;
 mod error;
+mod replan;
 mod scenarios;
 mod whatif;
 
@@ -42,12 +45,15 @@ use std::time::Duration;
 use drawdown_ops::Store;
 
 pub use error::{ApiError, ErrorBody};
+pub use replan::PlanRequest;
 pub use whatif::WhatIfRequest;
 
 /// Largest request body accepted (an event or a what-if is a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Most replications one what-if may ask for.
 pub const MAX_WHATIF_RUNS: u64 = 20_000;
+/// Longest solver time limit a re-plan may ask for, seconds.
+pub const MAX_PLAN_SECONDS: f64 = 60.0;
 
 /// How `drawdown serve` runs.
 #[derive(Clone, Debug)]
@@ -62,7 +68,7 @@ pub struct Config {
     pub scenario: Option<(String, String)>,
     /// Who stored it (recorded with the scenario version).
     pub recorded_by: String,
-    /// What-ifs that may run at once; more wait for a slot.
+    /// What-ifs and re-plans that may run at once; more wait for a slot.
     pub whatif_slots: usize,
 }
 
@@ -94,6 +100,17 @@ impl AppState {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// A slot to compute in: what-ifs and re-plans share `whatif_slots`, so
+    /// at most that many simulations and solves run at once; the others wait
+    /// up to `whatif_wait` for one, then get 503. Hold the permit until done.
+    pub(crate) async fn compute_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        match tokio::time::timeout(self.whatif_wait, self.whatif_slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, None, "too many what-ifs and re-plans are running")
+                .hint(format!("retry in a few seconds; each waits up to {} s", self.whatif_wait.as_secs()))),
+        }
     }
 }
 

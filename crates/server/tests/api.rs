@@ -247,6 +247,64 @@ async fn what_ifs_simulate_store_a_run_and_refuse_bad_requests() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replan_starts_from_the_log_is_stored_and_refuses_bad_requests() {
+    for db in common::stores() {
+        let name = common::unique_name();
+        let app = drawdown_server::router(common::state(&db.url, &name, None).await);
+        let ev = json!({"at": "2023-11-01T09:00", "kind": "site_handed_over", "site": "kidal", "to": "state", "recorded_by": "ops1"});
+        assert_eq!(post(&app, &format!("/api/scenarios/{name}/events"), ev).await.status, StatusCode::CREATED);
+        let url = format!("/api/scenarios/{name}/plan");
+        let r = post(&app, &url, json!({"time_limit_s": 15})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.text);
+        let v = r.json();
+        // The default day is the last logged event's; the plan starts the day after.
+        assert_eq!((v["today"].as_str(), v["as_of"].as_str()), (Some("2023-11-01"), Some("2023-11-02")), "{v}");
+        let as_of = v["as_of"].as_str().unwrap();
+        let sum = &v["summary"];
+        assert!(sum["status"].as_str().is_some_and(|s| !s.is_empty()), "{sum}");
+        assert!(sum["objective"].is_number() && sum["gap"].is_number() && sum["solve_seconds"].is_number(), "{sum}");
+        assert!(sum["personnel_left"].as_f64().is_some_and(|x| x >= 0.0), "{sum}");
+        assert!(sum["expected_casualties"].is_number() && sum["explanation"].is_array(), "{sum}");
+        let closures = sum["closures"].as_array().unwrap();
+        assert!(!closures.is_empty(), "{sum}");
+        for cl in closures {
+            assert_ne!(cl["site"], "kidal", "Kidal was handed over; the new plan closes it again: {cl}");
+            // ISO dates compare as text.
+            assert!(cl["date"].as_str().unwrap() >= as_of, "a closure before the state's date: {cl}");
+            assert!(cl["to"].as_str().is_some_and(|t| !t.is_empty()), "{cl}");
+        }
+        let toml = v["plan_toml"].as_str().unwrap();
+        assert!(toml.contains("[[plan.closure]]") && !toml.contains("site = \"kidal\""), "{toml}");
+        // Stored as a run of kind `plan`, with the same result.
+        let run = v["run"].as_i64().unwrap();
+        let stored = get(&app, &format!("/api/runs/{run}")).await.json();
+        assert_eq!(stored["run"]["kind"], "plan", "{}", db.label);
+        assert_eq!(stored["result"]["plan_toml"], v["plan_toml"]);
+        assert_eq!(stored["result"]["summary"]["closures"], sum["closures"]);
+        let runs = get(&app, &format!("/api/scenarios/{name}/runs")).await.json();
+        assert!(runs.as_array().unwrap().iter().any(|r| r["id"] == run && r["kind"] == "plan"), "{runs}");
+        // A plan is not a simulation to draw.
+        get(&app, &format!("/api/scenarios/{name}/charts/fan?run={run}")).await.refused(StatusCode::BAD_REQUEST, "run");
+
+        post(&app, &url, json!({"time_limit_s": 0})).await.refused(StatusCode::BAD_REQUEST, "time_limit_s");
+        let long = post(&app, &url, json!({"time_limit_s": 1000})).await.refused(StatusCode::BAD_REQUEST, "time_limit_s");
+        assert!(long["hint"].as_str().unwrap().contains("60"), "{long}");
+        post(&app, &url, json!({"time_limit_s": "soon"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "time_limit_s");
+        post(&app, &url, json!({"margin_days": 31})).await.refused(StatusCode::BAD_REQUEST, "margin_days");
+        post(&app, &url, json!({"margin_days": -1})).await.refused(StatusCode::BAD_REQUEST, "margin_days");
+        post(&app, &url, json!({"today": "2023-12-25", "margin_days": 10})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "margin_days");
+        post(&app, &url, json!({"today": "01/11/2023"})).await.refused(StatusCode::BAD_REQUEST, "today");
+        post(&app, &url, json!({"today": "2023-02-30"})).await.refused(StatusCode::BAD_REQUEST, "today");
+        post(&app, &url, json!({"today": "2023-06-01"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "today");
+        post(&app, &url, json!({"today": "2024-01-15"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "today");
+        post(&app, &url, json!({"file": "plan.toml"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "file");
+        post(&app, "/api/scenarios/no-such-mission/plan", json!({})).await.refused(StatusCode::NOT_FOUND, "name");
+        let kinds: Vec<String> = get(&app, &format!("/api/scenarios/{name}/runs")).await.json().as_array().unwrap().iter().filter_map(|r| r["kind"].as_str().map(str::to_string)).collect();
+        assert_eq!(kinds.iter().filter(|k| *k == "plan").count(), 1, "a refused re-plan stored a run: {kinds:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn charts_are_svg_and_follow_the_run_and_the_log() {
     let db = &common::stores()[0];
     let name = common::unique_name();
@@ -341,6 +399,7 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
         ("GET", "/api/scenarios/{name}/runs"),
         ("GET", "/api/scenarios/{name}/status"),
         ("POST", "/api/scenarios/{name}/whatif"),
+        ("POST", "/api/scenarios/{name}/plan"),
     ]
     .iter()
     .map(|(m, p)| (m.to_string(), p.to_string()))
@@ -351,7 +410,8 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     let baseline = get(&app, &format!("/api/scenarios/{name}")).await.json()["baseline"]["run"].as_i64().unwrap();
     for (method, path) in &listed {
         let uri = path.replace("{name}", &name).replace("{id}", &baseline.to_string()).replace("{chart}", "fan");
-        let body = (method == "POST").then(|| json!({}));
+        // A re-plan is refused before it solves: routing is what is checked here.
+        let body = (method == "POST").then(|| if path.ends_with("/plan") { json!({"time_limit_s": 0}) } else { json!({}) });
         let r = call(&app, method.parse().unwrap(), &uri, body, None).await;
         assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
         assert!(!(r.status == StatusCode::NOT_FOUND && r.text.contains("no API route")), "{method} {uri} is documented but not routed");
@@ -359,5 +419,6 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     // And the errors it promises have their schema.
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     assert!(doc["components"]["schemas"]["WhatIfRequest"].is_object());
+    assert!(doc["components"]["schemas"]["PlanRequest"].is_object());
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }

@@ -1,8 +1,9 @@
 //! The dashboard as a person uses it, in headless Chromium driven over the
 //! DevTools protocol: it loads and shows MINUSMA, an event recorded through
 //! the form reaches the store and the log, a refused one shows its message,
-//! and switching a what-if on changes the fan chart. Saves a screenshot to
-//! `target/dashboard.png`.
+//! switching a what-if on changes the fan chart, and a re-plan from the log
+//! fills the closures table. Saves screenshots to `target/dashboard.png`
+//! and `target/dashboard-replan.png`.
 
 mod common;
 
@@ -31,7 +32,7 @@ fn wait_until(tab: &Tab, js: &str, what: &str) {
             return;
         }
         if t0.elapsed() > Duration::from_secs(60) {
-            let said = tab.evaluate("['banner', 'ev-result', 'whatif-state'].map(id => id + ': ' + document.getElementById(id).textContent).join(' | ')", false);
+            let said = tab.evaluate("['banner', 'ev-result', 'whatif-state', 'replan-state'].map(id => id + ': ' + document.getElementById(id).textContent).join(' | ')", false);
             panic!("timed out waiting for {what}; the page says {:?}", said.ok().and_then(|r| r.value));
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -142,4 +143,15 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     // A blank 1400×1000 page compresses to a few kilobytes; the dashboard's
     // map, charts and forms do not.
     assert!(png.len() > 60_000, "the screenshot is nearly empty ({} bytes)", png.len());
+
+    // Re-plan from the log as of 1 November (a short solve): the closures table fills.
+    choose(&tab, "#today", "2023-11-01");
+    tab.find_element("#run-replan").expect("button").click().expect("click");
+    wait_until(&tab, "document.querySelectorAll('#replan-closures tr').length > 1", "the re-plan");
+    let closures = text_of(&tab, "#replan-closures");
+    assert!(!closures.contains("Ogossagou"), "a site handed over is closed again: {closures}");
+    assert!(text_of(&tab, "#replan-state").contains("2023-11-02"), "{}", text_of(&tab, "#replan-state"));
+    tab.evaluate("document.getElementById('replan').scrollIntoView()", false).expect("scroll");
+    let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).expect("screenshot");
+    std::fs::write(out.with_file_name("dashboard-replan.png"), &png).expect("write the screenshot");
 }
