@@ -60,8 +60,9 @@ pub struct ScenarioArgs {
     pub without_plan: bool,
 }
 
-fn parse_date(s: &str) -> Result<drawdown_model::Date, String> {
-    drawdown_model::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+/// A command-line date, e.g. `2023-10-31`.
+pub fn parse_date(s: &str) -> Result<drawdown_model::Date, String> {
+    drawdown_model::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date like 2023-10-31 (YYYY-MM-DD)"))
 }
 
 /// The file's text, or the embedded scenario.

@@ -392,17 +392,22 @@ async fn open_existing(db: &str) -> Result<Store, ()> {
     Store::open(db).await.inspect_err(print_store_error).map_err(|_| ())
 }
 
+/// The whole log of a scenario from an existing store (errors printed).
+fn read_log(db: &str, name: &str) -> Result<Vec<drawdown_ops::LoggedEvent>, ()> {
+    let run = async {
+        let store = open_existing(db).await?;
+        let events = store.events(name, None, i64::MAX).await.inspect_err(print_store_error).map_err(|_| ())?;
+        store.close().await;
+        Ok::<_, ()>(events)
+    };
+    block_on(run).and_then(|r| r)
+}
+
 fn list(common: &Common, format: Format) -> ExitCode {
     let Ok((name, _, _)) = scenario(&common.scenario) else {
         return ExitCode::from(1);
     };
-    let run = async {
-        let store = open_existing(&common.db).await?;
-        let events = store.events(&name, None, i64::MAX).await.inspect_err(print_store_error).map_err(|_| ())?;
-        store.close().await;
-        Ok::<_, ()>(events)
-    };
-    let Ok(Ok(events)) = block_on(run) else {
+    let Ok(events) = read_log(&common.db, &name) else {
         return ExitCode::from(1);
     };
     match format {
@@ -451,7 +456,7 @@ pub struct StatusArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
     /// The day to report on (default: the day of the latest logged event, else the scenario's start).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::input::parse_date)]
     today: Option<Date>,
     /// Replications of the plan behind the expected figures (0: none).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(0..=100_000))]
@@ -464,21 +469,11 @@ pub struct StatusArgs {
     run: RunArgs,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date like 2023-10-31"))
-}
-
 pub fn status(args: StatusArgs) -> ExitCode {
     let Ok((name, _, model)) = scenario(&args.scenario) else {
         return ExitCode::from(1);
     };
-    let run = async {
-        let store = open_existing(&args.db).await?;
-        let events = store.events(&name, None, i64::MAX).await.inspect_err(print_store_error).map_err(|_| ())?;
-        store.close().await;
-        Ok::<_, ()>(events)
-    };
-    let Ok(Ok(events)) = block_on(run) else {
+    let Ok(events) = read_log(&args.db, &name) else {
         return ExitCode::from(1);
     };
     let today = args.today.unwrap_or_else(|| events.iter().map(|e| Date(e.time().date())).max().unwrap_or(model.scenario.start));
