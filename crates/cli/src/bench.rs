@@ -107,7 +107,8 @@ pub fn run(args: Args) -> ExitCode {
         mc_wall.push(wall);
         mc_eps.push(s.events as f64 / wall);
     }
-    let threads = if args.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { args.threads };
+    let threads =
+        if args.threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { args.threads };
     let (e, b, w, m) = (median(engine_eps), median(baseline_eps), median(mc_wall), median(mc_eps));
     let report = json!({
         "scenario": world.id,

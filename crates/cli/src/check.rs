@@ -234,7 +234,8 @@ impl Summary {
             .filter(|x| x.1 > 0)
             .collect();
         let bases: Vec<&str> = s.sites.iter().filter(|x| x.kind.is_base()).map(|x| x.id.as_str()).collect();
-        let mut closed: Vec<&str> = s.plan.closures.iter().map(|c| c.site.as_str()).filter(|id| bases.contains(id)).collect();
+        let mut closed: Vec<&str> =
+            s.plan.closures.iter().map(|c| c.site.as_str()).filter(|id| bases.contains(id)).collect();
         closed.sort_unstable();
         closed.dedup();
 
@@ -243,7 +244,14 @@ impl Summary {
             let i = match by_site.iter().position(|x| x.site == g.site) {
                 Some(i) => i,
                 None => {
-                    by_site.push(SitePersonnel { site: g.site.clone(), non_essential: 0, essential: 0, guard: 0, rear_party: 0, total: 0 });
+                    by_site.push(SitePersonnel {
+                        site: g.site.clone(),
+                        non_essential: 0,
+                        essential: 0,
+                        guard: 0,
+                        rear_party: 0,
+                        total: 0,
+                    });
                     by_site.len() - 1
                 }
             };
@@ -299,7 +307,12 @@ impl Summary {
                 })
                 .collect(),
             personnel: PersonnelSummary { total: by_site.iter().map(|r| r.total).sum(), by_role, by_site },
-            equipment: EquipmentSummary { vehicles, containers, other: total_items - vehicles - containers, total: total_items },
+            equipment: EquipmentSummary {
+                vehicles,
+                containers,
+                other: total_items - vehicles - containers,
+                total: total_items,
+            },
             fleets: FleetSummary {
                 count: s.fleets.len(),
                 trucks: s.fleets.iter().map(|f| f.trucks.value as u64).sum(),
@@ -355,7 +368,13 @@ fn text(src: &Source, s: &Summary) -> String {
     let _ = writeln!(o, "scenario   {} — {}", m.id, m.name);
     let _ = writeln!(o, "file       {}", src.name);
     let horizon = m.horizon.as_ref().map(|h| format!(", horizon {h}")).unwrap_or_default();
-    let _ = writeln!(o, "period     {} → {} ({}{horizon})", m.start, m.deadline, plural(m.days.max(0) as u64, "day", "days"));
+    let _ = writeln!(
+        o,
+        "period     {} → {} ({}{horizon})",
+        m.start,
+        m.deadline,
+        plural(m.days.max(0) as u64, "day", "days")
+    );
     let st = &s.sites;
     let _ = writeln!(
         o,
@@ -392,7 +411,11 @@ fn text(src: &Source, s: &Summary) -> String {
     let _ = writeln!(o, "personnel  {} ({})", p.total, roles.join(", "));
     if !p.by_site.is_empty() {
         let w = p.by_site.iter().map(|r| r.site.chars().count()).max().unwrap_or(4).max(4);
-        let _ = writeln!(o, "  {:<w$}  {:>13}  {:>9}  {:>6}  {:>10}  {:>7}", "site", "non_essential", "essential", "guard", "rear_party", "total");
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>13}  {:>9}  {:>6}  {:>10}  {:>7}",
+            "site", "non_essential", "essential", "guard", "rear_party", "total"
+        );
         for r in &p.by_site {
             let _ = writeln!(
                 o,
@@ -402,7 +425,11 @@ fn text(src: &Source, s: &Summary) -> String {
         }
     }
     let e = &s.equipment;
-    let _ = writeln!(o, "equipment  {} vehicles, {} containers, {} other ({} items)", e.vehicles, e.containers, e.other, e.total);
+    let _ = writeln!(
+        o,
+        "equipment  {} vehicles, {} containers, {} other ({} items)",
+        e.vehicles, e.containers, e.other, e.total
+    );
     let f = &s.fleets;
     let _ = writeln!(
         o,

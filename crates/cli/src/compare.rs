@@ -10,9 +10,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use drawdown_engine::compare::{compare, Difference};
 use drawdown_engine::World;
-use drawdown_model::{load, Source};
+use drawdown_engine::compare::{Difference, compare};
+use drawdown_model::{Source, load};
 use serde_json::json;
 
 use crate::diagnostics::print_diagnostics;
@@ -67,7 +67,9 @@ pub fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
 /// Paired runs compare two variants or plans of one mission: the same sites.
 pub fn same_mission(a_name: &str, a: &World, b_name: &str, b: &World) -> Result<(), String> {
     if a.sites.len() != b.sites.len() || a.sites.iter().zip(&b.sites).any(|(x, y)| x.id != y.id) {
-        return Err(format!("`{a_name}` and `{b_name}` have different sites; compare variants or plans of one mission"));
+        return Err(format!(
+            "`{a_name}` and `{b_name}` have different sites; compare variants or plans of one mission"
+        ));
     }
     Ok(())
 }
@@ -113,12 +115,21 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn fmt(x: f64) -> String {
-    if x.abs() >= 100.0 { format!("{x:.0}") } else if x.abs() >= 1.0 { format!("{x:.2}") } else { format!("{x:.3}") }
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
 }
 
 fn table(id: &str, b: &str, v: &str, runs: u64, diffs: &[Difference], all: bool) -> String {
     let mut o = format!("{id}: `{v}` versus `{b}`, {runs} paired replications (common random numbers)\n\n");
-    o += &format!("{:<40} {:>10} {:>10} {:>11}  {:<24} {:>10}\n", "metric", "base", "variant", "difference", "95 % CI", "var. red.");
+    o += &format!(
+        "{:<40} {:>10} {:>10} {:>11}  {:<24} {:>10}\n",
+        "metric", "base", "variant", "difference", "95 % CI", "var. red."
+    );
     let mut hidden = 0;
     for d in diffs {
         if !all && d.mean_difference == 0.0 && d.ci95 == [0.0, 0.0] {

@@ -188,7 +188,8 @@ struct CsvFile {
 impl CsvFile {
     fn create(path: &Path, header: impl IntoIterator<Item = impl AsRef<[u8]>>) -> Result<CsvFile, String> {
         let sink = Sink(AtomicFile::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?);
-        let mut f = CsvFile { path: path.to_path_buf(), out: csv::WriterBuilder::new().flexible(false).from_writer(sink) };
+        let mut f =
+            CsvFile { path: path.to_path_buf(), out: csv::WriterBuilder::new().flexible(false).from_writer(sink) };
         f.out.write_record(header).map_err(|e| f.err(e))?;
         Ok(f)
     }
@@ -453,13 +454,9 @@ fn summary_table(path: &Path, report: &Value) -> Result<AtomicFile, String> {
         for (k, v) in entries {
             let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
             match v {
-                Value::Object(o) if o.contains_key("mean") => out.push([
-                    name,
-                    cell(o.get("mean")),
-                    cell(o.get("p5")),
-                    cell(o.get("p50")),
-                    cell(o.get("p95")),
-                ]),
+                Value::Object(o) if o.contains_key("mean") => {
+                    out.push([name, cell(o.get("mean")), cell(o.get("p5")), cell(o.get("p50")), cell(o.get("p95"))])
+                }
                 Value::Object(_) => walk(&name, v, out),
                 Value::Number(_) => {
                     let name = name.strip_suffix("_mean").map_or(name.clone(), str::to_string);

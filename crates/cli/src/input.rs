@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use drawdown_model::{load, overrides, Diagnostic, Loaded, Override, Source};
+use drawdown_model::{Diagnostic, Loaded, Override, Source, load, overrides};
 
 use crate::diagnostics::print_diagnostics;
 
@@ -101,8 +101,14 @@ pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<
     let (src, loaded) = match load(&src) {
         Ok(loaded) => (src, loaded),
         // A command that replaces the plan is not stopped by errors in it.
-        Err(d) if args.without_plan && d.iter().filter(|x| x.is_error()).all(|x| x.field.0.first().is_some_and(|s| *s == drawdown_model::diag::Seg::Key("plan".into()))) => {
-            let stripped = overrides::with_plan(&src, &Source::new("an empty plan", "[plan]\n")).map_err(|d| (src.clone(), d))?;
+        Err(d)
+            if args.without_plan
+                && d.iter().filter(|x| x.is_error()).all(|x| {
+                    x.field.0.first().is_some_and(|s| *s == drawdown_model::diag::Seg::Key("plan".into()))
+                }) =>
+        {
+            let stripped =
+                overrides::with_plan(&src, &Source::new("an empty plan", "[plan]\n")).map_err(|d| (src.clone(), d))?;
             let stripped = Source::new(format!("{} without its plan", src.name), stripped.text);
             let loaded = load(&stripped).map_err(|d| (stripped.clone(), d))?;
             (stripped, loaded)
@@ -117,7 +123,11 @@ pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<
 
 /// Applies `--state`/`--from`: the scenario as it stands on that date, written
 /// out and validated again (diagnostics then refer to that text).
-fn with_state(args: &ScenarioArgs, src: &Source, loaded: Loaded) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
+fn with_state(
+    args: &ScenarioArgs,
+    src: &Source,
+    loaded: Loaded,
+) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
     use drawdown_model::state;
     let state_src = match &args.state {
         Some(p) => Some(Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?),
@@ -133,7 +143,8 @@ fn with_state(args: &ScenarioArgs, src: &Source, loaded: Loaded) -> Result<(Sour
         state::locate_all(&ss, &mut d);
         (ss, d)
     })?;
-    let text = drawdown_model::generate::to_toml(&scenario).map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
+    let text = drawdown_model::generate::to_toml(&scenario)
+        .map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
     let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
     let mut again = load(&applied).map_err(|d| (applied.clone(), d))?;
     warnings.append(&mut again.warnings);

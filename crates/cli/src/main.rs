@@ -14,10 +14,10 @@ mod generate;
 mod input;
 mod ops;
 mod plan;
+mod report;
 mod sensitivity;
 mod serve;
 mod simulate;
-mod report;
 mod table;
 
 #[derive(Parser)]
@@ -46,7 +46,7 @@ enum Command {
     /// Compute an optimised, explained withdrawal plan (a [plan] section) with the HiGHS solver.
     Plan(plan::Args),
     /// Record an actual event in the operations log (validated against the scenario).
-    Log(ops::LogArgs),
+    Log(Box<ops::LogArgs>),
     /// Plan versus actual: what should have happened by today, what did, the gap.
     Status(ops::StatusArgs),
     /// Measure engine throughput (events/s per core, replications/s).
@@ -65,7 +65,7 @@ fn main() -> ExitCode {
         Command::Report(a) => report::run(a),
         Command::Plan(a) => plan::run(a),
         Command::Serve(a) => serve::run(a),
-        Command::Log(a) => ops::log(a),
+        Command::Log(a) => ops::log(*a),
         Command::Status(a) => ops::status(a),
     }
 }

@@ -204,7 +204,7 @@ enum Kind {
 
 impl Kind {
     /// The event, or `Err` for `list`.
-    fn into_event(self) -> Result<(EventKind, When), (Common, Format)> {
+    fn into_event(self) -> Result<(EventKind, When), Box<(Common, Format)>> {
         Ok(match self {
             Kind::SiteClosed { site, when } => (EventKind::SiteClosed { site }, when),
             Kind::SiteHandedOver { site, to, when } => (EventKind::SiteHandedOver { site, to }, when),
@@ -216,7 +216,9 @@ impl Kind {
             Kind::Incident { convoy, site, what, killed, wounded, vehicles_damaged, when } => {
                 (EventKind::Incident { convoy, site, what, killed, wounded, vehicles_damaged }, when)
             }
-            Kind::ClearanceRequested { request, from, to, flights, when } => (EventKind::ClearanceRequested { request, from, to, flights }, when),
+            Kind::ClearanceRequested { request, from, to, flights, when } => {
+                (EventKind::ClearanceRequested { request, from, to, flights }, when)
+            }
             Kind::ClearanceApproved { request, when } => (EventKind::ClearanceApproved { request }, when),
             Kind::ClearanceDenied { request, when } => (EventKind::ClearanceDenied { request }, when),
             Kind::TrucksHeld { site, trucks, when } => (EventKind::TrucksHeld { at: site, trucks }, when),
@@ -224,7 +226,7 @@ impl Kind {
             Kind::FlightDeparted { flight, from, to, personnel, cargo, request, when } => {
                 (EventKind::FlightDeparted { flight, from, to, personnel, cargo, request }, when)
             }
-            Kind::List { common, format } => return Err((common, format)),
+            Kind::List { common, format } => return Err(Box::new((common, format))),
         })
     }
 }
@@ -268,18 +270,24 @@ fn scenario(args: &ScenarioArgs) -> Result<(String, String, Scenario), ()> {
 
 fn recorder(by: &Option<String>) -> String {
     by.clone().unwrap_or_else(|| {
-        ["USER", "LOGNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty())).unwrap_or_default()
+        ["USER", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+            .unwrap_or_default()
     })
 }
 
+/// Events to record, each with the label of where it came from.
+type Batch = Vec<(String, Result<NewEvent, Rejection>)>;
+
 pub fn log(args: LogArgs) -> ExitCode {
-    let (common, events): (Common, Vec<(String, Result<NewEvent, Rejection>)>) = match args.kind {
+    let (common, events): (Common, Batch) = match args.kind {
         Some(kind) => match kind.into_event() {
             Ok((kind, when)) => {
                 let ev = NewEvent { at: when.at, kind, recorded_by: recorder(&when.common.by), note: when.note };
                 (when.common, vec![(String::new(), Ok(ev))])
             }
-            Err((common, format)) => return list(&common, format),
+            Err(list_args) => return list(&list_args.0, list_args.1),
         },
         None if args.list => return list(&args.common, args.format),
         None => {
@@ -294,8 +302,13 @@ pub fn log(args: LogArgs) -> ExitCode {
                     }
                 },
                 (None, None) => {
-                    eprintln!("error: say what to record: `drawdown log KIND ...`, `--json '{{...}}'`, `--file events.jsonl`, or `--list`");
-                    eprintln!("  hint: kinds: {}; `drawdown log KIND --help` shows the fields", EventKind::NAMES.join(", ").replace('_', "-"));
+                    eprintln!(
+                        "error: say what to record: `drawdown log KIND ...`, `--json '{{...}}'`, `--file events.jsonl`, or `--list`"
+                    );
+                    eprintln!(
+                        "  hint: kinds: {}; `drawdown log KIND --help` shows the fields",
+                        EventKind::NAMES.join(", ").replace('_', "-")
+                    );
                     return ExitCode::from(2);
                 }
             };
@@ -316,7 +329,14 @@ pub fn log(args: LogArgs) -> ExitCode {
             };
             match outcome {
                 Ok(e) => {
-                    println!("logged #{} {} {} at {} by {}", e.id, e.kind.name(), e.kind.describe(), e.at, e.recorded_by);
+                    println!(
+                        "logged #{} {} {} at {} by {}",
+                        e.id,
+                        e.kind.name(),
+                        e.kind.describe(),
+                        e.at,
+                        e.recorded_by
+                    );
                     first_by.get_or_insert(e.recorded_by);
                 }
                 Err(StoreError::Invalid(mut r)) => {
@@ -420,7 +440,8 @@ fn list(common: &Common, format: Format) -> ExitCode {
 /// Left-aligned columns separated by two spaces.
 fn columns(rows: &[Vec<String>]) -> String {
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..n).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|c| c.chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for r in rows {
         let line: Vec<String> = r.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
@@ -476,7 +497,9 @@ pub fn status(args: StatusArgs) -> ExitCode {
     let Ok(events) = read_log(&args.db, &name) else {
         return ExitCode::from(1);
     };
-    let today = args.today.unwrap_or_else(|| events.iter().map(|e| Date(e.time().date())).max().unwrap_or(model.scenario.start));
+    let today = args
+        .today
+        .unwrap_or_else(|| events.iter().map(|e| Date(e.time().date())).max().unwrap_or(model.scenario.start));
     let summary = if args.runs > 0 {
         let Ok(world) = crate::input::compile(&model) else {
             return ExitCode::from(1);
@@ -495,7 +518,13 @@ pub fn status(args: StatusArgs) -> ExitCode {
     if let Some(path) = &args.state_out {
         let (state, notes) = drawdown_ops::state_from_log(&model, &events, today);
         let text = match toml::to_string(&state) {
-            Ok(t) => format!("# The state at the end of {today} from the operations log of `{name}`; re-plan with\n#   drawdown plan --state {}\n{}", path.display(), notes.iter().map(|n| format!("# note: {n}\n")).collect::<String>()) + &t,
+            Ok(t) => {
+                format!(
+                    "# The state at the end of {today} from the operations log of `{name}`; re-plan with\n#   drawdown plan --state {}\n{}",
+                    path.display(),
+                    notes.iter().map(|n| format!("# note: {n}\n")).collect::<String>()
+                ) + &t
+            }
             Err(e) => {
                 eprintln!("error: the state could not be written as TOML: {e}");
                 return ExitCode::from(1);
@@ -505,7 +534,13 @@ pub fn status(args: StatusArgs) -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
-        eprintln!("wrote {} (the state as of {}: {} closed, {} people still in the country)", path.display(), state.as_of, state.closed.len(), state.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>());
+        eprintln!(
+            "wrote {} (the state as of {}: {} closed, {} people still in the country)",
+            path.display(),
+            state.as_of,
+            state.closed.len(),
+            state.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>()
+        );
     }
     match args.run.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&st).expect("status serialises")),
@@ -518,7 +553,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -533,13 +568,7 @@ fn day(at: &str) -> String {
 fn status_table(model: &Scenario, st: &Status) -> String {
     let mut out = format!(
         "{} ({}): status on {} ({} days to the deadline {}), {} event(s) logged\n{}\n\n",
-        model.scenario.name,
-        st.scenario,
-        st.today,
-        st.days_to_deadline,
-        st.deadline,
-        st.events,
-        st.verdict
+        model.scenario.name, st.scenario, st.today, st.days_to_deadline, st.deadline, st.events, st.verdict
     );
     let mut rows = vec![["site", "planned", "actual", "state", "gap"].map(String::from).to_vec()];
     for r in &st.sites {
@@ -571,7 +600,11 @@ fn status_table(model: &Scenario, st: &Status) -> String {
         c.planned,
         c.expected_median.map_or(String::new(), |m| format!(" (simulated median {m})"))
     ));
-    out.push_str(&format!("Convoys: {} in transit, {} arrived\n", st.convoys.in_transit.len(), st.convoys.arrived.len()));
+    out.push_str(&format!(
+        "Convoys: {} in transit, {} arrived\n",
+        st.convoys.in_transit.len(),
+        st.convoys.arrived.len()
+    ));
     for cv in &st.convoys.in_transit {
         out.push_str(&format!(
             "  {} {} → {}: {} trucks, {} personnel, departed {} ({} d)\n",
@@ -585,7 +618,12 @@ fn status_table(model: &Scenario, st: &Status) -> String {
         ));
     }
     let f = &st.flights;
-    out.push_str(&format!("Flights: {} departed, {} personnel, {} cargo\n", f.count, thousands(f.personnel), thousands(f.cargo)));
+    out.push_str(&format!(
+        "Flights: {} departed, {} personnel, {} cargo\n",
+        f.count,
+        thousands(f.personnel),
+        thousands(f.cargo)
+    ));
     for fl in &f.departed {
         out.push_str(&format!(
             "  {} {} → {}: {} personnel, {} cargo, departed {}{}\n",
@@ -613,13 +651,22 @@ fn status_table(model: &Scenario, st: &Status) -> String {
     }
     out.push_str(&format!("; {} in transit\n", thousands(p.in_transit)));
     let k = &st.casualties;
-    out.push_str(&format!("Casualties: {} killed, {} wounded, {} vehicles damaged in {} incident(s)", k.killed, k.wounded, k.vehicles_damaged, k.incidents));
+    out.push_str(&format!(
+        "Casualties: {} killed, {} wounded, {} vehicles damaged in {} incident(s)",
+        k.killed, k.wounded, k.vehicles_damaged, k.incidents
+    ));
     if let (Some(ek), Some(ew)) = (k.expected_killed, k.expected_wounded) {
         out.push_str(&format!(" (simulated over the whole drawdown: mean {ek:.1} killed, {ew:.1} wounded)"));
     }
     out.push('\n');
     let cl = &st.clearances;
-    out.push_str(&format!("Clearances: {} requested, {} approved, {} denied, {} pending", cl.requested, cl.approved, cl.denied, cl.pending.len()));
+    out.push_str(&format!(
+        "Clearances: {} requested, {} approved, {} denied, {} pending",
+        cl.requested,
+        cl.approved,
+        cl.denied,
+        cl.pending.len()
+    ));
     if !cl.pending.is_empty() {
         out.push_str(&format!(" ({})", cl.pending.join(", ")));
     }

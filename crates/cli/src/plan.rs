@@ -66,11 +66,10 @@ fn kept(s: &drawdown_model::Scenario, keep: &[String]) -> Result<Vec<(String, Op
                 }
                 None => s.plan.closures.iter().find(|c| c.site == site).map(|c| c.date),
             };
-            if let Some(d) = date {
-                if d < s.scenario.start {
+            if let Some(d) = date
+                && d < s.scenario.start {
                     return Err(format!("--keep {k}: {d} is before the scenario starts ({})\n  hint: a date from {} on", s.scenario.start, s.scenario.start));
                 }
-            }
             Ok((site.to_string(), date))
         })
         .collect()
@@ -155,7 +154,12 @@ fn already_out(args: &ScenarioArgs) -> Option<String> {
     let src = drawdown_model::Source::read(args.state.as_ref()?).ok()?;
     let st = drawdown_model::state::parse(&src).ok()?;
     let (p, i) = (st.out.personnel.map_or(0, |c| c.value), st.out.items.map_or(0, |c| c.value));
-    Some(format!("Already out on {} (state file): {} personnel, {} items; the plan moves the rest.\n", st.as_of, thousands(f64::from(p)), thousands(f64::from(i))))
+    Some(format!(
+        "Already out on {} (state file): {} personnel, {} items; the plan moves the rest.\n",
+        st.as_of,
+        thousands(f64::from(p)),
+        thousands(f64::from(i))
+    ))
 }
 
 fn thousands(x: f64) -> String {
@@ -174,7 +178,14 @@ fn thousands(x: f64) -> String {
 pub fn summary(p: &Planned) -> String {
     let mut o = String::new();
     let s = &p.solve;
-    let _ = writeln!(o, "Plan for {} ({} to {}), {} personnel.", p.scenario, p.start, p.deadline, thousands(p.personnel_total));
+    let _ = writeln!(
+        o,
+        "Plan for {} ({} to {}), {} personnel.",
+        p.scenario,
+        p.start,
+        p.deadline,
+        thousands(p.personnel_total)
+    );
     let _ = writeln!(
         o,
         "Solver: {} in {:.1} s (model built in {:.1} s, explained in {:.1} s): objective {} k$ equivalent, bound {}, gap {:.2} %.",
@@ -186,7 +197,11 @@ pub fn summary(p: &Planned) -> String {
         thousands(s.bound),
         s.gap * 100.0
     );
-    let _ = writeln!(o, "Model: {} planning periods over {} days; {} columns, {} rows, {} binaries.", s.periods, s.days, s.columns, s.rows, s.binaries);
+    let _ = writeln!(
+        o,
+        "Model: {} planning periods over {} days; {} columns, {} rows, {} binaries.",
+        s.periods, s.days, s.columns, s.rows, s.binaries
+    );
     let _ = writeln!(
         o,
         "Planned outcome (expected values, no friction): {} of {} personnel left at the deadline; {:.1} expected casualties; US$ {} of equipment disposed of or left; {:.2} expected handover failures.",
@@ -199,7 +214,10 @@ pub fn summary(p: &Planned) -> String {
     if !p.bases_left_open.is_empty() {
         let _ = writeln!(o, "Bases left open at the deadline: {}.", p.bases_left_open.join(", "));
     }
-    let _ = writeln!(o, "\nClosures (site, date, closing convoy to, latest possible date, people on it, load units disposed of):");
+    let _ = writeln!(
+        o,
+        "\nClosures (site, date, closing convoy to, latest possible date, people on it, load units disposed of):"
+    );
     for c in &p.closures {
         let _ = writeln!(
             o,
@@ -212,7 +230,10 @@ pub fn summary(p: &Planned) -> String {
             thousands(c.disposed_load)
         );
     }
-    let _ = writeln!(o, "\nConvoys (serial, from -> to, fleet, first and last departure, convoys x trucks, people, load units, expected casualties; escorts are not modelled):");
+    let _ = writeln!(
+        o,
+        "\nConvoys (serial, from -> to, fleet, first and last departure, convoys x trucks, people, load units, expected casualties; escorts are not modelled):"
+    );
     for l in &p.road {
         let _ = writeln!(
             o,
@@ -231,7 +252,10 @@ pub fn summary(p: &Planned) -> String {
         );
     }
     if !p.air.is_empty() {
-        let _ = writeln!(o, "\nFlight requests (number, from -> to, fleet, first and last day, sorties requested a day, sorties expected, people, load units):");
+        let _ = writeln!(
+            o,
+            "\nFlight requests (number, from -> to, fleet, first and last day, sorties requested a day, sorties expected, people, load units):"
+        );
         for l in &p.air {
             let _ = writeln!(
                 o,
@@ -249,7 +273,10 @@ pub fn summary(p: &Planned) -> String {
             );
         }
     }
-    let _ = writeln!(o, "\nEquipment lots (site, class, count, value at stake US$, disposition, planned share repatriated):");
+    let _ = writeln!(
+        o,
+        "\nEquipment lots (site, class, count, value at stake US$, disposition, planned share repatriated):"
+    );
     for d in &p.dispositions {
         let _ = writeln!(
             o,
@@ -273,7 +300,11 @@ pub fn summary(p: &Planned) -> String {
         }
     }
     if let Some(r) = &e.relaxation {
-        let _ = writeln!(o, "\nThe deadline cannot be met ({} people left). Smallest relaxations that meet it:", thousands(p.personnel_left));
+        let _ = writeln!(
+            o,
+            "\nThe deadline cannot be met ({} people left). Smallest relaxations that meet it:",
+            thousands(p.personnel_left)
+        );
         if r.capacity_insufficient {
             let _ = writeln!(o, "  - more trucks or aircraft alone do not: closing convoys cannot arrive in time.");
         }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use drawdown_engine::{run_monte_carlo, World};
+use drawdown_engine::{World, run_monte_carlo};
 use drawdown_report::{Comparison, Report};
 
 use crate::atomic::write_atomic;
@@ -86,7 +86,8 @@ fn build(args: &Args) -> Result<(), String> {
             let (_, variant) = crate::compare::side(&src, spec).map_err(|()| String::new())?;
             crate::compare::same_mission("the scenario", &world, spec, &variant)?;
             say(&format!("comparing with `{spec}` ({} paired replications)…", args.runs));
-            let differences = drawdown_engine::compare::compare(&world, &variant, args.runs, args.seed, args.threads, &|_| {})?;
+            let differences =
+                drawdown_engine::compare::compare(&world, &variant, args.runs, args.seed, args.threads, &|_| {})?;
             let site_names: HashMap<String, String> =
                 world.sites.iter().filter(|s| !s.name.is_empty()).map(|s| (s.id.clone(), s.name.clone())).collect();
             Some(Comparison { variant: spec.clone(), runs: args.runs, seed: args.seed, differences, site_names })
@@ -128,7 +129,11 @@ fn build(args: &Args) -> Result<(), String> {
         write_pngs(dir, &charts)?;
     }
     if !args.quiet {
-        eprintln!("wrote {}{}", args.out.display(), args.png.as_ref().map(|d| format!(" and {} PNGs in {}", charts.len(), d.display())).unwrap_or_default());
+        eprintln!(
+            "wrote {}{}",
+            args.out.display(),
+            args.png.as_ref().map(|d| format!(" and {} PNGs in {}", charts.len(), d.display())).unwrap_or_default()
+        );
     }
     Ok(())
 }
@@ -137,7 +142,9 @@ fn write_pngs(dir: &Path, charts: &[drawdown_report::Chart]) -> Result<(), Strin
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let renderer = drawdown_report::png::Renderer::new();
     if !renderer.has_fonts() {
-        eprintln!("warning: no system font found; the PNGs have no text (install one, e.g. `apt-get install fonts-dejavu-core`)");
+        eprintln!(
+            "warning: no system font found; the PNGs have no text (install one, e.g. `apt-get install fonts-dejavu-core`)"
+        );
     }
     for c in charts {
         let png = renderer.chart(c)?;
@@ -145,4 +152,3 @@ fn write_pngs(dir: &Path, charts: &[drawdown_report::Chart]) -> Result<(), Strin
     }
     Ok(())
 }
-

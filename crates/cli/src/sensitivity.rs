@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use drawdown_engine::sensitivity::{tornado_with, Tornado};
+use drawdown_engine::sensitivity::{Tornado, tornado_with};
 use serde_json::json;
 
 use crate::input::Format;
@@ -58,7 +58,11 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     match args.run.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.run.seed, "tornado": t})).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.run.seed, "tornado": t}))
+                .unwrap_or_default()
+        ),
         Format::Table => print!("{}", table(&t, args.top)),
     }
     ExitCode::SUCCESS
@@ -90,7 +94,10 @@ fn table(t: &Tornado, top: usize) -> String {
         return o;
     }
     let width = t.swings.iter().map(|s| s.range()).fold(0.0, f64::max).max(1e-12);
-    o += &format!("{:<58} {:>9} {:>9}  {:>10} {:>10}  {}\n", "input (confidence)", "low", "high", "at low", "at high", "effect");
+    o += &format!(
+        "{:<58} {:>9} {:>9}  {:>10} {:>10}  {}\n",
+        "input (confidence)", "low", "high", "at low", "at high", "effect"
+    );
     for s in t.swings.iter().take(top) {
         let bar = "█".repeat(((s.range() / width) * 20.0).round() as usize);
         let label = format!("{} ({})", s.label, s.confidence.as_deref().unwrap_or("bounds"));
@@ -105,7 +112,11 @@ fn table(t: &Tornado, top: usize) -> String {
         );
     }
     if t.swings.len() > top {
-        o += &format!("({} more inputs with smaller effects; --top {} shows all)\n", t.swings.len() - top, t.swings.len());
+        o += &format!(
+            "({} more inputs with smaller effects; --top {} shows all)\n",
+            t.swings.len() - top,
+            t.swings.len()
+        );
     }
     o += "at low / at high: change of the metric's mean when the input is at its low / high bound.\n";
     o

@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use drawdown_engine::montecarlo::Summary;
 use drawdown_engine::stats::Hist;
-use drawdown_engine::{run_monte_carlo, run_monte_carlo_with, Fate, World};
-use serde_json::{json, Value};
+use drawdown_engine::{Fate, World, run_monte_carlo, run_monte_carlo_with};
+use serde_json::{Value, json};
 
 use crate::input::Format;
 
@@ -54,7 +54,9 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let summary = match exporter.as_mut() {
-        Some(x) => run_monte_carlo_with(&world, args.runs, args.run.seed, args.run.threads, &progress, &mut |r, o| x.row(r, o)),
+        Some(x) => {
+            run_monte_carlo_with(&world, args.runs, args.run.seed, args.run.threads, &progress, &mut |r, o| x.row(r, o))
+        }
         None => run_monte_carlo(&world, args.runs, args.run.seed, args.run.threads, &progress),
     };
     let wall = t0.elapsed().as_secs_f64();
@@ -70,13 +72,16 @@ pub fn run(args: Args) -> ExitCode {
     };
     let report = to_json(&world, &loaded.scenario, &summary, wall);
     if let Some(x) = exporter
-        && let Err(e) = x.finish(&report) {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
+        && let Err(e) = x.finish(&report)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
     let mut out = std::io::stdout().lock();
     let written = match args.run.format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out)),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from).and_then(|()| writeln!(out))
+        }
         Format::Table => write!(out, "{}", crate::table::render(&report)),
     };
     match written {

@@ -51,12 +51,21 @@ pub fn render(r: &Value) -> String {
     let _ = writeln!(o, "By the deadline                  P50 (P5–P95)");
     let _ = writeln!(o, "  personnel departed             {}", q(&sm["personnel_departed_by_deadline"]));
     let _ = writeln!(o, "  sites closed                   {}", q(&sm["sites_closed_by_deadline"]));
-    let _ = writeln!(o, "  P(all planned closures done)   {:.1} %", sm["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0) * 100.0);
+    let _ = writeln!(
+        o,
+        "  P(all planned closures done)   {:.1} %",
+        sm["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0) * 100.0
+    );
     let _ = writeln!(o, "  wounded                        {}", q(&sm["wounded"]));
     let _ = writeln!(o, "  killed                         {}", q(&sm["killed"]));
     let _ = writeln!(o, "  vehicles damaged               {}", q(&sm["vehicles_damaged"]));
     let _ = writeln!(o, "  personnel road exposure        {} thousand person-km", q(&sm["personnel_road_kkm"]));
-    let _ = writeln!(o, "  flight clearance approval      {:.1} % of {} requests/run", sm["flight_clearances"]["approval_rate"].as_f64().unwrap_or(0.0) * 100.0, num(&sm["flight_clearances"]["requested_mean"]));
+    let _ = writeln!(
+        o,
+        "  flight clearance approval      {:.1} % of {} requests/run",
+        sm["flight_clearances"]["approval_rate"].as_f64().unwrap_or(0.0) * 100.0,
+        num(&sm["flight_clearances"]["requested_mean"])
+    );
     let _ = writeln!(o, "Equipment (vehicles + containers + other items)");
     if let Some(eq) = sm["equipment"].as_object() {
         for (k, v) in eq {
@@ -82,7 +91,10 @@ pub fn render(r: &Value) -> String {
             site["handover"]["armed_group"].as_f64().unwrap_or(0.0) * 100.0,
         );
     }
-    let _ = writeln!(o, "\nConvoys                      route                 departed P50  days P50 (P5–P95)   incidents   wounded");
+    let _ = writeln!(
+        o,
+        "\nConvoys                      route                 departed P50  days P50 (P5–P95)   incidents   wounded"
+    );
     for c in r["convoys"].as_array().into_iter().flatten() {
         let d = &c["days"];
         let _ = writeln!(
@@ -100,14 +112,28 @@ pub fn render(r: &Value) -> String {
     let daily = r["daily"].as_array().cloned().unwrap_or_default();
     for (i, d) in daily.iter().enumerate() {
         if i % 14 == 0 || i + 1 == daily.len() {
-            let _ = writeln!(o, "  {}                      {:<22}  {}", s(&d["date"]), q(&d["personnel_departed"]), num(&d["sites_closed"]["p50"]));
+            let _ = writeln!(
+                o,
+                "  {}                      {:<22}  {}",
+                s(&d["date"]),
+                q(&d["personnel_departed"]),
+                num(&d["sites_closed"]["p50"])
+            );
         }
     }
-    let ms: Vec<&Value> = r["milestones"].as_array().into_iter().flatten().filter(|m| !m["simulated"].is_null()).collect();
+    let ms: Vec<&Value> =
+        r["milestones"].as_array().into_iter().flatten().filter(|m| !m["simulated"].is_null()).collect();
     if !ms.is_empty() {
         let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
         for m in ms {
-            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", s(&m["date"]), s(&m["metric"]).replace('_', " "), num(&m["observed"]), q(&m["simulated"]));
+            let _ = writeln!(
+                o,
+                "  {} {:<32} {:>9}   {}",
+                s(&m["date"]),
+                s(&m["metric"]).replace('_', " "),
+                num(&m["observed"]),
+                q(&m["simulated"])
+            );
         }
     }
     let e = &r["engine"];

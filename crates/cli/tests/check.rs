@@ -116,16 +116,21 @@ fn broken_scenarios_fail_with_their_message() {
         }
         for m in &e.messages {
             let found = errors.iter().any(|d| {
-                [&d["message"], &d["expected"], &d["hint"]].iter().any(|s| s.as_str().is_some_and(|s| s.contains(m.as_str())))
+                [&d["message"], &d["expected"], &d["hint"]]
+                    .iter()
+                    .any(|s| s.as_str().is_some_and(|s| s.contains(m.as_str())))
             });
             if !found {
                 failures.push(format!("{f}: no JSON diagnostic mentions `{m}`: {v}"));
             }
         }
         if let Some(n) = e.line
-            && !errors.iter().any(|d| d["line"] == n && d["column"].as_u64().is_some_and(|c| c >= 1) && d["file"] == f.as_str()) {
-                failures.push(format!("{f}: no JSON error at line {n}: {v}"));
-            }
+            && !errors
+                .iter()
+                .any(|d| d["line"] == n && d["column"].as_u64().is_some_and(|c| c >= 1) && d["file"] == f.as_str())
+        {
+            failures.push(format!("{f}: no JSON error at line {n}: {v}"));
+        }
     }
     assert!(failures.is_empty(), "{} problems:\n{}", failures.len(), failures.join("\n\n"));
 }
@@ -258,15 +263,24 @@ fn hostile_inputs_do_not_panic() {
         ("deep-headers", format!("[{}]\n", vec!["a"; 10_000].join(".")).into_bytes()),
         ("huge-int", b"[scenario]\nid = 99999999999999999999999999999\n".to_vec()),
         ("huge-float", b"[scenario]\nid = 1e999999\n".to_vec()),
-        ("long-line", format!("# {}\n[scenario]\nid = \"{}\"\n", "x".repeat(100_000), "y".repeat(100_000)).into_bytes()),
+        (
+            "long-line",
+            format!("# {}\n[scenario]\nid = \"{}\"\n", "x".repeat(100_000), "y".repeat(100_000)).into_bytes(),
+        ),
         ("crlf", b"[scenario]\r\nid = \"a\"\r\nname = 1\r\n".to_vec()),
         ("bom", b"\xef\xbb\xbf[scenario]\nid = \"a\"\n".to_vec()),
     ];
     let minimal = std::fs::read_to_string(root().join("tests/valid/minimal.toml")).unwrap();
     cases.push(("far-dates", minimal.replace("deadline = 2023-12-31", "deadline = 9999-12-31").into_bytes()));
     cases.push(("ancient-dates", minimal.replace("start = 2023-07-01", "start = 0001-01-01").into_bytes()));
-    cases.push(("huge-numbers", minimal.replace("km = 350", "km = 1e308").replace("capacity = 2", "capacity = 1.7e308").into_bytes()));
-    cases.push(("max-counts", minimal.replace("count = 800", "count = 4294967295").replace("count = 300", "count = 4294967295").into_bytes()));
+    cases.push((
+        "huge-numbers",
+        minimal.replace("km = 350", "km = 1e308").replace("capacity = 2", "capacity = 1.7e308").into_bytes(),
+    ));
+    cases.push((
+        "max-counts",
+        minimal.replace("count = 800", "count = 4294967295").replace("count = 300", "count = 4294967295").into_bytes(),
+    ));
     for (name, bytes) in &cases {
         let p = temp_file("hostile", &format!("{name}.toml"), bytes);
         let path = p.to_str().unwrap();
@@ -341,7 +355,9 @@ fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {
                 return s.into_bytes();
             }
             let (a, b) = spans[rng.below(spans.len())];
-            let with = ["-1", "1e30", "\"x\"", "0", "nan", "inf", "-0.5", "4294967296", "1e-300", "2023-02-29", "[]", "{}"][rng.below(12)];
+            let with =
+                ["-1", "1e30", "\"x\"", "0", "nan", "inf", "-0.5", "4294967296", "1e-300", "2023-02-29", "[]", "{}"]
+                    [rng.below(12)];
             return format!("{}{with}{}", &s[..a], &s[b..]).into_bytes();
         }
         4 => {

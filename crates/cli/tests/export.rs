@@ -14,7 +14,11 @@ fn toy() -> String {
 
 fn drawdown(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_drawdown")).args(args).output().expect("binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 /// A fresh, empty scratch directory, removed when dropped.
@@ -78,7 +82,8 @@ fn csv_and_parquet_match_the_json_report() {
     let report: Value = serde_json::from_str(&out).unwrap();
 
     // Only the five tables, no temporary files left behind.
-    let mut names: Vec<String> = std::fs::read_dir(&csv_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&csv_dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
     names.sort();
     assert_eq!(names, ["convoys.csv", "daily.csv", "replications.csv", "sites.csv", "summary.csv"]);
     assert_eq!(std::fs::read_dir(&dir.0).unwrap().count(), 2, "tables/ and r.parquet only");
@@ -135,7 +140,13 @@ fn csv_and_parquet_match_the_json_report() {
     let (h, summary) = read_csv(&csv_dir.join("summary.csv"));
     assert_eq!(h, strs(&["metric", "mean", "p5", "p50", "p95"]));
     let metrics = column(&h, &summary, "metric");
-    for m in ["personnel_departed_by_deadline", "sites_closed_by_deadline", "p_all_sites_closed_by_deadline", "wounded", "killed"] {
+    for m in [
+        "personnel_departed_by_deadline",
+        "sites_closed_by_deadline",
+        "p_all_sites_closed_by_deadline",
+        "wounded",
+        "killed",
+    ] {
         assert!(metrics.contains(&m), "{m} in {metrics:?}");
     }
     for f in FATES {
@@ -161,7 +172,8 @@ fn csv_and_parquet_match_the_json_report() {
     for v in column(&h, &reps, "all_sites_closed_by_deadline") {
         assert!(v == "0" || v == "1", "{v}");
     }
-    let departed: Vec<i64> = column(&h, &reps, "personnel_departed_by_deadline").iter().map(|s| s.parse().unwrap()).collect();
+    let departed: Vec<i64> =
+        column(&h, &reps, "personnel_departed_by_deadline").iter().map(|s| s.parse().unwrap()).collect();
     let mean = departed.iter().sum::<i64>() as f64 / departed.len() as f64;
     let json_mean = report["summary"]["personnel_departed_by_deadline"]["mean"].as_f64().unwrap();
     assert!((mean - json_mean).abs() < 1e-9, "{mean} vs {json_mean}");
@@ -174,7 +186,8 @@ fn csv_and_parquet_match_the_json_report() {
     let reader = SerializedFileReader::new(File::open(&pq).unwrap()).unwrap();
     let meta = reader.metadata();
     assert_eq!(meta.file_metadata().num_rows(), 300);
-    let names: Vec<String> = meta.file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
+    let names: Vec<String> =
+        meta.file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
     assert_eq!(names, h);
     let col = names.iter().position(|n| n == "personnel_departed_by_deadline").unwrap();
     let closed = names.iter().position(|n| n == "closed_day_north").unwrap();
@@ -195,7 +208,8 @@ fn csv_and_parquet_match_the_json_report() {
 fn parquet_spans_several_row_groups() {
     let dir = Scratch::new("groups");
     let pq = dir.0.join("r.parquet");
-    let (code, _, err) = drawdown(&["simulate", &toy(), "--runs", "20000", "--seed", "3", "--parquet", pq.to_str().unwrap(), "-q"]);
+    let (code, _, err) =
+        drawdown(&["simulate", &toy(), "--runs", "20000", "--seed", "3", "--parquet", pq.to_str().unwrap(), "-q"]);
     assert_eq!(code, 0, "stderr: {err}");
     let reader = SerializedFileReader::new(File::open(&pq).unwrap()).unwrap();
     assert_eq!(reader.metadata().file_metadata().num_rows(), 20000);
@@ -220,9 +234,19 @@ fn an_unwritable_target_is_an_error_not_a_panic() {
 
     // A failed run leaves nothing half-written: the CSV directory stays empty.
     let tables = dir.0.join("tables");
-    let (code, _, err) =
-        drawdown(&["simulate", &toy(), "--runs", "10", "--csv", tables.to_str().unwrap(), "--parquet", missing.to_str().unwrap(), "-q"]);
+    let (code, _, err) = drawdown(&[
+        "simulate",
+        &toy(),
+        "--runs",
+        "10",
+        "--csv",
+        tables.to_str().unwrap(),
+        "--parquet",
+        missing.to_str().unwrap(),
+        "-q",
+    ]);
     assert_ne!(code, 0, "{err}");
-    let left: Vec<_> = std::fs::read_dir(&tables).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
+    let left: Vec<_> =
+        std::fs::read_dir(&tables).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
 }

@@ -26,8 +26,24 @@ fn log_records_lists_and_refuses_without_writing() {
     let dir = scratch("log");
     let db = dir.join("ops.db").display().to_string();
     let (code, out, err) = drawdown(&[
-        "log", "convoy-departed", "--db", &db, "--convoy", "C-014", "--from", "kidal", "--to", "gao", "--trucks", "40", "--personnel", "150",
-        "--at", "2023-10-31", "--by", "J. Doe (MovCon)",
+        "log",
+        "convoy-departed",
+        "--db",
+        &db,
+        "--convoy",
+        "C-014",
+        "--from",
+        "kidal",
+        "--to",
+        "gao",
+        "--trucks",
+        "40",
+        "--personnel",
+        "150",
+        "--at",
+        "2023-10-31",
+        "--by",
+        "J. Doe (MovCon)",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.starts_with("logged #1 convoy_departed C-014 kidal → gao"), "{out}");
@@ -41,11 +57,23 @@ fn log_records_lists_and_refuses_without_writing() {
 
     // Each rejection: `error: field: message`, a hint, exit 1, nothing written.
     for (args, expect) in [
-        (vec!["site-closed", "--site", "kidall", "--at", "2023-10-31"], "error: site: unknown site `kidall`\n  hint: nearest: kidal"),
-        (vec!["convoy-arrived", "--convoy", "C-404", "--at", "2023-11-01"], "error: convoy: convoy `C-404` never departed"),
-        (vec!["convoy-arrived", "--convoy", "C-014", "--at", "2023-10-30"], "error: at: 2023-10-30T00:00:00Z is before the previous event of convoy C-014"),
+        (
+            vec!["site-closed", "--site", "kidall", "--at", "2023-10-31"],
+            "error: site: unknown site `kidall`\n  hint: nearest: kidal",
+        ),
+        (
+            vec!["convoy-arrived", "--convoy", "C-404", "--at", "2023-11-01"],
+            "error: convoy: convoy `C-404` never departed",
+        ),
+        (
+            vec!["convoy-arrived", "--convoy", "C-014", "--at", "2023-10-30"],
+            "error: at: 2023-10-30T00:00:00Z is before the previous event of convoy C-014",
+        ),
         (vec!["site-closed", "--site", "kidal", "--at", "31/10/2023"], "error: at: `31/10/2023` is not a date"),
-        (vec!["site-closed", "--site", "kidal", "--at", "2023-10-31", "--by", " "], "error: recorded_by: is empty\n  hint: give --by NAME"),
+        (
+            vec!["site-closed", "--site", "kidal", "--at", "2023-10-31", "--by", " "],
+            "error: recorded_by: is empty\n  hint: give --by NAME",
+        ),
     ] {
         let mut a = vec!["log"];
         a.extend(&args);
@@ -88,10 +116,24 @@ fn log_batches_report_each_rejection_by_line() {
     assert!(err.contains("3 of 5 event(s) rejected"), "{err}");
     assert_eq!(count(&db), 2);
 
-    let (code, _, err) = drawdown(&["log", "--db", &db, "--json", r#"{"kind":"site_closed","site":"ber","at":"2023-08-13","by":"x"}"#, "--by", "ops"]);
+    let (code, _, err) = drawdown(&[
+        "log",
+        "--db",
+        &db,
+        "--json",
+        r#"{"kind":"site_closed","site":"ber","at":"2023-08-13","by":"x"}"#,
+        "--by",
+        "ops",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("error: by: unknown field `by`"), "{err}");
-    let (code, out, err) = drawdown(&["log", "--db", &db, "--json", r#"[{"kind":"site_closed","site":"ber","at":"2023-08-13","recorded_by":"x"}]"#]);
+    let (code, out, err) = drawdown(&[
+        "log",
+        "--db",
+        &db,
+        "--json",
+        r#"[{"kind":"site_closed","site":"ber","at":"2023-08-13","recorded_by":"x"}]"#,
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("by x"), "{out}");
     assert_eq!(count(&db), 3);
@@ -152,18 +194,78 @@ fn flights_are_logged_and_take_people_out() {
         let (code, _, err) = log(&args);
         assert_eq!(code, 0, "{args:?}: {err}");
     }
-    let (code, out, err) = log(&["flight-departed", "--flight", "UN-2231", "--from", "gao", "--to", "abroad", "--personnel", "120", "--cargo", "6", "--request", "R-101", "--at", "2023-10-05"]);
+    let (code, out, err) = log(&[
+        "flight-departed",
+        "--flight",
+        "UN-2231",
+        "--from",
+        "gao",
+        "--to",
+        "abroad",
+        "--personnel",
+        "120",
+        "--cargo",
+        "6",
+        "--request",
+        "R-101",
+        "--at",
+        "2023-10-05",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("logged #4 flight_departed UN-2231 gao → abroad, 120 personnel, 6 cargo under R-101 at 2023-10-05T00:00:00Z"), "{out}");
-    let (code, _, err) = log(&["flight-departed", "--flight", "UN-2232", "--from", "timbuktu", "--to", "bamako", "--personnel", "40", "--at", "2023-10-05"]);
+    assert!(
+        out.starts_with(
+            "logged #4 flight_departed UN-2231 gao → abroad, 120 personnel, 6 cargo under R-101 at 2023-10-05T00:00:00Z"
+        ),
+        "{out}"
+    );
+    let (code, _, err) = log(&[
+        "flight-departed",
+        "--flight",
+        "UN-2232",
+        "--from",
+        "timbuktu",
+        "--to",
+        "bamako",
+        "--personnel",
+        "40",
+        "--at",
+        "2023-10-05",
+    ]);
     assert_eq!(code, 0, "{err}");
 
     for (args, expect) in [
-        (vec!["flight-departed", "--flight", "UN-2231", "--from", "gao", "--to", "abroad", "--at", "2023-10-06"], "error: flight: flight `UN-2231` already departed"),
-        (vec!["flight-departed", "--flight", "UN-9", "--from", "ber", "--to", "abroad", "--at", "2023-10-06"], "error: from: `ber` has no airfield\n  hint: airfields: "),
-        (vec!["flight-departed", "--flight", "UN-9", "--from", "gao", "--to", "goundam", "--at", "2023-10-06"], "error: to: `goundam` has no airfield and is not an exit"),
-        (vec!["flight-departed", "--flight", "UN-9", "--from", "gaoo", "--to", "abroad", "--at", "2023-10-06"], "error: from: unknown site `gaoo`\n  hint: nearest: gao"),
-        (vec!["flight-departed", "--flight", "UN-9", "--from", "gao", "--to", "abroad", "--request", "R-102", "--at", "2023-10-06"], "error: request: request `R-102` is still pending"),
+        (
+            vec!["flight-departed", "--flight", "UN-2231", "--from", "gao", "--to", "abroad", "--at", "2023-10-06"],
+            "error: flight: flight `UN-2231` already departed",
+        ),
+        (
+            vec!["flight-departed", "--flight", "UN-9", "--from", "ber", "--to", "abroad", "--at", "2023-10-06"],
+            "error: from: `ber` has no airfield\n  hint: airfields: ",
+        ),
+        (
+            vec!["flight-departed", "--flight", "UN-9", "--from", "gao", "--to", "goundam", "--at", "2023-10-06"],
+            "error: to: `goundam` has no airfield and is not an exit",
+        ),
+        (
+            vec!["flight-departed", "--flight", "UN-9", "--from", "gaoo", "--to", "abroad", "--at", "2023-10-06"],
+            "error: from: unknown site `gaoo`\n  hint: nearest: gao",
+        ),
+        (
+            vec![
+                "flight-departed",
+                "--flight",
+                "UN-9",
+                "--from",
+                "gao",
+                "--to",
+                "abroad",
+                "--request",
+                "R-102",
+                "--at",
+                "2023-10-06",
+            ],
+            "error: request: request `R-102` is still pending",
+        ),
     ] {
         let (code, _, err) = log(&args);
         assert_eq!(code, 1, "{args:?}: {err}");
@@ -173,7 +275,10 @@ fn flights_are_logged_and_take_people_out() {
 
     let st = json(&["status", "--db", &db, "--runs", "0", "--format", "json"]);
     assert_eq!(st["today"], "2023-10-05");
-    assert_eq!((st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()), (2.into(), 160.into(), 6.into()));
+    assert_eq!(
+        (st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()),
+        (2.into(), 160.into(), 6.into())
+    );
     assert_eq!(st["personnel"]["out"], 120, "the flight abroad; the one to Bamako stays in the country");
     assert_eq!(st["personnel"]["out_by_air"], 120);
     let state = dir.join("state.toml");
@@ -190,7 +295,21 @@ fn status_writes_a_state_that_re_planning_accepts() {
     let dir = scratch("state");
     let db = dir.join("ops.db").display().to_string();
     for args in [
-        vec!["convoy-departed", "--convoy", "C-1", "--from", "kidal", "--to", "gao", "--trucks", "30", "--personnel", "120", "--at", "2023-10-30"],
+        vec![
+            "convoy-departed",
+            "--convoy",
+            "C-1",
+            "--from",
+            "kidal",
+            "--to",
+            "gao",
+            "--trucks",
+            "30",
+            "--personnel",
+            "120",
+            "--at",
+            "2023-10-30",
+        ],
         vec!["site-handed-over", "--site", "kidal", "--to", "state", "--at", "2023-10-31"],
         vec!["trucks-held", "--site", "gao", "--trucks", "80", "--at", "2023-10-31"],
     ] {
@@ -214,7 +333,8 @@ fn status_writes_a_state_that_re_planning_accepts() {
     assert!(!out.contains("close kidal"), "Kidal is closed already: {out}");
     // And the planner re-plans from it: Kidal is not planned again, and the
     // plan starts on the state's date.
-    let (code, out, err) = drawdown(&["plan", "--state", state.to_str().unwrap(), "--time-limit", "20", "--format", "json"]);
+    let (code, out, err) =
+        drawdown(&["plan", "--state", state.to_str().unwrap(), "--time-limit", "20", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let plan: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(plan["start"], "2023-11-01");
@@ -233,7 +353,18 @@ fn store_problems_are_clear_errors() {
 
     let junk = dir.join("junk.db");
     std::fs::write(&junk, "x".repeat(200)).unwrap();
-    let (code, _, err) = drawdown(&["log", "site-closed", "--site", "ber", "--at", "2023-08-13", "--by", "a", "--db", &junk.display().to_string()]);
+    let (code, _, err) = drawdown(&[
+        "log",
+        "site-closed",
+        "--site",
+        "ber",
+        "--at",
+        "2023-08-13",
+        "--by",
+        "a",
+        "--db",
+        &junk.display().to_string(),
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("not a SQLite database"), "{err}");
     assert_eq!(std::fs::read_to_string(&junk).unwrap(), "x".repeat(200));
@@ -247,14 +378,47 @@ fn store_problems_are_clear_errors() {
 #[test]
 fn log_and_status_on_postgres() {
     let Some(url) = std::env::var("DRAWDOWN_TEST_POSTGRES").ok().filter(|u| !u.is_empty()) else {
-        assert!(std::env::var("DRAWDOWN_REQUIRE_POSTGRES").as_deref() != Ok("1"), "DRAWDOWN_REQUIRE_POSTGRES=1 but DRAWDOWN_TEST_POSTGRES is not set");
+        assert!(
+            std::env::var("DRAWDOWN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "DRAWDOWN_REQUIRE_POSTGRES=1 but DRAWDOWN_TEST_POSTGRES is not set"
+        );
         return;
     };
     let before = count(&url);
     let serial = format!("CLI-{}", std::process::id());
-    let (code, _, err) = drawdown(&["log", "convoy-departed", "--db", &url, "--convoy", &serial, "--from", "gao", "--to", "bamako", "--at", "2023-10-01", "--by", "ops"]);
+    let (code, _, err) = drawdown(&[
+        "log",
+        "convoy-departed",
+        "--db",
+        &url,
+        "--convoy",
+        &serial,
+        "--from",
+        "gao",
+        "--to",
+        "bamako",
+        "--at",
+        "2023-10-01",
+        "--by",
+        "ops",
+    ]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = drawdown(&["log", "convoy-departed", "--db", &url, "--convoy", &serial, "--from", "gao", "--to", "bamako", "--at", "2023-10-02", "--by", "ops"]);
+    let (code, _, err) = drawdown(&[
+        "log",
+        "convoy-departed",
+        "--db",
+        &url,
+        "--convoy",
+        &serial,
+        "--from",
+        "gao",
+        "--to",
+        "bamako",
+        "--at",
+        "2023-10-02",
+        "--by",
+        "ops",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("already departed"), "{err}");
     assert_eq!(count(&url), before + 1);

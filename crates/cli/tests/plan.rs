@@ -16,7 +16,10 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 fn state_fixture() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../planner/tests/fixtures/minusma-2023-10-15.state.toml").display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../planner/tests/fixtures/minusma-2023-10-15.state.toml")
+        .display()
+        .to_string()
 }
 
 /// MINUSMA with its `[[plan.closure]]` and `[[plan.line]]` entries removed.
@@ -62,7 +65,8 @@ fn minusma_without_its_plan_gets_a_plan_that_check_accepts_and_simulate_runs() {
 
 #[test]
 fn an_infeasible_deadline_gets_an_explanation_and_a_relaxation() {
-    let (code, out, err) = drawdown(&["plan", "--set", "scenario.deadline=2023-07-08", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) =
+        drawdown(&["plan", "--set", "scenario.deadline=2023-07-08", "--time-limit", "10", "--format", "json"]);
     assert_eq!(code, 0, "not a solver error: {err}");
     assert!(err.contains("The deadline cannot be met"), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
@@ -71,7 +75,10 @@ fn an_infeasible_deadline_gets_an_explanation_and_a_relaxation() {
     let days = r["extra_days"].as_u64().expect("an extension that meets the deadline");
     assert!(days > 0);
     // Applying the relaxation meets the deadline in the deterministic model.
-    let deadline = format!("scenario.deadline={}", drawdown_model::Date::parse("2023-07-08").expect("date").plus_days(days as i64));
+    let deadline = format!(
+        "scenario.deadline={}",
+        drawdown_model::Date::parse("2023-07-08").expect("date").plus_days(days as i64)
+    );
     let (code, out, err) = drawdown(&["plan", "--set", &deadline, "--time-limit", "10", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
@@ -104,18 +111,31 @@ fn bad_planner_tables_and_state_files_get_located_errors() {
     std::fs::write(&bad, format!("{text}\n[planner]\ngap = 2.0\ncasualty_weight = 3\n")).expect("write");
     let (code, _, err) = drawdown(&["plan", bad.to_str().expect("utf-8")]);
     assert_eq!(code, 1);
-    assert!(err.contains("casualty_weight") && err.contains("casualty_usd"), "unknown field with the known ones: {err}");
+    assert!(
+        err.contains("casualty_weight") && err.contains("casualty_usd"),
+        "unknown field with the known ones: {err}"
+    );
     std::fs::write(&bad, format!("{text}\n[planner]\ngap = 2.0\n")).expect("write");
     let (code, _, err) = drawdown(&["plan", bad.to_str().expect("utf-8")]);
     assert_eq!(code, 1);
     let line = text.lines().count() + 3;
-    assert!(err.contains("`gap` must be between 0 and 0.99") && err.contains(&format!("bad-planner.toml:{line}:")), "{err}");
+    assert!(
+        err.contains("`gap` must be between 0 and 0.99") && err.contains(&format!("bad-planner.toml:{line}:")),
+        "{err}"
+    );
 
     let state = tmp("bad.state.toml");
-    std::fs::write(&state, "as_of = 2023-10-15\n\n[[personnel]]\nsite = \"gaoo\"\ncontingent = \"x\"\nrole = \"guard\"\ncount = 3\n").expect("write");
+    std::fs::write(
+        &state,
+        "as_of = 2023-10-15\n\n[[personnel]]\nsite = \"gaoo\"\ncontingent = \"x\"\nrole = \"guard\"\ncount = 3\n",
+    )
+    .expect("write");
     let (code, _, err) = drawdown(&["plan", "--state", state.to_str().expect("utf-8")]);
     assert_eq!(code, 1);
-    assert!(err.contains("unknown site `gaoo`") && err.contains("bad.state.toml:4:") && err.contains("did you mean `gao`?"), "{err}");
+    assert!(
+        err.contains("unknown site `gaoo`") && err.contains("bad.state.toml:4:") && err.contains("did you mean `gao`?"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 }
 
@@ -126,7 +146,19 @@ fn csv_is_the_movement_table_and_json_has_the_solver_figures() {
     assert_eq!(code, 0, "{err}");
     let mut rows = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rows.headers().expect("header").iter().map(String::from).collect();
-    for col in ["line", "what", "quantity", "origin", "embarkation", "destination", "mode", "ready", "earliest_departure", "latest_departure", "serial"] {
+    for col in [
+        "line",
+        "what",
+        "quantity",
+        "origin",
+        "embarkation",
+        "destination",
+        "mode",
+        "ready",
+        "earliest_departure",
+        "latest_departure",
+        "serial",
+    ] {
         assert!(header.iter().any(|h| h == col), "no column {col}: {header:?}");
     }
     let records: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
@@ -150,10 +182,12 @@ fn kept_closures_are_planned_around_and_bad_keeps_are_errors() {
     let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north", "--time-limit", "10", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    let north = v["closures"].as_array().expect("closures").iter().find(|c| c["site"] == "north").expect("north closes");
+    let north =
+        v["closures"].as_array().expect("closures").iter().find(|c| c["site"] == "north").expect("north closes");
     assert_eq!(north["date"], "2023-09-10");
     // An explicit date, then open: north no longer closes.
-    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north=2023-08-01", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) =
+        drawdown(&["plan", &toy, "--keep", "north=2023-08-01", "--time-limit", "10", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert!(v["closures"].as_array().unwrap().iter().any(|c| c["site"] == "north" && c["date"] == "2023-08-01"), "{v}");
@@ -180,7 +214,8 @@ fn compare_takes_a_plan_file_as_one_side() {
     let plan = tmp("toy-plan.toml");
     let (code, _, err) = drawdown(&["plan", &toy, "--time-limit", "10", "--out", plan.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let (code, out, err) = drawdown(&["compare", &toy, "baseline", plan.to_str().unwrap(), "--runs", "50", "--format", "json", "--all"]);
+    let (code, out, err) =
+        drawdown(&["compare", &toy, "baseline", plan.to_str().unwrap(), "--runs", "50", "--format", "json", "--all"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let diffs = v["differences"].as_array().expect("differences");
@@ -188,7 +223,16 @@ fn compare_takes_a_plan_file_as_one_side() {
     // Per-base rows cover every base, closed by either plan or not.
     assert!(diffs.iter().any(|d| d["metric"] == "site.hub.closed_by_deadline"), "{v}");
     // A plan against itself differs in nothing.
-    let (code, out, _) = drawdown(&["compare", &toy, plan.to_str().unwrap(), plan.to_str().unwrap(), "--runs", "20", "--format", "json"]);
+    let (code, out, _) = drawdown(&[
+        "compare",
+        &toy,
+        plan.to_str().unwrap(),
+        plan.to_str().unwrap(),
+        "--runs",
+        "20",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert!(v["differences"].as_array().unwrap().iter().all(|d| d["mean_difference"] == 0.0), "{v}");

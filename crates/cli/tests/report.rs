@@ -18,7 +18,11 @@ fn fixture(rel: &str) -> String {
 
 fn drawdown(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_drawdown")).args(args).output().expect("binary runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 /// A fresh, empty directory for one test.
@@ -180,7 +184,8 @@ fn assert_self_contained(html: &str) {
 }
 
 /// Chart ids and the least each must draw.
-const CHARTS: [(&str, usize); 5] = [("fan-chart", 4), ("closure-timeline", 4), ("map", 8), ("equipment", 7), ("casualties", 2)];
+const CHARTS: [(&str, usize); 5] =
+    [("fan-chart", 4), ("closure-timeline", 4), ("map", 8), ("equipment", 7), ("casualties", 2)];
 
 /// Runs the report, then checks the page, the browser's DOM, a screenshot
 /// and the PNGs.
@@ -208,7 +213,8 @@ fn check_report(name: &str, scenario: Option<&str>, extra: &[&str], extra_charts
     let mut expected: Vec<(&str, usize)> = CHARTS.to_vec();
     expected.extend(extra_charts.iter().map(|id| (*id, 3)));
     for (id, least) in &expected {
-        let svg = svg_element(&dom, id).unwrap_or_else(|| panic!("{name}: no <svg id=\"{id}\"> in the DOM Chromium built"));
+        let svg =
+            svg_element(&dom, id).unwrap_or_else(|| panic!("{name}: no <svg id=\"{id}\"> in the DOM Chromium built"));
         let s = shapes(svg);
         assert!(s.total() >= *least, "{name}: #{id} draws {} shapes, expected at least {least}: {s:?}", s.total());
         assert!(s.texts >= 3, "{name}: #{id} has {} text labels: {s:?}", s.texts);
@@ -271,7 +277,10 @@ fn report_with_milestones_history_and_sources() {
 fn report_on_the_embedded_scenario() {
     let (code, _, err) = drawdown(&["check"]);
     if code != 0 {
-        println!("note: skipping the embedded-scenario report: `drawdown check` fails on it (being written?): {}", err.lines().next().unwrap_or(""));
+        println!(
+            "note: skipping the embedded-scenario report: `drawdown check` fails on it (being written?): {}",
+            err.lines().next().unwrap_or("")
+        );
         return;
     }
     check_report("embedded", None, &[], &[]);
@@ -282,7 +291,17 @@ fn the_same_seed_gives_the_same_report_on_any_number_of_threads() {
     let dir = tmp("deterministic");
     let page = |threads: &str| {
         let out = dir.join(format!("r{threads}.html"));
-        let (code, _, err) = drawdown(&["report", &fixture("crates/engine/tests/fixtures/toy.toml"), "--runs", "200", "--threads", threads, "--out", &out.display().to_string(), "-q"]);
+        let (code, _, err) = drawdown(&[
+            "report",
+            &fixture("crates/engine/tests/fixtures/toy.toml"),
+            "--runs",
+            "200",
+            "--threads",
+            threads,
+            "--out",
+            &out.display().to_string(),
+            "-q",
+        ]);
         assert_eq!(code, 0, "{err}");
         std::fs::read(&out).unwrap()
     };
@@ -294,7 +313,16 @@ fn the_same_seed_gives_the_same_report_on_any_number_of_threads() {
 fn a_bad_tornado_metric_is_an_error_not_a_panic() {
     let dir = tmp("bad-metric");
     let out = dir.join("r.html");
-    let (code, _, err) = drawdown(&["report", &fixture("crates/engine/tests/fixtures/toy.toml"), "--runs", "5", "--out", &out.display().to_string(), "--tornado", "wonded"]);
+    let (code, _, err) = drawdown(&[
+        "report",
+        &fixture("crates/engine/tests/fixtures/toy.toml"),
+        "--runs",
+        "5",
+        "--out",
+        &out.display().to_string(),
+        "--tornado",
+        "wonded",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("unknown metric `wonded`"), "{err}");
     assert!(!out.exists(), "no report is written");

@@ -7,10 +7,6 @@ use serde_json::Value;
 mod common;
 use common::{drawdown, json, toy};
 
-
-
-
-
 /// The output minus the fields that measure wall time.
 fn without_timing(mut v: Value) -> Value {
     if let Some(e) = v.get_mut("engine").and_then(Value::as_object_mut) {
@@ -22,7 +18,9 @@ fn without_timing(mut v: Value) -> Value {
 }
 
 fn is_q(v: &Value) -> bool {
-    ["mean", "p5", "p50", "p95"].iter().all(|k| v[k].is_number()) && v["p5"].as_f64() <= v["p50"].as_f64() && v["p50"].as_f64() <= v["p95"].as_f64()
+    ["mean", "p5", "p50", "p95"].iter().all(|k| v[k].is_number())
+        && v["p5"].as_f64() <= v["p50"].as_f64()
+        && v["p50"].as_f64() <= v["p95"].as_f64()
 }
 
 #[test]
@@ -68,7 +66,20 @@ fn json_has_the_documented_shape() {
 
 #[test]
 fn same_seed_same_output_on_one_or_two_threads() {
-    let args = |t: &'static str| vec!["simulate".to_string(), toy(), "--runs".into(), "1500".into(), "--seed".into(), "3".into(), "--threads".into(), t.into(), "--format".into(), "json".into()];
+    let args = |t: &'static str| {
+        vec![
+            "simulate".to_string(),
+            toy(),
+            "--runs".into(),
+            "1500".into(),
+            "--seed".into(),
+            "3".into(),
+            "--threads".into(),
+            t.into(),
+            "--format".into(),
+            "json".into(),
+        ]
+    };
     let a: Vec<String> = args("1");
     let b: Vec<String> = args("2");
     let one = without_timing(json(&a.iter().map(String::as_str).collect::<Vec<_>>()));
@@ -86,7 +97,21 @@ fn the_embedded_minusma_scenario_runs_with_no_file() {
     assert_eq!(v["deadline"], "2023-12-31");
     assert_eq!(v["daily"].as_array().unwrap().len(), 184);
     let ids: Vec<&str> = v["sites"].as_array().unwrap().iter().filter_map(|s| s["id"].as_str()).collect();
-    for id in ["ogossagou", "ber", "goundam", "menaka", "douentza", "tessalit", "aguelhok", "kidal", "ansongo", "mopti", "timbuktu", "gao", "bamako"] {
+    for id in [
+        "ogossagou",
+        "ber",
+        "goundam",
+        "menaka",
+        "douentza",
+        "tessalit",
+        "aguelhok",
+        "kidal",
+        "ansongo",
+        "mopti",
+        "timbuktu",
+        "gao",
+        "bamako",
+    ] {
         assert!(ids.contains(&id), "site {id} in {ids:?}");
     }
     assert!(ids.iter().all(|i| *i == i.to_lowercase()));
@@ -118,7 +143,20 @@ fn the_table_matches_the_golden_file() {
 
 #[test]
 fn minusma_1000_runs_seed_7_is_identical_on_one_or_two_threads_and_twice() {
-    let run = |threads: &str| without_timing(json(&["simulate", "--runs", "1000", "--seed", "7", "--threads", threads, "--format", "json", "-q"]));
+    let run = |threads: &str| {
+        without_timing(json(&[
+            "simulate",
+            "--runs",
+            "1000",
+            "--seed",
+            "7",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+            "-q",
+        ]))
+    };
     let (one, two, again) = (run("1"), run("2"), run("2"));
     assert_eq!(one, two);
     assert_eq!(two, again);
@@ -128,6 +166,9 @@ fn minusma_1000_runs_seed_7_is_identical_on_one_or_two_threads_and_twice() {
         assert!(p50s.windows(2).all(|w| w[0] <= w[1]), "{k} P50s are non-decreasing");
     }
     let eq = &one["summary"]["equipment"];
-    let mean_total: f64 = ["repatriated", "handed_over", "sold", "destroyed", "abandoned", "lost", "in_country"].iter().map(|k| eq[k]["mean"].as_f64().unwrap()).sum();
+    let mean_total: f64 = ["repatriated", "handed_over", "sold", "destroyed", "abandoned", "lost", "in_country"]
+        .iter()
+        .map(|k| eq[k]["mean"].as_f64().unwrap())
+        .sum();
     assert!((mean_total - one["totals"]["equipment"].as_f64().unwrap()).abs() < 1e-6, "every item has one fate");
 }

@@ -1,16 +1,17 @@
 //! Variants, `--set`, `compare` and `sensitivity` through the binary.
 
-
 use serde_json::Value;
 
 mod common;
 use common::{drawdown, json, toy};
 
-
-
-
 fn diff<'a>(v: &'a Value, metric: &str) -> &'a Value {
-    v["differences"].as_array().unwrap().iter().find(|d| d["metric"] == metric).unwrap_or_else(|| panic!("metric {metric}"))
+    v["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["metric"] == metric)
+        .unwrap_or_else(|| panic!("metric {metric}"))
 }
 
 #[test]
@@ -20,7 +21,10 @@ fn releasing_the_gao_trucks_repatriates_more_with_a_paired_interval() {
     assert_eq!(v["variant"], "no-customs-hold");
     let d = diff(&v, "equipment.repatriated");
     let (lo, hi) = (d["ci95"][0].as_f64().unwrap(), d["ci95"][1].as_f64().unwrap());
-    assert!(lo > 0.0 && lo <= d["mean_difference"].as_f64().unwrap() && d["mean_difference"].as_f64().unwrap() <= hi, "{d}");
+    assert!(
+        lo > 0.0 && lo <= d["mean_difference"].as_f64().unwrap() && d["mean_difference"].as_f64().unwrap() <= hi,
+        "{d}"
+    );
     assert!(d["variance_reduction"].as_f64().unwrap() > 1.0, "pairing must reduce variance: {d}");
     let destroyed = diff(&v, "equipment.destroyed");
     assert!(destroyed["mean_difference"].as_f64().unwrap() < 0.0, "{destroyed}");
@@ -28,7 +32,8 @@ fn releasing_the_gao_trucks_repatriates_more_with_a_paired_interval() {
 
 #[test]
 fn a_variant_compared_with_itself_differs_by_exactly_zero() {
-    let v = json(&["compare", "minusma-2023", "no-customs-hold", "no-customs-hold", "--runs", "100", "--format", "json"]);
+    let v =
+        json(&["compare", "minusma-2023", "no-customs-hold", "no-customs-hold", "--runs", "100", "--format", "json"]);
     for d in v["differences"].as_array().unwrap() {
         assert_eq!(d["mean_difference"], 0.0, "{d}");
     }
@@ -47,7 +52,17 @@ fn kidal_as_planned_moves_the_closure_and_changes_who_takes_the_camp() {
 
 #[test]
 fn set_overrides_apply_and_bad_ones_name_the_override() {
-    let v = json(&["simulate", &toy(), "--runs", "50", "--format", "json", "-q", "--set", "plan.closure.north.date=2023-08-01"]);
+    let v = json(&[
+        "simulate",
+        &toy(),
+        "--runs",
+        "50",
+        "--format",
+        "json",
+        "-q",
+        "--set",
+        "plan.closure.north.date=2023-08-01",
+    ]);
     let north = v["sites"].as_array().unwrap().iter().find(|s| s["id"] == "north").unwrap();
     assert!(north["closed_on"]["p50"].as_str().unwrap().starts_with("2023-08-0"));
     let (code, _, err) = drawdown(&["simulate", &toy(), "--set", "fleet.nope.trucks=3"]);
@@ -77,7 +92,18 @@ fn sensitivity_ranks_inputs_and_leaves_unrelated_ones_at_zero() {
     let dir = std::env::temp_dir().join(format!("drawdown-tornado-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (svg, png) = (dir.join("t.svg"), dir.join("t.png"));
-    let (code, _, err) = drawdown(&["sensitivity", &toy(), "--metric", "wounded", "--runs", "50", "--svg", svg.to_str().unwrap(), "--png", png.to_str().unwrap()]);
+    let (code, _, err) = drawdown(&[
+        "sensitivity",
+        &toy(),
+        "--metric",
+        "wounded",
+        "--runs",
+        "50",
+        "--svg",
+        svg.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(text.starts_with("<svg") && text.matches("<rect").count() >= 8, "tornado bars drawn");

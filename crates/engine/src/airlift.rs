@@ -30,7 +30,11 @@ impl Sim<'_> {
             let capacity = capacity[fleet].get_or_insert_with(|| {
                 let up = ac.count.saturating_sub(ac.grounded[(day as usize).min(ac.grounded.len() - 1)]);
                 let mut s = self.keys.stream(ac.key, Purpose::Serviceable, u64::from(day));
-                let ok = if ac.serviceability >= 1.0 { up } else { Binomial::new(u64::from(up), ac.serviceability).map_or(up as u64, |b| b.sample(&mut s)) as u32 };
+                let ok = if ac.serviceability >= 1.0 {
+                    up
+                } else {
+                    Binomial::new(u64::from(up), ac.serviceability).map_or(up as u64, |b| b.sample(&mut s)) as u32
+                };
                 ok * ac.sorties_per_aircraft
             });
             let clearance = &w.clearance[ac.clearance];
@@ -39,7 +43,8 @@ impl Sim<'_> {
                     break;
                 }
                 let people = line.carry_personnel && self.eligible_people(line.from, &line.roles) > 0;
-                let cargo = line.carry_equipment && ac.payload > 0.0 && self.has_cargo_for(line.from, &[], false, false, true);
+                let cargo =
+                    line.carry_equipment && ac.payload > 0.0 && self.has_cargo_for(line.from, &[], false, false, true);
                 if !people && !cargo {
                     break;
                 }

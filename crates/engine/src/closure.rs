@@ -8,7 +8,7 @@ use rand_distr::{Binomial, Distribution, Exp, LogNormal, Triangular, Uniform};
 use crate::engine::{Duty, Ev, Sim, Stage};
 use crate::outcome::{Fate, Taker};
 use crate::rng::{Purpose, Stream};
-use crate::world::{DistW, Disposal, MIN_PER_DAY};
+use crate::world::{Disposal, DistW, MIN_PER_DAY};
 
 /// Draw from a duration distribution (days); never negative.
 pub fn sample_days(d: DistW, s: &mut Stream) -> f64 {
@@ -75,7 +75,11 @@ impl Sim<'_> {
             if lot.self_moving && self.items[cell] > 0 {
                 let n = self.items[cell];
                 let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
-                let ok = if serviceability >= 1.0 { n } else { Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32 };
+                let ok = if serviceability >= 1.0 {
+                    n
+                } else {
+                    Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32
+                };
                 if ok > 0 {
                     self.remove_items(site, l as u16, ok);
                     items.push((l as u16, ok));
@@ -131,13 +135,10 @@ impl Sim<'_> {
             return Taker::State;
         };
         let mut s = self.keys.stream(cl.key, Purpose::Race, 0);
-        let state_at = f64::from(self.now.max(p.state_from)) + sample_days(p.state_days, &mut s) * f64::from(MIN_PER_DAY);
+        let state_at =
+            f64::from(self.now.max(p.state_from)) + sample_days(p.state_days, &mut s) * f64::from(MIN_PER_DAY);
         let contested = s.bernoulli(p.armed_group) && self.now < p.armed_group_until;
         let armed_at = f64::from(self.now) + sample_days(p.armed_group_days, &mut s) * f64::from(MIN_PER_DAY);
-        if contested && armed_at < state_at {
-            Taker::ArmedGroup
-        } else {
-            Taker::State
-        }
+        if contested && armed_at < state_at { Taker::ArmedGroup } else { Taker::State }
     }
 }

@@ -36,15 +36,24 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         metric("personnel_road_kkm", |o| o.personnel_road_kkm.into()),
     ];
     for f in Fate::ALL {
-        m.push(Metric { name: format!("equipment.{}", f.as_str()), get: Box::new(move |o| o.equipment[f as usize].into()) });
+        m.push(Metric {
+            name: format!("equipment.{}", f.as_str()),
+            get: Box::new(move |o| o.equipment[f as usize].into()),
+        });
     }
     let deadline_end = (w.deadline_day + 1) * crate::world::MIN_PER_DAY;
     // Every base, closed by the plan or not, so two plans of one mission
     // (which may close different bases) share their metrics.
     for (s, site) in w.sites.iter().enumerate().filter(|(_, x)| x.kind.is_base()) {
         let id = &site.id;
-        m.push(Metric { name: format!("site.{id}.closed_by_deadline"), get: Box::new(move |o| o.site_closed[s].is_some_and(|t| t < deadline_end).into()) });
-        m.push(Metric { name: format!("site.{id}.seized_by_armed_group"), get: Box::new(move |o| (o.site_taken[s] == Taker::ArmedGroup).into()) });
+        m.push(Metric {
+            name: format!("site.{id}.closed_by_deadline"),
+            get: Box::new(move |o| o.site_closed[s].is_some_and(|t| t < deadline_end).into()),
+        });
+        m.push(Metric {
+            name: format!("site.{id}.seized_by_armed_group"),
+            get: Box::new(move |o| (o.site_taken[s] == Taker::ArmedGroup).into()),
+        });
     }
     m
 }
@@ -133,7 +142,14 @@ pub struct Difference {
 }
 
 /// Runs `runs` pairs and compares every metric.
-pub fn compare(base: &World, variant: &World, runs: u64, seed: u64, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Vec<Difference>, String> {
+pub fn compare(
+    base: &World,
+    variant: &World,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<Difference>, String> {
     let ms = metrics(base);
     let mut sums = vec![PairSums::default(); ms.len()];
     run_batches(

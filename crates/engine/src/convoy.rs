@@ -4,10 +4,10 @@
 
 use rand_distr::{Distribution, Poisson};
 
-use crate::engine::{Convoy, Duty, Ev, Sim, Stage, MOVE_MINUTE};
+use crate::engine::{Convoy, Duty, Ev, MOVE_MINUTE, Sim, Stage};
 use crate::outcome::Fate;
 use crate::rng::{Purpose, Stream};
-use crate::world::{Threat, MIN_PER_DAY, NONE};
+use crate::world::{MIN_PER_DAY, NONE, Threat};
 
 /// The next convoy movement time (06:00) at or after `now`.
 fn next_move_time(now: u32) -> u32 {
@@ -30,7 +30,16 @@ pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
 
 impl Sim<'_> {
     #[allow(clippy::too_many_arguments)]
-    pub fn new_convoy(&mut self, duty: Duty, key: u64, fleet: u16, trucks: u32, at: u16, dest: u16, stage: Stage) -> u32 {
+    pub fn new_convoy(
+        &mut self,
+        duty: Duty,
+        key: u64,
+        fleet: u16,
+        trucks: u32,
+        at: u16,
+        dest: u16,
+        stage: Stage,
+    ) -> u32 {
         self.convoys.push(Convoy {
             duty,
             stage,
@@ -85,14 +94,21 @@ impl Sim<'_> {
     pub fn dispatch_line(&mut self, l: u16, day: u32) {
         let w = self.w;
         let line = &w.lines[l as usize];
-        if self.line_busy[l as usize] || self.line_last_departure[l as usize].is_some_and(|d| day < d + line.every_days) {
+        if self.line_busy[l as usize] || self.line_last_departure[l as usize].is_some_and(|d| day < d + line.every_days)
+        {
             return;
         }
         if w.sites[line.from as usize].exit || self.out.site_closed[line.from as usize].is_some() {
             return;
         }
         let with_trucks = line.fleet != NONE;
-        if !self.has_cargo_for(line.from, &line.roles, line.carry_personnel, line.carry_equipment, line.carry_equipment && with_trucks) {
+        if !self.has_cargo_for(
+            line.from,
+            &line.roles,
+            line.carry_personnel,
+            line.carry_equipment,
+            line.carry_equipment && with_trucks,
+        ) {
             return;
         }
         let trucks = if with_trucks {
@@ -112,7 +128,8 @@ impl Sim<'_> {
         self.line_last_departure[l as usize] = Some(day);
         let key = line.key ^ u64::from(trip).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let home = if with_trucks { w.fleets[line.fleet as usize].home } else { line.from };
-        let (at, dest, stage) = if home == line.from { (line.from, line.to, Stage::Loaded) } else { (home, line.from, Stage::Positioning) };
+        let (at, dest, stage) =
+            if home == line.from { (line.from, line.to, Stage::Loaded) } else { (home, line.from, Stage::Positioning) };
         let c = self.new_convoy(Duty::Line(l), key, line.fleet, trucks, at, dest, stage);
         self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(c));
     }
@@ -129,7 +146,8 @@ impl Sim<'_> {
         }
         self.idle[cl.fleet as usize] -= n;
         let home = w.fleets[cl.fleet as usize].home;
-        let conv = self.new_convoy(Duty::Pickup(c), cl.key ^ 0x7069_636b, cl.fleet, n, home, cl.site, Stage::Positioning);
+        let conv =
+            self.new_convoy(Duty::Pickup(c), cl.key ^ 0x7069_636b, cl.fleet, n, home, cl.site, Stage::Positioning);
         self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(conv));
     }
 
@@ -316,7 +334,11 @@ impl Sim<'_> {
     /// does not use it up costs a subtraction and no draw.
     fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, s: &mut Stream) {
         let w = self.w;
-        let t = if zone == NONE { Threat::default() } else { w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)] };
+        let t = if zone == NONE {
+            Threat::default()
+        } else {
+            w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)]
+        };
         let incident_per_km = t.ied_per_km + t.ambush_per_km;
         let total_per_km = incident_per_km + w.breakdowns_per_km;
         let mut hazard = total_per_km * km;

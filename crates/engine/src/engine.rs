@@ -12,7 +12,7 @@ use std::collections::BinaryHeap;
 
 use crate::outcome::{Fate, Outcome, Taker};
 use crate::rng::Keys;
-use crate::world::{World, MIN_PER_DAY, NONE};
+use crate::world::{MIN_PER_DAY, NONE, World};
 
 /// Minute of the day at which convoys and closures move (06:00).
 pub const MOVE_MINUTE: u32 = 6 * 60;
@@ -344,7 +344,13 @@ impl<'w> Sim<'w> {
 
     /// Takes up to `max` eligible people from `site` for a line: people who
     /// came from elsewhere first, then local people by role priority.
-    pub fn take_people(&mut self, site: u16, roles: &[drawdown_model::Role], mut max: u32, into: &mut Vec<(u16, u32)>) -> u32 {
+    pub fn take_people(
+        &mut self,
+        site: u16,
+        roles: &[drawdown_model::Role],
+        mut max: u32,
+        into: &mut Vec<(u16, u32)>,
+    ) -> u32 {
         let w = self.w;
         let mut taken = 0;
         let mut take = |sim: &mut Self, g: u16, max: &mut u32| {
@@ -436,7 +442,14 @@ impl<'w> Sim<'w> {
     }
 
     /// Whether a site holds anything a line could move.
-    pub fn has_cargo_for(&self, site: u16, roles: &[drawdown_model::Role], personnel: bool, vehicles: bool, cargo: bool) -> bool {
+    pub fn has_cargo_for(
+        &self,
+        site: u16,
+        roles: &[drawdown_model::Role],
+        personnel: bool,
+        vehicles: bool,
+        cargo: bool,
+    ) -> bool {
         (personnel && self.eligible_people(site, roles) > 0)
             || (vehicles && self.site_vehicles[site as usize] > 0)
             || (cargo && self.site_cargo[site as usize] > 0)
@@ -474,7 +487,9 @@ impl<'w> Sim<'w> {
                     cargo += n;
                 }
             }
-            if (transit, roles, vehicles, cargo) != (self.site_transit[s], self.site_roles[s], self.site_vehicles[s], self.site_cargo[s]) {
+            if (transit, roles, vehicles, cargo)
+                != (self.site_transit[s], self.site_roles[s], self.site_vehicles[s], self.site_cargo[s])
+            {
                 return Err(format!("minute {}: site {s} aggregates out of step with its holdings", self.now));
             }
         }
@@ -487,13 +502,19 @@ impl<'w> Sim<'w> {
         for g in 0..ng {
             let total = pax[g] + u64::from(self.departed[g]) + u64::from(self.killed_pax[g]);
             if total != u64::from(w.groups[g].count) {
-                return Err(format!("minute {}: personnel group {g} counts {total}, expected {}", self.now, w.groups[g].count));
+                return Err(format!(
+                    "minute {}: personnel group {g} counts {total}, expected {}",
+                    self.now, w.groups[g].count
+                ));
             }
         }
         for l in 0..nl {
             let total = items[l] + self.fates[l].iter().map(|&n| u64::from(n)).sum::<u64>();
             if total != u64::from(w.lots[l].count) {
-                return Err(format!("minute {}: equipment lot {l} counts {total}, expected {}", self.now, w.lots[l].count));
+                return Err(format!(
+                    "minute {}: equipment lot {l} counts {total}, expected {}",
+                    self.now, w.lots[l].count
+                ));
             }
         }
         Ok(())

@@ -23,6 +23,6 @@ pub mod stats;
 pub mod world;
 
 pub use engine::{simulate, simulate_checked};
-pub use montecarlo::{run_monte_carlo, run_monte_carlo_with, Summary};
+pub use montecarlo::{Summary, run_monte_carlo, run_monte_carlo_with};
 pub use outcome::{Fate, Outcome, Taker};
 pub use world::World;

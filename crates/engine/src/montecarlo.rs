@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::engine::simulate;
 use crate::outcome::{Outcome, Taker};
 use crate::stats::Hist;
-use crate::world::{World, MIN_PER_DAY};
+use crate::world::{MIN_PER_DAY, World};
 
 const BATCH: u64 = 1024;
 
@@ -113,7 +113,13 @@ impl Summary {
 
 /// Runs `runs` replications on `threads` threads (0: all cores), calling
 /// `progress(done)` after each batch.
-pub fn run_monte_carlo(w: &World, runs: u64, seed: u64, threads: usize, progress: &(dyn Fn(u64) + Sync)) -> Result<Summary, String> {
+pub fn run_monte_carlo(
+    w: &World,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Summary, String> {
     run_monte_carlo_with(w, runs, seed, threads, progress, &mut |_, _| Ok(()))
 }
 
@@ -130,13 +136,20 @@ pub fn run_monte_carlo_with(
 ) -> Result<Summary, String> {
     let mut summary = Summary::new(w, seed);
     let mut failed = None;
-    run_batches(runs, threads, progress, |r| simulate(w, seed, r), |o| {
-        if failed.is_none()
-            && let Err(e) = each(summary.runs, &o) {
+    run_batches(
+        runs,
+        threads,
+        progress,
+        |r| simulate(w, seed, r),
+        |o| {
+            if failed.is_none()
+                && let Err(e) = each(summary.runs, &o)
+            {
                 failed = Some(e);
             }
-        summary.add(&o);
-    })?;
+            summary.add(&o);
+        },
+    )?;
     failed.map_or(Ok(summary), Err)
 }
 
@@ -155,7 +168,9 @@ pub fn run_batches<T: Send>(
     let mut start = 0;
     while start < runs {
         let end = (start + BATCH).min(runs);
-        pool.install(|| (start as usize..end as usize).into_par_iter().map(|r| replicate(r as u64)).collect_into_vec(&mut buffer));
+        pool.install(|| {
+            (start as usize..end as usize).into_par_iter().map(|r| replicate(r as u64)).collect_into_vec(&mut buffer)
+        });
         for o in buffer.drain(..) {
             fold(o);
         }

@@ -15,8 +15,15 @@ pub enum Fate {
 }
 
 impl Fate {
-    pub const ALL: [Fate; 7] =
-        [Fate::Repatriated, Fate::HandedOver, Fate::Sold, Fate::Destroyed, Fate::Abandoned, Fate::Lost, Fate::InCountry];
+    pub const ALL: [Fate; 7] = [
+        Fate::Repatriated,
+        Fate::HandedOver,
+        Fate::Sold,
+        Fate::Destroyed,
+        Fate::Abandoned,
+        Fate::Lost,
+        Fate::InCountry,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Fate::Repatriated => "repatriated",

@@ -123,7 +123,8 @@ mod tests {
         let a: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
         let b: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
         let c: Vec<u64> = (0..4).map(|_| 0).scan(k.stream(1, Purpose::March, 6), |s, _| Some(s.draw())).collect();
-        let d: Vec<u64> = (0..4).map(|_| 0).scan(Keys::new(7, 4).stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
+        let d: Vec<u64> =
+            (0..4).map(|_| 0).scan(Keys::new(7, 4).stream(1, Purpose::March, 5), |s, _| Some(s.draw())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(a, d);

@@ -4,8 +4,8 @@
 //! seeds as the baseline (common random numbers), so the swings are paired
 //! comparisons and small effects are not drowned in noise.
 
-use drawdown_model::uncertain::{uncertain_inputs, UncertainInput};
-use drawdown_model::{load, overrides, Override, Source};
+use drawdown_model::uncertain::{UncertainInput, uncertain_inputs};
+use drawdown_model::{Override, Source, load, overrides};
 
 use crate::compare::metrics;
 use crate::engine::simulate;
@@ -59,21 +59,32 @@ fn mean_of(w: &World, metric: &str, runs: u64, seed: u64, threads: usize) -> Res
 
 fn world_with(src: &Source, set: &str) -> Result<World, String> {
     let o = Override::parse(set).map_err(|d| d.message)?;
-    let s = overrides::apply(src, &[o]).map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
+    let s =
+        overrides::apply(src, &[o]).map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
     let loaded = load(&s).map_err(|d| {
-        let errs: Vec<String> = d.iter().filter(|d| d.is_error()).map(|d| format!("{} ({})", d.message, d.field)).collect();
+        let errs: Vec<String> =
+            d.iter().filter(|d| d.is_error()).map(|d| format!("{} ({})", d.message, d.field)).collect();
         format!("{set}: {}", errs.join("; "))
     })?;
     World::compile(&loaded.scenario).map_err(|e| e.to_string())
 }
 
 /// Runs the one-at-a-time analysis on `metric`; `progress(done, total)` after each input.
-pub fn tornado_with(src: &Source, metric: &str, runs: u64, seed: u64, threads: usize, progress: &dyn Fn(usize, usize)) -> Result<Tornado, String> {
+pub fn tornado_with(
+    src: &Source,
+    metric: &str,
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    progress: &dyn Fn(usize, usize),
+) -> Result<Tornado, String> {
     let base_scenario = load(src).map_err(|d| d.first().map_or("invalid scenario".into(), |d| d.message.clone()))?;
     let base_world = World::compile(&base_scenario.scenario).map_err(|e| e.to_string())?;
     let names = metric_names(&base_world);
     if !names.iter().any(|n| n == metric) {
-        let hint = drawdown_model::diag::did_you_mean(metric, names.iter().map(String::as_str)).map(|h| format!(" ({h})")).unwrap_or_default();
+        let hint = drawdown_model::diag::did_you_mean(metric, names.iter().map(String::as_str))
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
         return Err(format!("unknown metric `{metric}`{hint}; metrics: {}", names.join(", ")));
     }
     let base = mean_of(&base_world, metric, runs, seed, threads)?;

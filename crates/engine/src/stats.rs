@@ -77,11 +77,7 @@ impl Hist {
 
     /// Fraction of observations that were `Some`.
     pub fn fraction_some(&self) -> f64 {
-        if self.n == 0 {
-            0.0
-        } else {
-            (self.n - self.none) as f64 / self.n as f64
-        }
+        if self.n == 0 { 0.0 } else { (self.n - self.none) as f64 / self.n as f64 }
     }
 
     /// Mean of the `Some` observations.

@@ -269,7 +269,8 @@ impl World {
     pub fn compile(s: &m::Scenario) -> Result<World, CompileError> {
         let start = s.scenario.start;
         let day = |d: m::Date| -> i64 { d.days_since(start) };
-        let deadline_day = u32::try_from(day(s.scenario.deadline)).map_err(|_| CompileError("deadline before start".into()))?;
+        let deadline_day =
+            u32::try_from(day(s.scenario.deadline)).map_err(|_| CompileError("deadline before start".into()))?;
         let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
         let ndays = horizon_day as usize + 2;
         let clamp_day = |d: m::Date| -> u32 { day(d).clamp(0, ndays as i64) as u32 };
@@ -332,7 +333,14 @@ impl World {
             let id = links.len() as u16;
             adjacency[a as usize].push((id, b));
             adjacency[b as usize].push((id, a));
-            links.push(Link { a, b, km: l.km.value, pace, zone: zone_ids.opt(&l.zone)?, corridor: corridor_ids.opt(&l.corridor)? });
+            links.push(Link {
+                a,
+                b,
+                km: l.km.value,
+                pace,
+                zone: zone_ids.opt(&l.zone)?,
+                corridor: corridor_ids.opt(&l.corridor)?,
+            });
         }
 
         let threat = zones
@@ -393,7 +401,14 @@ impl World {
         let fleets: Vec<Fleet> = s
             .fleets
             .iter()
-            .map(|f| Ok(Fleet { id: f.id.clone(), home: site_ids.get(&f.home)?, trucks: f.trucks.value, capacity: f.capacity.value }))
+            .map(|f| {
+                Ok(Fleet {
+                    id: f.id.clone(),
+                    home: site_ids.get(&f.home)?,
+                    trucks: f.trucks.value,
+                    capacity: f.capacity.value,
+                })
+            })
             .collect::<Result<_, CompileError>>()?;
         let fleet_ids = Ids::new(s.fleets.iter().map(|f| f.id.as_str()), "fleet");
 
@@ -445,7 +460,8 @@ impl World {
             })
             .collect();
 
-        let permit = tabulate(ndays, &s.policy.permit.iter().map(|p| (day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0);
+        let permit =
+            tabulate(ndays, &s.policy.permit.iter().map(|p| (day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0);
         let mut held = vec![vec![0u32; ndays]; n];
         for h in &s.policy.customs_hold {
             let site = site_ids.get(&h.site)? as usize;
@@ -496,8 +512,13 @@ impl World {
             .map(|l| {
                 let air = l.mode == m::Mode::Air;
                 let fleet = if air { aircraft_ids.opt(&l.fleet)? } else { fleet_ids.opt(&l.fleet)? };
-                let roles: Vec<Role> =
-                    l.roles.clone().unwrap_or_else(|| default_roles.clone()).into_iter().filter(|r| !r.stays_until_closure()).collect();
+                let roles: Vec<Role> = l
+                    .roles
+                    .clone()
+                    .unwrap_or_else(|| default_roles.clone())
+                    .into_iter()
+                    .filter(|r| !r.stays_until_closure())
+                    .collect();
                 let ready = clamp_day(l.ready);
                 Ok(Line {
                     id: l.id.clone(),
@@ -520,21 +541,21 @@ impl World {
             })
             .collect::<Result<_, CompileError>>()?;
 
-        let disposal = lots
-            .iter()
-            .map(|lot| {
-                let rule = s.plan.dispositions.iter().find(|r| {
-                    r.class.is_none_or(|c| c == lot.class) && r.ownership.is_none_or(|o| o == lot.ownership)
-                });
-                let d = match rule.map(|r| r.action) {
-                    Some(m::Disposition::HandOver) => Disposal::HandOver,
-                    Some(m::Disposition::Sell) => Disposal::Sell,
-                    Some(m::Disposition::Destroy) => Disposal::Destroy,
-                    Some(m::Disposition::Abandon) | None => Disposal::Abandon,
-                };
-                if lot.sensitive { Disposal::Destroy } else { d }
-            })
-            .collect();
+        let disposal =
+            lots.iter()
+                .map(|lot| {
+                    let rule = s.plan.dispositions.iter().find(|r| {
+                        r.class.is_none_or(|c| c == lot.class) && r.ownership.is_none_or(|o| o == lot.ownership)
+                    });
+                    let d = match rule.map(|r| r.action) {
+                        Some(m::Disposition::HandOver) => Disposal::HandOver,
+                        Some(m::Disposition::Sell) => Disposal::Sell,
+                        Some(m::Disposition::Destroy) => Disposal::Destroy,
+                        Some(m::Disposition::Abandon) | None => Disposal::Abandon,
+                    };
+                    if lot.sensitive { Disposal::Destroy } else { d }
+                })
+                .collect();
 
         let mut air_minutes = HashMap::new();
         for a in &s.air_legs {
@@ -701,7 +722,9 @@ fn all_next_hops(n: usize, links: &[Link], adjacency: &[Vec<(u16, u16)>], closed
                 let nd = du + l.km;
                 // Ties broken by lower link id for determinism.
                 let better = nd < dist[v as usize]
-                    || (nd == dist[v as usize] && link < table[to * n + v as usize].0 && table[to * n + v as usize].0 != NONE);
+                    || (nd == dist[v as usize]
+                        && link < table[to * n + v as usize].0
+                        && table[to * n + v as usize].0 != NONE);
                 if better {
                     dist[v as usize] = nd;
                     table[to * n + v as usize] = (link, u);

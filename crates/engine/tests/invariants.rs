@@ -1,8 +1,8 @@
 //! Invariants of the engine: conservation at every event, determinism for
 //! any thread count, monotone cumulative curves, common random numbers.
 
-use drawdown_engine::{run_monte_carlo, simulate, simulate_checked, World};
-use drawdown_model::{load, Count, Date, Num, Scenario, Source};
+use drawdown_engine::{World, run_monte_carlo, simulate, simulate_checked};
+use drawdown_model::{Count, Date, Num, Scenario, Source, load};
 use proptest::prelude::*;
 
 fn toy() -> Scenario {
@@ -116,10 +116,12 @@ fn trucks_cut_off_by_a_closing_corridor_wait_instead_of_looping() {
     // A watchdog turns a hang into a failure.
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let events: Vec<u64> = (0..50).map(|r| simulate_checked(&w, 2, r).map(|o| o.events)).collect::<Result<_, _>>().unwrap();
+        let events: Vec<u64> =
+            (0..50).map(|r| simulate_checked(&w, 2, r).map(|o| o.events)).collect::<Result<_, _>>().unwrap();
         let _ = tx.send(events);
     });
-    let events = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the replications finish (no endless loop)");
+    let events =
+        rx.recv_timeout(std::time::Duration::from_secs(60)).expect("the replications finish (no endless loop)");
     // About one event per day per waiting convoy, not millions.
     assert!(events.iter().all(|&e| e < 5_000), "{events:?}");
 }

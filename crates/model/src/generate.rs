@@ -55,7 +55,15 @@ fn site(id: &str, kind: SiteKind, at: (f64, f64), airfield: bool) -> Site {
     }
 }
 
-fn link(from: &str, to: &str, a: (f64, f64), b: (f64, f64), pace: f64, zone: Option<&str>, corridor: Option<&str>) -> Link {
+fn link(
+    from: &str,
+    to: &str,
+    a: (f64, f64),
+    b: (f64, f64),
+    pace: f64,
+    zone: Option<&str>,
+    corridor: Option<&str>,
+) -> Link {
     Link {
         from: from.into(),
         to: to.into(),
@@ -85,7 +93,8 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         let t = (h + 1) as f64 / n_hubs as f64;
         let at = (12.0 + 8.0 * t + rng.range(-0.5, 0.5), -8.0 + 10.0 * t + rng.range(-0.5, 0.5));
         let id = format!("hub-{h}");
-        let (prev, prev_at) = if h == 0 { ("hq".to_string(), hq_at) } else { (format!("hub-{}", h - 1), hub_at[h - 1]) };
+        let (prev, prev_at) =
+            if h == 0 { ("hq".to_string(), hq_at) } else { (format!("hub-{}", h - 1), hub_at[h - 1]) };
         links.push(link(&prev, &id, prev_at, at, 90.0, Some(zone_of(at.0)), None));
         sites.push(site(&id, SiteKind::Hub, at, true));
         hub_at.push(at);
@@ -104,7 +113,15 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
     links.push(link("hq", "port", hq_at, port_at, 300.0, None, None));
     let border_at = (hub_at[n_hubs - 1].0 - 1.0, hub_at[n_hubs - 1].1 + 3.0);
     sites.push(site("border", SiteKind::BorderCrossing, border_at, false));
-    links.push(link(&format!("hub-{}", n_hubs - 1), "border", hub_at[n_hubs - 1], border_at, 150.0, Some("east"), Some("east")));
+    links.push(link(
+        &format!("hub-{}", n_hubs - 1),
+        "border",
+        hub_at[n_hubs - 1],
+        border_at,
+        150.0,
+        Some("east"),
+        Some("east"),
+    ));
     sites.push(site("home", SiteKind::Abroad, (48.0, 2.0), true));
 
     // Personnel and equipment in proportion to random weights.
@@ -119,22 +136,69 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         let stay_role = if id == "hq" { Role::RearParty } else { Role::Guard };
         let rest = people.saturating_sub(guard);
         let non_essential = rest * 2 / 5;
-        for (role, count) in [(Role::NonEssential, non_essential), (Role::Essential, rest - non_essential), (stay_role, guard)] {
-            personnel_groups.push(PersonnelGroup { site: id.clone(), contingent: format!("c{}", b % 40), role, count: Count::new(count) });
+        for (role, count) in
+            [(Role::NonEssential, non_essential), (Role::Essential, rest - non_essential), (stay_role, guard)]
+        {
+            personnel_groups.push(PersonnelGroup {
+                site: id.clone(),
+                contingent: format!("c{}", b % 40),
+                role,
+                count: Count::new(count),
+            });
         }
         let vehicles = (people / 3).max(1);
         let containers = (people * 2 / 5).max(1);
-        equipment.push(EquipmentLot { site: id.clone(), contingent: String::new(), class: EquipmentClass::Vehicle, count: Count::new(vehicles), value_usd: Some(Num::new(60_000.0)), ownership: Ownership::Contingent, load: None, sensitive: None });
-        equipment.push(EquipmentLot { site: id.clone(), contingent: String::new(), class: EquipmentClass::ArmouredVehicle, count: Count::new((vehicles / 10).max(1)), value_usd: Some(Num::new(400_000.0)), ownership: Ownership::Contingent, load: None, sensitive: None });
-        equipment.push(EquipmentLot { site: id.clone(), contingent: String::new(), class: EquipmentClass::Container, count: Count::new(containers), value_usd: Some(Num::new(25_000.0)), ownership: Ownership::Un, load: None, sensitive: None });
+        equipment.push(EquipmentLot {
+            site: id.clone(),
+            contingent: String::new(),
+            class: EquipmentClass::Vehicle,
+            count: Count::new(vehicles),
+            value_usd: Some(Num::new(60_000.0)),
+            ownership: Ownership::Contingent,
+            load: None,
+            sensitive: None,
+        });
+        equipment.push(EquipmentLot {
+            site: id.clone(),
+            contingent: String::new(),
+            class: EquipmentClass::ArmouredVehicle,
+            count: Count::new((vehicles / 10).max(1)),
+            value_usd: Some(Num::new(400_000.0)),
+            ownership: Ownership::Contingent,
+            load: None,
+            sensitive: None,
+        });
+        equipment.push(EquipmentLot {
+            site: id.clone(),
+            contingent: String::new(),
+            class: EquipmentClass::Container,
+            count: Count::new(containers),
+            value_usd: Some(Num::new(25_000.0)),
+            ownership: Ownership::Un,
+            load: None,
+            sensitive: None,
+        });
     }
 
     let fleets: Vec<TruckFleet> = (0..n_hubs)
-        .map(|h| TruckFleet { id: format!("trucks-{h}"), home: format!("hub-{h}"), trucks: Count::new(40 + personnel / (20 * n_hubs as u32)), capacity: Num::new(1.0) })
+        .map(|h| TruckFleet {
+            id: format!("trucks-{h}"),
+            home: format!("hub-{h}"),
+            trucks: Count::new(40 + personnel / (20 * n_hubs as u32)),
+            capacity: Num::new(1.0),
+        })
         .collect();
-    let aircraft = vec![
-        AircraftFleet { id: "charter".into(), base: "hq".into(), count: Count::new(2 + n_hubs as u32 / 2), seats: Count::new(150), payload: None, serviceability: Num::new(0.85), sorties_per_day: Some(Count::new(2)), cruise_kmh: Some(Num::new(700.0)), clearance: "strategic".into() },
-    ];
+    let aircraft = vec![AircraftFleet {
+        id: "charter".into(),
+        base: "hq".into(),
+        count: Count::new(2 + n_hubs as u32 / 2),
+        seats: Count::new(150),
+        payload: None,
+        serviceability: Num::new(0.85),
+        sorties_per_day: Some(Count::new(2)),
+        cruise_kmh: Some(Num::new(700.0)),
+        clearance: "strategic".into(),
+    }];
 
     let threat = |zone: &str, ied: f64| ThreatPeriod {
         zone: zone.into(),
@@ -155,25 +219,129 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
     for (c, &h) in camp_hub.iter().enumerate() {
         let id = format!("camp-{c}");
         let close = start.plus_days(30 + (c as i64 * (days * 2 / 3 - 30)) / n_camps.max(1) as i64);
-        closures.push(Closure { site: id.clone(), date: close, to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), trucks: Some(Count::new(20)), historical: None, source: None });
-        lines.push(Line { id: format!("{id}-shuttle"), mode: Mode::Road, from: id.clone(), to: format!("hub-{h}"), fleet: Some(format!("trucks-{h}")), carry: Carry::All, roles: None, ready: start.plus_days(5), until: Some(close.plus_days(-3)), trucks: Some(Count::new(15)), personnel_max: None, vehicles_max: Some(Count::new(30)), every_days: Some(Count::new(7)), sorties_per_day: None, source: None });
-        presences.push(Presence { site: id, state_from: None, state_days: Dist::fixed(rng.range(0.0, 5.0).round()), armed_group: Num::new(rng.range(0.0, 0.8)), armed_group_until: None, armed_group_days: Dist::fixed(rng.range(0.0, 3.0).round()) });
+        closures.push(Closure {
+            site: id.clone(),
+            date: close,
+            to: format!("hub-{h}"),
+            fleet: Some(format!("trucks-{h}")),
+            trucks: Some(Count::new(20)),
+            historical: None,
+            source: None,
+        });
+        lines.push(Line {
+            id: format!("{id}-shuttle"),
+            mode: Mode::Road,
+            from: id.clone(),
+            to: format!("hub-{h}"),
+            fleet: Some(format!("trucks-{h}")),
+            carry: Carry::All,
+            roles: None,
+            ready: start.plus_days(5),
+            until: Some(close.plus_days(-3)),
+            trucks: Some(Count::new(15)),
+            personnel_max: None,
+            vehicles_max: Some(Count::new(30)),
+            every_days: Some(Count::new(7)),
+            sorties_per_day: None,
+            source: None,
+        });
+        presences.push(Presence {
+            site: id,
+            state_from: None,
+            state_days: Dist::fixed(rng.range(0.0, 5.0).round()),
+            armed_group: Num::new(rng.range(0.0, 0.8)),
+            armed_group_until: None,
+            armed_group_days: Dist::fixed(rng.range(0.0, 3.0).round()),
+        });
     }
     for h in 0..n_hubs {
         let id = format!("hub-{h}");
         let next = if h == 0 { "hq".to_string() } else { format!("hub-{}", h - 1) };
-        closures.push(Closure { site: id.clone(), date: start.plus_days(days - 20 + h as i64 % 10), to: next.clone(), fleet: None, trucks: None, historical: None, source: None });
-        lines.push(Line { id: format!("{id}-airlift"), mode: Mode::Air, from: id.clone(), to: "home".into(), fleet: Some("charter".into()), carry: Carry::Personnel, roles: None, ready: start.plus_days(3), until: Some(deadline), trucks: None, personnel_max: None, vehicles_max: None, every_days: None, sorties_per_day: Some(Count::new(1)), source: None });
-        lines.push(Line { id: format!("{id}-freight"), mode: Mode::Road, from: id.clone(), to: next, fleet: Some(format!("trucks-{h}")), carry: Carry::Equipment, roles: None, ready: start.plus_days(10), until: Some(deadline.plus_days(-25)), trucks: Some(Count::new(20)), personnel_max: None, vehicles_max: Some(Count::new(40)), every_days: Some(Count::new(5)), sorties_per_day: None, source: None });
+        closures.push(Closure {
+            site: id.clone(),
+            date: start.plus_days(days - 20 + h as i64 % 10),
+            to: next.clone(),
+            fleet: None,
+            trucks: None,
+            historical: None,
+            source: None,
+        });
+        lines.push(Line {
+            id: format!("{id}-airlift"),
+            mode: Mode::Air,
+            from: id.clone(),
+            to: "home".into(),
+            fleet: Some("charter".into()),
+            carry: Carry::Personnel,
+            roles: None,
+            ready: start.plus_days(3),
+            until: Some(deadline),
+            trucks: None,
+            personnel_max: None,
+            vehicles_max: None,
+            every_days: None,
+            sorties_per_day: Some(Count::new(1)),
+            source: None,
+        });
+        lines.push(Line {
+            id: format!("{id}-freight"),
+            mode: Mode::Road,
+            from: id.clone(),
+            to: next,
+            fleet: Some(format!("trucks-{h}")),
+            carry: Carry::Equipment,
+            roles: None,
+            ready: start.plus_days(10),
+            until: Some(deadline.plus_days(-25)),
+            trucks: Some(Count::new(20)),
+            personnel_max: None,
+            vehicles_max: Some(Count::new(40)),
+            every_days: Some(Count::new(5)),
+            sorties_per_day: None,
+            source: None,
+        });
     }
-    lines.push(Line { id: "hq-airlift".into(), mode: Mode::Air, from: "hq".into(), to: "home".into(), fleet: Some("charter".into()), carry: Carry::Personnel, roles: None, ready: start.plus_days(2), until: Some(deadline), trucks: None, personnel_max: None, vehicles_max: None, every_days: None, sorties_per_day: Some(Count::new(4)), source: None });
-    lines.push(Line { id: "hq-sealift".into(), mode: Mode::Road, from: "hq".into(), to: "port".into(), fleet: Some("trucks-0".into()), carry: Carry::Equipment, roles: None, ready: start.plus_days(15), until: Some(deadline), trucks: Some(Count::new(20)), personnel_max: None, vehicles_max: Some(Count::new(50)), every_days: Some(Count::new(3)), sorties_per_day: None, source: None });
+    lines.push(Line {
+        id: "hq-airlift".into(),
+        mode: Mode::Air,
+        from: "hq".into(),
+        to: "home".into(),
+        fleet: Some("charter".into()),
+        carry: Carry::Personnel,
+        roles: None,
+        ready: start.plus_days(2),
+        until: Some(deadline),
+        trucks: None,
+        personnel_max: None,
+        vehicles_max: None,
+        every_days: None,
+        sorties_per_day: Some(Count::new(4)),
+        source: None,
+    });
+    lines.push(Line {
+        id: "hq-sealift".into(),
+        mode: Mode::Road,
+        from: "hq".into(),
+        to: "port".into(),
+        fleet: Some("trucks-0".into()),
+        carry: Carry::Equipment,
+        roles: None,
+        ready: start.plus_days(15),
+        until: Some(deadline),
+        trucks: Some(Count::new(20)),
+        personnel_max: None,
+        vehicles_max: Some(Count::new(50)),
+        every_days: Some(Count::new(3)),
+        sorties_per_day: None,
+        source: None,
+    });
 
     Scenario {
         scenario: Meta {
             id: format!("generated-{n}-sites"),
             name: format!("Generated mission: {n} sites, {personnel} personnel (seed {seed})"),
-            description: "Synthetic scenario written by `drawdown generate`; every figure is generated, none is sourced.".into(),
+            description:
+                "Synthetic scenario written by `drawdown generate`; every figure is generated, none is sourced.".into(),
             start,
             deadline,
             horizon: None,
@@ -181,17 +349,38 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         sites,
         links,
         air_legs: Vec::new(),
-        corridors: vec![Corridor { id: "east".into(), name: "Eastern border".into(), closed: vec![Window { from: start.plus_days(days / 2), to: None }], source: None }],
+        corridors: vec![Corridor {
+            id: "east".into(),
+            name: "Eastern border".into(),
+            closed: vec![Window { from: start.plus_days(days / 2), to: None }],
+            source: None,
+        }],
         personnel: personnel_groups,
         equipment,
         fleets,
         aircraft,
-        march: March { pace_variability: Some(Num::new(0.25)), breakdowns_per_100km: Some(Num::new(0.3)), breakdown_delay_hours: Some(Num::new(3.0)) },
+        march: March {
+            pace_variability: Some(Num::new(0.25)),
+            breakdowns_per_100km: Some(Num::new(0.3)),
+            breakdown_delay_hours: Some(Num::new(3.0)),
+        },
         threats,
         policy: Policy {
-            clearance: vec![ClearancePeriod { group: "strategic".into(), from: start, approval: Num::new(0.9), lead_days: Count::new(2) }],
+            clearance: vec![ClearancePeriod {
+                group: "strategic".into(),
+                from: start,
+                approval: Num::new(0.9),
+                lead_days: Count::new(2),
+            }],
             permit: vec![PermitPeriod { from: start, approval: Num::new(0.95) }],
-            customs_hold: vec![CustomsHold { id: "hub-0-hold".into(), site: "hub-0".into(), trucks: Count::new(20), from: start.plus_days(days / 2), to: Some(start.plus_days(days / 2 + 30)), source: None }],
+            customs_hold: vec![CustomsHold {
+                id: "hub-0-hold".into(),
+                site: "hub-0".into(),
+                trucks: Count::new(20),
+                from: start.plus_days(days / 2),
+                to: Some(start.plus_days(days / 2 + 30)),
+                source: None,
+            }],
             import_ban: Vec::new(),
         },
         presences,
@@ -199,7 +388,11 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             closures,
             lines,
             dispositions: vec![
-                DispositionRule { class: Some(EquipmentClass::Container), ownership: None, action: Disposition::HandOver },
+                DispositionRule {
+                    class: Some(EquipmentClass::Container),
+                    ownership: None,
+                    action: Disposition::HandOver,
+                },
                 DispositionRule { class: None, ownership: None, action: Disposition::Destroy },
             ],
             priority: None,
@@ -228,7 +421,7 @@ pub fn to_toml(s: &Scenario) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{load, Source};
+    use crate::load::{Source, load};
 
     #[test]
     fn generated_scenarios_are_valid_and_reproducible() {

@@ -22,7 +22,7 @@ pub mod uncertain;
 pub mod validate;
 
 pub use diag::{Diagnostic, Path, Severity};
-pub use load::{load, Loaded, Source};
+pub use load::{Loaded, Source, load};
 pub use overrides::Override;
 pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule};
 pub use scenario::*;

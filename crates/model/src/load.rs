@@ -35,7 +35,10 @@ impl Source {
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-                    Err(Diagnostic::error(Path::root(), format!("{name} is not valid UTF-8 text (line {line}, byte {at})"))
+                    Err(Diagnostic::error(
+                        Path::root(),
+                        format!("{name} is not valid UTF-8 text (line {line}, byte {at})"),
+                    )
                     .expected("a UTF-8 encoded TOML scenario file")
                     .hint("save the file as UTF-8"))
                 }
@@ -82,11 +85,7 @@ pub fn load(src: &Source) -> Result<Loaded, Vec<Diagnostic>> {
         }
     }
     diags.sort_by_key(|d| (std::cmp::Reverse(d.severity), d.span.as_ref().map_or(usize::MAX, |s| s.start)));
-    if diags.iter().any(Diagnostic::is_error) {
-        Err(diags)
-    } else {
-        Ok(Loaded { scenario, warnings: diags })
-    }
+    if diags.iter().any(Diagnostic::is_error) { Err(diags) } else { Ok(Loaded { scenario, warnings: diags }) }
 }
 
 fn first_line(s: &str) -> &str {
@@ -128,13 +127,15 @@ fn type_error(doc: &Document<&str>, e: &toml::de::Error) -> Diagnostic {
         d.hint = Some("counts are whole numbers; round the value".into());
     } else if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
-        let known: Vec<&str> = msg
-            .split("expected ")
-            .nth(1)
-            .map(|s| s.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
-        d.expected = Some(if known.is_empty() { "no other fields here".into() } else { format!("one of: {}", known.join(", ")) });
-        d.hint = crate::diag::did_you_mean(name, known.iter().copied()).or(Some("remove the field or fix its name".into()));
+        let known: Vec<&str> =
+            msg.split("expected ").nth(1).map(|s| s.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
+        d.expected = Some(if known.is_empty() {
+            "no other fields here".into()
+        } else {
+            format!("one of: {}", known.join(", "))
+        });
+        d.hint =
+            crate::diag::did_you_mean(name, known.iter().copied()).or(Some("remove the field or fix its name".into()));
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
         d.expected = Some(format!("a `{name}` field in this table"));
@@ -145,9 +146,11 @@ fn type_error(doc: &Document<&str>, e: &toml::de::Error) -> Diagnostic {
         });
     } else if msg.starts_with("unknown variant") {
         let wrong = msg.split('`').nth(1).unwrap_or("");
-        let known: Vec<&str> = msg.split("expected ").nth(1).map(|s| s.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
+        let known: Vec<&str> =
+            msg.split("expected ").nth(1).map(|s| s.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
         d.expected = Some(format!("one of: {}", known.join(", ")));
-        d.hint = crate::diag::did_you_mean(wrong, known.iter().copied()).or(Some("use one of the listed values".into()));
+        d.hint =
+            crate::diag::did_you_mean(wrong, known.iter().copied()).or(Some("use one of the listed values".into()));
     } else if let Some(exp) = msg.split(", expected ").nth(1) {
         d.expected = Some(exp.to_string());
         d.hint = Some("see docs/scenario-format.md for this field".into());

@@ -15,7 +15,7 @@ use std::str::FromStr;
 
 use toml_edit::{DocumentMut, Item, Value};
 
-use crate::diag::{did_you_mean, Diagnostic, Path};
+use crate::diag::{Diagnostic, Path, did_you_mean};
 use crate::load::Source;
 
 /// One change to a scenario document.
@@ -38,7 +38,9 @@ impl Override {
         };
         let (path, raw) = (path.trim(), value.trim());
         if path.is_empty() {
-            return Err(Diagnostic::error(Path::root(), format!("`--set {arg}` has an empty path")).expected("PATH=VALUE"));
+            return Err(
+                Diagnostic::error(Path::root(), format!("`--set {arg}` has an empty path")).expected("PATH=VALUE")
+            );
         }
         let value = Value::from_str(raw).unwrap_or_else(|_| Value::from(raw));
         Ok(Override { path: path.to_string(), value, origin: format!("--set {path}={raw}") })
@@ -72,15 +74,24 @@ pub fn variant(src: &Source, name: &str) -> Result<Vec<Override>, Diagnostic> {
     let Some(var) = doc.get("variants").and_then(|v| v.get(name)) else {
         let known: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
         return Err(Diagnostic::error(Path::parse("variants"), format!("{} has no variant `{name}`", src.name))
-            .expected(if known.is_empty() { "a [variants.NAME] table in the scenario".to_string() } else { format!("baseline or one of: {}", known.join(", ")) })
-            .hint(did_you_mean(name, known.iter().copied()).unwrap_or_else(|| "define it as [variants.NAME] with set = { \"PATH\" = VALUE }".into())));
+            .expected(if known.is_empty() {
+                "a [variants.NAME] table in the scenario".to_string()
+            } else {
+                format!("baseline or one of: {}", known.join(", "))
+            })
+            .hint(
+                did_you_mean(name, known.iter().copied())
+                    .unwrap_or_else(|| "define it as [variants.NAME] with set = { \"PATH\" = VALUE }".into()),
+            ));
     };
     let Some(set) = var.get("set").and_then(Item::as_table_like) else {
         return Ok(Vec::new());
     };
     Ok(set
         .iter()
-        .filter_map(|(k, v)| v.as_value().map(|v| Override { path: k.to_string(), value: v.clone(), origin: format!("variant {name}") }))
+        .filter_map(|(k, v)| {
+            v.as_value().map(|v| Override { path: k.to_string(), value: v.clone(), origin: format!("variant {name}") })
+        })
         .collect())
 }
 
@@ -91,7 +102,10 @@ pub fn apply(src: &Source, overrides: &[Override]) -> Result<Source, Vec<Diagnos
         return Ok(src.clone());
     }
     let mut doc = DocumentMut::from_str(&src.text).map_err(|e| {
-        vec![Diagnostic::error(Path::root(), format!("invalid TOML: {}", e.message())).hint("fix the file first: `drawdown check`")]
+        vec![
+            Diagnostic::error(Path::root(), format!("invalid TOML: {}", e.message()))
+                .hint("fix the file first: `drawdown check`"),
+        ]
     })?;
     let mut errors = Vec::new();
     for o in overrides {
@@ -102,7 +116,8 @@ pub fn apply(src: &Source, overrides: &[Override]) -> Result<Source, Vec<Diagnos
     if !errors.is_empty() {
         return Err(errors);
     }
-    let origins: Vec<&str> = overrides.iter().map(|o| o.origin.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let origins: Vec<&str> =
+        overrides.iter().map(|o| o.origin.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     Ok(Source::new(format!("{} (with {})", src.name, origins.join(", ")), doc.to_string()))
 }
 
@@ -110,9 +125,17 @@ pub fn apply(src: &Source, overrides: &[Override]) -> Result<Source, Vec<Diagnos
 /// `[plan]` table, as `drawdown plan` writes), so a plan can be evaluated
 /// against the scenario it was made for.
 pub fn with_plan(src: &Source, plan: &Source) -> Result<Source, Vec<Diagnostic>> {
-    let bad = |msg: String| vec![Diagnostic::error(Path::parse("plan"), msg).expected("a TOML file with a [plan] table ([[plan.closure]], [[plan.line]], ...)").hint("`drawdown plan --out FILE` writes one")];
-    let mut doc = DocumentMut::from_str(&src.text).map_err(|e| bad(format!("invalid TOML in {}: {}", src.name, e.message())))?;
-    let plan_doc = DocumentMut::from_str(&plan.text).map_err(|e| bad(format!("invalid TOML in {}: {}", plan.name, e.message())))?;
+    let bad = |msg: String| {
+        vec![
+            Diagnostic::error(Path::parse("plan"), msg)
+                .expected("a TOML file with a [plan] table ([[plan.closure]], [[plan.line]], ...)")
+                .hint("`drawdown plan --out FILE` writes one"),
+        ]
+    };
+    let mut doc =
+        DocumentMut::from_str(&src.text).map_err(|e| bad(format!("invalid TOML in {}: {}", src.name, e.message())))?;
+    let plan_doc = DocumentMut::from_str(&plan.text)
+        .map_err(|e| bad(format!("invalid TOML in {}: {}", plan.name, e.message())))?;
     let Some(table) = plan_doc.get("plan") else {
         return Err(bad(format!("{} has no [plan] table", plan.name)));
     };
@@ -161,7 +184,9 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), Diagnostic> {
         let d = Diagnostic::error(Path::parse(&o.path), format!("{}: {msg}", o.origin)).expected(expected);
         match hint {
             Some(h) => d.hint(h),
-            None => d.hint("paths use table names and ids, e.g. plan.closure.kidal.date, fleet.gao-trucks.trucks, link[3].km"),
+            None => d.hint(
+                "paths use table names and ids, e.g. plan.closure.kidal.date, fleet.gao-trucks.trucks, link[3].km",
+            ),
         }
     };
     let mut item: &mut Item = doc.as_item_mut();
@@ -188,13 +213,18 @@ fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), Diagnostic> {
                             format!("no field `{seg}` here"),
                             format!("one of: {}", known.join(", ")),
                             did_you_mean(seg, known.iter().map(String::as_str)),
-                        ))
+                        ));
                     }
                 }
             }
             Item::ArrayOfTables(arr) => {
                 let n = arr.len();
-                let pos = select(seg, arr.iter().map(|t| [field(t, "id"), field(t, "site"), field(t, "zone"), field(t, "group")]).collect());
+                let pos = select(
+                    seg,
+                    arr.iter()
+                        .map(|t| [field(t, "id"), field(t, "site"), field(t, "zone"), field(t, "group")])
+                        .collect(),
+                );
                 match pos {
                     Ok(p) => {
                         let t = arr.get_mut(p).expect("selected entry exists");
@@ -222,7 +252,11 @@ fn set_in_table(t: &mut toml_edit::Table, segs: &[String], o: &Override, err: &E
     };
     let key = resolve_key(seg, t.iter().map(|(k, _)| k.to_string()).collect(), rest.is_empty());
     let k = key.map_err(|known| {
-        err(format!("no field `{seg}` here"), format!("one of: {}", known.join(", ")), did_you_mean(seg, known.iter().map(String::as_str)))
+        err(
+            format!("no field `{seg}` here"),
+            format!("one of: {}", known.join(", ")),
+            did_you_mean(seg, known.iter().map(String::as_str)),
+        )
     })?;
     if rest.is_empty() {
         match t.get_mut(&k) {
@@ -249,7 +283,9 @@ fn set_in_value(v: &mut Value, segs: &[String], o: &Override, err: &ErrFn) -> Re
     let child: &mut Value = match v {
         Value::InlineTable(t) => {
             let key = resolve_key(seg, t.iter().map(|(k, _)| k.to_string()).collect(), rest.is_empty());
-            let k = key.map_err(|known| err(format!("no field `{seg}` here"), format!("one of: {}", known.join(", ")), None))?;
+            let k = key.map_err(|known| {
+                err(format!("no field `{seg}` here"), format!("one of: {}", known.join(", ")), None)
+            })?;
             if rest.is_empty() && !t.contains_key(&k) {
                 t.insert(&k, o.value.clone());
                 return Ok(());
@@ -258,7 +294,16 @@ fn set_in_value(v: &mut Value, segs: &[String], o: &Override, err: &ErrFn) -> Re
         }
         Value::Array(a) => {
             let n = a.len();
-            let pos = select(seg, a.iter().map(|x| x.as_inline_table().map_or([None, None, None, None], |t| [ifield(t, "id"), ifield(t, "site"), ifield(t, "zone"), ifield(t, "group")])).collect());
+            let pos = select(
+                seg,
+                a.iter()
+                    .map(|x| {
+                        x.as_inline_table().map_or([None, None, None, None], |t| {
+                            [ifield(t, "id"), ifield(t, "site"), ifield(t, "zone"), ifield(t, "group")]
+                        })
+                    })
+                    .collect(),
+            );
             let p = pos.map_err(|e| err(e, format!("an index below {n}"), None))?;
             a.get_mut(p).expect("selected")
         }
@@ -297,14 +342,24 @@ fn resolve_key(seg: &str, keys: Vec<String>, last: bool) -> Result<String, Vec<S
 /// The entry an index or selector names.
 fn select(seg: &str, fields: Vec<[Option<String>; 4]>) -> Result<usize, String> {
     if let Ok(i) = seg.parse::<usize>() {
-        return if i < fields.len() { Ok(i) } else { Err(format!("index {i} is out of range ({} entries)", fields.len())) };
+        return if i < fields.len() {
+            Ok(i)
+        } else {
+            Err(format!("index {i} is out of range ({} entries)", fields.len()))
+        };
     }
     for f in 0..4 {
-        let hits: Vec<usize> = fields.iter().enumerate().filter(|(_, x)| x[f].as_deref() == Some(seg)).map(|(i, _)| i).collect();
+        let hits: Vec<usize> =
+            fields.iter().enumerate().filter(|(_, x)| x[f].as_deref() == Some(seg)).map(|(i, _)| i).collect();
         match hits.len() {
             0 => continue,
             1 => return Ok(hits[0]),
-            n => return Err(format!("`{seg}` matches {n} entries (indices {hits:?}); use an index such as [{}]", hits[0])),
+            n => {
+                return Err(format!(
+                    "`{seg}` matches {n} entries (indices {hits:?}); use an index such as [{}]",
+                    hits[0]
+                ));
+            }
         }
     }
     Err(format!("no entry with id, site, zone or group `{seg}`"))
@@ -403,7 +458,12 @@ set = { "site.kidal.closure" = 2023-11-20 }
     #[test]
     fn bad_paths_are_errors_naming_the_override() {
         let src = Source::new("t.toml", DOC);
-        for bad in ["fleet.nothing.trucks=3", "plan.closure.timbuktu.date=2023-12-01", "scenario.id.x=1", "policy.customs_hold[9].trucks=1"] {
+        for bad in [
+            "fleet.nothing.trucks=3",
+            "plan.closure.timbuktu.date=2023-12-01",
+            "scenario.id.x=1",
+            "policy.customs_hold[9].trucks=1",
+        ] {
             let e = apply(&src, &[Override::parse(bad).unwrap()]).unwrap_err();
             assert!(e[0].message.contains("--set"), "{bad}: {}", e[0].message);
         }

@@ -79,9 +79,7 @@ impl Count {
 }
 
 /// Reads `{ value = .., source = .., confidence = .., low = .., high = .., note = .. }`.
-fn read_sourced_map<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    mut map: A,
-) -> Result<(T, Provenance), A::Error> {
+fn read_sourced_map<'de, A: MapAccess<'de>, T: Deserialize<'de>>(mut map: A) -> Result<(T, Provenance), A::Error> {
     let mut value: Option<T> = None;
     let mut prov = Provenance::default();
     while let Some(key) = map.next_key::<String>()? {
@@ -93,10 +91,7 @@ fn read_sourced_map<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
             "high" => prov.high = Some(map.next_value()?),
             "note" => prov.note = Some(map.next_value()?),
             other => {
-                return Err(de::Error::unknown_field(
-                    other,
-                    &["value", "source", "confidence", "low", "high", "note"],
-                ))
+                return Err(de::Error::unknown_field(other, &["value", "source", "confidence", "low", "high", "note"]));
             }
         }
     }
@@ -110,7 +105,9 @@ impl<'de> Deserialize<'de> for Num {
         impl<'de> Visitor<'de> for V {
             type Value = Num;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number, or a table { value = <number>, source = \"..\", confidence = \"high|medium|low\" }")
+                f.write_str(
+                    "a number, or a table { value = <number>, source = \"..\", confidence = \"high|medium|low\" }",
+                )
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
                 Ok(Num::new(v as f64))
@@ -251,9 +248,7 @@ impl<'de> Deserialize<'de> for Date {
                 match (dt.date, dt.time, dt.offset) {
                     (Some(d), None, None) => Date::ymd(d.year as i32, d.month as u32, d.day as u32)
                         .ok_or_else(|| de::Error::custom(format!("{dt} is not a calendar date"))),
-                    _ => Err(de::Error::custom(format!(
-                        "expected {EXPECTED} with no time of day, found `{dt}`"
-                    ))),
+                    _ => Err(de::Error::custom(format!("expected {EXPECTED} with no time of day, found `{dt}`"))),
                 }
             }
         }
@@ -310,7 +305,8 @@ impl Dist {
 impl<'de> Deserialize<'de> for Dist {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        const KINDS: &[&str] = &["fixed", "exponential", "uniform", "triangular", "lognormal", "source", "confidence", "note"];
+        const KINDS: &[&str] =
+            &["fixed", "exponential", "uniform", "triangular", "lognormal", "source", "confidence", "note"];
         impl<'de> Visitor<'de> for V {
             type Value = Dist;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -359,10 +355,16 @@ impl<'de> Deserialize<'de> for Dist {
                         other => return Err(de::Error::unknown_field(other, KINDS)),
                     };
                     if kind.replace(k).is_some() {
-                        return Err(de::Error::custom("a distribution has exactly one kind (fixed, exponential, uniform, triangular or lognormal)"));
+                        return Err(de::Error::custom(
+                            "a distribution has exactly one kind (fixed, exponential, uniform, triangular or lognormal)",
+                        ));
                     }
                 }
-                let kind = kind.ok_or_else(|| de::Error::custom("missing the distribution: add one of fixed, exponential, uniform, triangular, lognormal"))?;
+                let kind = kind.ok_or_else(|| {
+                    de::Error::custom(
+                        "missing the distribution: add one of fixed, exponential, uniform, triangular, lognormal",
+                    )
+                })?;
                 Ok(Dist { kind, prov })
             }
         }

@@ -94,7 +94,9 @@ fn walk_table(t: &Table, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
 fn walk_value(v: &Value, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
     match v {
         Value::InlineTable(t) => {
-            if t.contains_key("value") && ["source", "confidence", "low", "high", "note"].iter().any(|k| t.contains_key(k)) {
+            if t.contains_key("value")
+                && ["source", "confidence", "low", "high", "note"].iter().any(|k| t.contains_key(k))
+            {
                 out.push(input(t, path, label));
             } else {
                 for (k, v) in t.iter() {
@@ -129,6 +131,18 @@ fn input(t: &InlineTable, path: &str, label: &str) -> SourcedValue {
         (None, None) => None,
         (lo, hi) => Some(format!("{}–{}", lo.unwrap_or_default(), hi.unwrap_or_default())),
     };
-    SourcedValue { key: path.rsplit(['.', '[']).next().unwrap_or(path).trim_end_matches(']').to_string(), number: t.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))), integer: t.get("value").is_some_and(Value::is_integer), low: num(t, "low"), high: num(t, "high"), path: path.to_string(), label: label.to_string(), value: get("value").unwrap_or_default(), range, source: get("source"), confidence: get("confidence"), note: get("note") }
+    SourcedValue {
+        key: path.rsplit(['.', '[']).next().unwrap_or(path).trim_end_matches(']').to_string(),
+        number: t.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
+        integer: t.get("value").is_some_and(Value::is_integer),
+        low: num(t, "low"),
+        high: num(t, "high"),
+        path: path.to_string(),
+        label: label.to_string(),
+        value: get("value").unwrap_or_default(),
+        range,
+        source: get("source"),
+        confidence: get("confidence"),
+        note: get("note"),
+    }
 }
-

@@ -72,9 +72,12 @@ pub fn parse(src: &Source) -> Result<State, Vec<Diagnostic>> {
     let doc = match Document::parse(src.text.as_str()) {
         Ok(doc) => doc,
         Err(e) => {
-            let mut d = Diagnostic::error(Path::root(), format!("invalid TOML: {}", e.message().trim().lines().next().unwrap_or("")))
-                .expected("TOML syntax (https://toml.io)")
-                .hint("check quotes, brackets and `=` near the marked position");
+            let mut d = Diagnostic::error(
+                Path::root(),
+                format!("invalid TOML: {}", e.message().trim().lines().next().unwrap_or("")),
+            )
+            .expected("TOML syntax (https://toml.io)")
+            .hint("check quotes, brackets and `=` near the marked position");
             d.span = e.span();
             return Err(vec![d]);
         }
@@ -93,7 +96,11 @@ pub fn parse(src: &Source) -> Result<State, Vec<Diagnostic>> {
 /// Applies a state (and/or a new start date) to a scenario. `from` defaults
 /// to the state's `as_of` and may not be before it. Errors are located in
 /// the state file (`state_src`).
-pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn apply(
+    s: &Scenario,
+    state: Option<(&State, &Source)>,
+    from: Option<Date>,
+) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut warnings = Vec::new();
     let as_of = state.map(|x| x.0.as_of);
@@ -102,9 +109,10 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
     let site_kind = |id: &str| s.sites.iter().find(|x| x.id == id).map(|x| x.kind);
     let unknown_site = |path: Path, id: &str| {
         let ids: Vec<&str> = s.sites.iter().map(|x| x.id.as_str()).collect();
-        Diagnostic::error(path, format!("unknown site `{id}`"))
-            .expected("a site id of the scenario")
-            .hint(crate::diag::did_you_mean(id, ids.iter().copied()).unwrap_or_else(|| "use the scenario's [[site]] ids".into()))
+        Diagnostic::error(path, format!("unknown site `{id}`")).expected("a site id of the scenario").hint(
+            crate::diag::did_you_mean(id, ids.iter().copied())
+                .unwrap_or_else(|| "use the scenario's [[site]] ids".into()),
+        )
     };
     if let (Some(a), Some(f)) = (as_of, from)
         && f < a
@@ -117,9 +125,15 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
     }
     if start < s.scenario.start || start >= s.scenario.deadline {
         errs.push(
-            Diagnostic::error(Path::parse("as_of"), format!("{start} is outside the scenario ({} to its deadline {})", s.scenario.start, s.scenario.deadline))
-                .expected(format!("a date from {} to the day before {}", s.scenario.start, s.scenario.deadline))
-                .hint("check the year and the scenario"),
+            Diagnostic::error(
+                Path::parse("as_of"),
+                format!(
+                    "{start} is outside the scenario ({} to its deadline {})",
+                    s.scenario.start, s.scenario.deadline
+                ),
+            )
+            .expected(format!("a date from {} to the day before {}", s.scenario.start, s.scenario.deadline))
+            .hint("check the year and the scenario"),
         );
     }
     t.scenario.start = start;
@@ -141,9 +155,12 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
             }
             if c.date > st.as_of {
                 errs.push(
-                    Diagnostic::error(path.key("date"), format!("closed on {} but the state is as of {}", c.date, st.as_of))
-                        .expected(format!("a date on or before {}", st.as_of))
-                        .hint("a closure after the state's date has not happened yet; leave it to the plan"),
+                    Diagnostic::error(
+                        path.key("date"),
+                        format!("closed on {} but the state is as of {}", c.date, st.as_of),
+                    )
+                    .expected(format!("a date on or before {}", st.as_of))
+                    .hint("a closure after the state's date has not happened yet; leave it to the plan"),
                 );
             }
         }
@@ -165,9 +182,12 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
                 errs.push(unknown_site(path.key("site"), &g.site));
             } else if is_closed(&g.site) {
                 errs.push(
-                    Diagnostic::error(path.key("site"), format!("people at `{}`, which the state says is closed", g.site))
-                        .expected("an open site")
-                        .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
+                    Diagnostic::error(
+                        path.key("site"),
+                        format!("people at `{}`, which the state says is closed", g.site),
+                    )
+                    .expected("an open site")
+                    .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
                 );
             }
         }
@@ -177,9 +197,12 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
                 errs.push(unknown_site(path.key("site"), &e.site));
             } else if is_closed(&e.site) {
                 errs.push(
-                    Diagnostic::error(path.key("site"), format!("items at `{}`, which the state says is closed", e.site))
-                        .expected("an open site")
-                        .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
+                    Diagnostic::error(
+                        path.key("site"),
+                        format!("items at `{}`, which the state says is closed", e.site),
+                    )
+                    .expected("an open site")
+                    .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
                 );
             }
         }
@@ -190,9 +213,12 @@ pub fn apply(s: &Scenario, state: Option<(&State, &Source)>, from: Option<Date>)
             }
             if h.to.is_some_and(|to| to <= start) {
                 errs.push(
-                    Diagnostic::error(path.key("to"), format!("released on {} before the re-plan starts ({start})", h.to.expect("checked")))
-                        .expected(format!("a date after {start}, or no `to`"))
-                        .hint("remove trucks that are no longer held"),
+                    Diagnostic::error(
+                        path.key("to"),
+                        format!("released on {} before the re-plan starts ({start})", h.to.expect("checked")),
+                    )
+                    .expected(format!("a date after {start}, or no `to`"))
+                    .hint("remove trucks that are no longer held"),
                 );
             }
         }

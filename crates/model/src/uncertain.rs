@@ -8,8 +8,8 @@
 //! Coordinates are excluded: they only place sites on the map.
 
 use crate::load::Source;
-use crate::sourced::{sourced_values, SourcedValue};
 use crate::quantity::Confidence;
+use crate::sourced::{SourcedValue, sourced_values};
 
 /// One input to swing.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,17 +63,22 @@ fn input(v: SourcedValue) -> Option<UncertainInput> {
     if low == value && high == value {
         return None;
     }
-    Some(UncertainInput { path: v.path, label: v.label, value, low, high, integer: v.integer, source: v.source, confidence })
+    Some(UncertainInput {
+        path: v.path,
+        label: v.label,
+        value,
+        low,
+        high,
+        integer: v.integer,
+        source: v.source,
+        confidence,
+    })
 }
 
 impl UncertainInput {
     /// The override text setting this input to `x`.
     pub fn set(&self, x: f64) -> String {
-        if self.integer {
-            format!("{}={}", self.path, x.round() as i64)
-        } else {
-            format!("{}={x}", self.path)
-        }
+        if self.integer { format!("{}={}", self.path, x.round() as i64) } else { format!("{}={x}", self.path) }
     }
 }
 

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::diag::{did_you_mean, Diagnostic, Path};
+use crate::diag::{Diagnostic, Path, did_you_mean};
 use crate::quantity::{Count, Date, Dist, DistKind, Num, Provenance, Schedule};
 use crate::scenario::*;
 
@@ -256,7 +256,11 @@ impl<'a> Validator<'a> {
                     .chars()
                     .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
                     .collect();
-                let hint = if is_valid_id(&fixed) { format!("write `{fixed}`") } else { "use a short lower-case name such as `gao`".into() };
+                let hint = if is_valid_id(&fixed) {
+                    format!("write `{fixed}`")
+                } else {
+                    "use a short lower-case name such as `gao`".into()
+                };
                 self.push(
                     Diagnostic::error(path.clone(), format!("{what} id `{id}` is not a valid id"))
                         .expected("lower-case letters, digits, `_` and `-` (e.g. `ber`, `camp_1`)")
@@ -313,30 +317,33 @@ impl<'a> Validator<'a> {
     fn provenance(&mut self, path: Path, value: f64, prov: &Provenance) {
         for (key, bound) in [("low", prov.low), ("high", prov.high)] {
             if let Some(b) = bound
-                && !b.is_finite() {
-                    self.push(
-                        Diagnostic::error(path.key(key), format!("`{key}` must be a finite number, found {b}"))
-                            .expected("a finite number")
-                            .hint("`low` and `high` bound the plausible range of the value"),
-                    );
-                }
+                && !b.is_finite()
+            {
+                self.push(
+                    Diagnostic::error(path.key(key), format!("`{key}` must be a finite number, found {b}"))
+                        .expected("a finite number")
+                        .hint("`low` and `high` bound the plausible range of the value"),
+                );
+            }
         }
         if let Some(low) = prov.low.filter(|x| x.is_finite())
-            && low > value {
-                self.push(
-                    Diagnostic::error(path.key("low"), format!("`low` ({low}) is above the value ({value})"))
-                        .expected("low <= value <= high")
-                        .hint("`low` is the lowest plausible value; swap or correct the numbers"),
-                );
-            }
+            && low > value
+        {
+            self.push(
+                Diagnostic::error(path.key("low"), format!("`low` ({low}) is above the value ({value})"))
+                    .expected("low <= value <= high")
+                    .hint("`low` is the lowest plausible value; swap or correct the numbers"),
+            );
+        }
         if let Some(high) = prov.high.filter(|x| x.is_finite())
-            && high < value {
-                self.push(
-                    Diagnostic::error(path.key("high"), format!("`high` ({high}) is below the value ({value})"))
-                        .expected("low <= value <= high")
-                        .hint("`high` is the highest plausible value; swap or correct the numbers"),
-                );
-            }
+            && high < value
+        {
+            self.push(
+                Diagnostic::error(path.key("high"), format!("`high` ({high}) is below the value ({value})"))
+                    .expected("low <= value <= high")
+                    .hint("`high` is the highest plausible value; swap or correct the numbers"),
+            );
+        }
     }
 
     /// A duration in days drawn from a distribution.
@@ -399,7 +406,11 @@ impl<'a> Validator<'a> {
                         self.push(
                             Diagnostic::error(
                                 path.index(j).key("from"),
-                                format!("`{field}` steps out of order: {} is not after the previous step's {}", st.from, steps[j - 1].from),
+                                format!(
+                                    "`{field}` steps out of order: {} is not after the previous step's {}",
+                                    st.from,
+                                    steps[j - 1].from
+                                ),
                             )
                             .expected("steps in strictly increasing `from` order")
                             .hint("sort the steps by date; each step applies until the next one"),
@@ -413,13 +424,14 @@ impl<'a> Validator<'a> {
     /// A period `[from, to)`: `to` must be after `from`.
     fn window(&mut self, path: Path, from: Date, to: Option<Date>) {
         if let Some(to) = to
-            && to <= from {
-                self.push(
-                    Diagnostic::error(path.key("to"), format!("period ends ({to}) on or before it starts ({from})"))
-                        .expected(format!("a `to` date after {from} (the end is exclusive)"))
-                        .hint("swap the dates, or remove `to` for an open-ended period"),
-                );
-            }
+            && to <= from
+        {
+            self.push(
+                Diagnostic::error(path.key("to"), format!("period ends ({to}) on or before it starts ({from})"))
+                    .expected(format!("a `to` date after {from} (the end is exclusive)"))
+                    .hint("swap the dates, or remove `to` for an open-ended period"),
+            );
+        }
     }
 
     /// Periods keyed by group (zone, clearance group) must come in date order.
@@ -427,17 +439,20 @@ impl<'a> Validator<'a> {
         let mut last: HashMap<&str, Date> = HashMap::new();
         for (i, (group, from)) in items.enumerate() {
             if let Some(prev) = last.get(group)
-                && from <= *prev {
-                    let whose = if group.is_empty() { String::new() } else { format!(" for {what} `{group}`") };
-                    self.push(
-                        Diagnostic::error(
-                            Path::parse(table).index(i).key("from"),
-                            format!("{table} periods{whose} out of order: {from} is not after the previous period's {prev}"),
-                        )
-                        .expected("periods in strictly increasing `from` order")
-                        .hint("sort the entries by date; each applies until the next one"),
-                    );
-                }
+                && from <= *prev
+            {
+                let whose = if group.is_empty() { String::new() } else { format!(" for {what} `{group}`") };
+                self.push(
+                    Diagnostic::error(
+                        Path::parse(table).index(i).key("from"),
+                        format!(
+                            "{table} periods{whose} out of order: {from} is not after the previous period's {prev}"
+                        ),
+                    )
+                    .expected("periods in strictly increasing `from` order")
+                    .hint("sort the entries by date; each applies until the next one"),
+                );
+            }
             last.insert(group, from);
         }
     }
@@ -455,22 +470,30 @@ impl<'a> Validator<'a> {
         }
         if m.start >= m.deadline {
             self.push(
-                Diagnostic::error(p("scenario.deadline"), format!("the deadline ({}) is not after the start ({})", m.deadline, m.start))
-                    .expected(format!("a deadline after {}", m.start))
-                    .hint("check the years; `start` is the first simulated day"),
+                Diagnostic::error(
+                    p("scenario.deadline"),
+                    format!("the deadline ({}) is not after the start ({})", m.deadline, m.start),
+                )
+                .expected(format!("a deadline after {}", m.start))
+                .hint("check the years; `start` is the first simulated day"),
             );
         }
         if let Some(h) = m.horizon
-            && h < m.deadline {
-                self.push(
-                    Diagnostic::error(p("scenario.horizon"), format!("the horizon ({h}) is before the deadline ({})", m.deadline))
-                        .expected(format!("a date on or after {}", m.deadline))
-                        .hint("the horizon is the last simulated day; remove it to stop at the deadline"),
-                );
-            }
+            && h < m.deadline
+        {
+            self.push(
+                Diagnostic::error(
+                    p("scenario.horizon"),
+                    format!("the horizon ({h}) is before the deadline ({})", m.deadline),
+                )
+                .expected(format!("a date on or after {}", m.deadline))
+                .hint("the horizon is the last simulated day; remove it to stop at the deadline"),
+            );
+        }
         let days = self.end.days_since(m.start);
         if days > MAX_DAYS {
-            let field = if m.horizon.is_some_and(|h| h > m.deadline) { "scenario.horizon" } else { "scenario.deadline" };
+            let field =
+                if m.horizon.is_some_and(|h| h > m.deadline) { "scenario.horizon" } else { "scenario.deadline" };
             self.push(
                 Diagnostic::error(p(field), format!("the simulated period is {days} days long, more than {MAX_DAYS}"))
                     .expected(format!("at most {MAX_DAYS} days from the start ({})", m.start))
@@ -489,9 +512,12 @@ impl<'a> Validator<'a> {
             self.opt_num(path.key("vehicle_serviceability"), &x.vehicle_serviceability, Range::Probability);
             if x.kind == SiteKind::Airfield && !x.airfield {
                 self.push(
-                    Diagnostic::warning(path.key("kind"), format!("site `{}` is of kind airfield but has no `airfield = true`", x.id))
-                        .expected("`airfield = true` for a site with a runway")
-                        .hint("aircraft can only use sites with `airfield = true`"),
+                    Diagnostic::warning(
+                        path.key("kind"),
+                        format!("site `{}` is of kind airfield but has no `airfield = true`", x.id),
+                    )
+                    .expected("`airfield = true` for a site with a runway")
+                    .hint("aircraft can only use sites with `airfield = true`"),
                 );
             }
         }
@@ -547,15 +573,20 @@ impl<'a> Validator<'a> {
                 self.reference(path.key("corridor"), c, Kind::Corridor);
             }
             if let Some(z) = &l.zone
-                && !zones.contains(z.as_str()) {
-                    let hint = did_you_mean(z, zones.iter().copied())
-                        .unwrap_or_else(|| format!("add a [[threat]] with zone = \"{z}\", or remove `zone` if the link carries no risk"));
-                    self.push(
-                        Diagnostic::warning(path.key("zone"), format!("threat zone `{z}` has no [[threat]] entry, so this link carries no risk"))
-                            .expected("a zone named by some [[threat]]")
-                            .hint(hint),
-                    );
-                }
+                && !zones.contains(z.as_str())
+            {
+                let hint = did_you_mean(z, zones.iter().copied()).unwrap_or_else(|| {
+                    format!("add a [[threat]] with zone = \"{z}\", or remove `zone` if the link carries no risk")
+                });
+                self.push(
+                    Diagnostic::warning(
+                        path.key("zone"),
+                        format!("threat zone `{z}` has no [[threat]] entry, so this link carries no risk"),
+                    )
+                    .expected("a zone named by some [[threat]]")
+                    .hint(hint),
+                );
+            }
         }
     }
 
@@ -574,9 +605,14 @@ impl<'a> Validator<'a> {
         let hint = if airfields.is_empty() {
             format!("set `airfield = true` on [[site]] `{id}` if it has a runway")
         } else {
-            format!("set `airfield = true` on `{id}` if it has a runway, or use one of: {}", some_ids(airfields.into_iter()))
+            format!(
+                "set `airfield = true` on `{id}` if it has a runway, or use one of: {}",
+                some_ids(airfields.into_iter())
+            )
         };
-        self.push(Diagnostic::error(path, format!("{what} `{id}`, which has no airfield")).expected(expected).hint(hint));
+        self.push(
+            Diagnostic::error(path, format!("{what} `{id}`, which has no airfield")).expected(expected).hint(hint),
+        );
     }
 
     fn air_legs(&mut self) {
@@ -620,7 +656,11 @@ impl<'a> Validator<'a> {
                 self.push(
                     Diagnostic::warning(
                         path.key("role"),
-                        format!("{} personnel at `{}` only leave when the site closes, but the plan never closes it", g.role.as_str(), g.site),
+                        format!(
+                            "{} personnel at `{}` only leave when the site closes, but the plan never closes it",
+                            g.role.as_str(),
+                            g.site
+                        ),
                     )
                     .expected(format!("a [[plan.closure]] for site `{}`", g.site))
                     .hint("add a closure, or give these people another role"),
@@ -658,9 +698,12 @@ impl<'a> Validator<'a> {
             if let Some(load) = &e.load {
                 if e.class.self_moving() {
                     self.push(
-                        Diagnostic::warning(path.key("load"), format!("`load` is ignored for self-moving class `{}`", e.class.as_str()))
-                            .expected("no `load` for vehicles (they drive themselves)")
-                            .hint("remove `load`, or change the class"),
+                        Diagnostic::warning(
+                            path.key("load"),
+                            format!("`load` is ignored for self-moving class `{}`", e.class.as_str()),
+                        )
+                        .expected("no `load` for vehicles (they drive themselves)")
+                        .hint("remove `load`, or change the class"),
                     );
                     self.provenance(path.key("load"), load.value, &load.prov);
                 } else {
@@ -708,7 +751,11 @@ impl<'a> Validator<'a> {
             if a.count.value == 0 {
                 self.zero_count_warning(path.key("count"), "aircraft fleet");
             }
-            self.count_min1(path.key("seats"), &a.seats, "seats per sortie; an aircraft that carries nobody is not useful here");
+            self.count_min1(
+                path.key("seats"),
+                &a.seats,
+                "seats per sortie; an aircraft that carries nobody is not useful here",
+            );
             self.opt_num(path.key("payload"), &a.payload, Range::NonNegative);
             self.num(path.key("serviceability"), &a.serviceability, Range::Probability);
             if let Some(c) = &a.sorties_per_day {
@@ -717,19 +764,28 @@ impl<'a> Validator<'a> {
             self.opt_num(path.key("cruise_kmh"), &a.cruise_kmh, Range::Positive);
             if !is_valid_id(&a.clearance) {
                 self.push(
-                    Diagnostic::error(path.key("clearance"), format!("clearance group `{}` is not a valid id", a.clearance))
-                        .expected("lower-case letters, digits, `_` and `-`")
-                        .hint("name the host-state policy group, e.g. `un_flights`"),
+                    Diagnostic::error(
+                        path.key("clearance"),
+                        format!("clearance group `{}` is not a valid id", a.clearance),
+                    )
+                    .expected("lower-case letters, digits, `_` and `-`")
+                    .hint("name the host-state policy group, e.g. `un_flights`"),
                 );
             }
             if !groups.contains(a.clearance.as_str()) {
                 let hint = did_you_mean(&a.clearance, groups.iter().copied()).unwrap_or_else(|| {
-                    format!("add a [[policy.clearance]] with group = \"{}\", a from date, approval and lead_days", a.clearance)
+                    format!(
+                        "add a [[policy.clearance]] with group = \"{}\", a from date, approval and lead_days",
+                        a.clearance
+                    )
                 });
                 self.push(
-                    Diagnostic::error(path.key("clearance"), format!("clearance group `{}` has no [[policy.clearance]] period", a.clearance))
-                        .expected("a group named by at least one [[policy.clearance]]")
-                        .hint(hint),
+                    Diagnostic::error(
+                        path.key("clearance"),
+                        format!("clearance group `{}` has no [[policy.clearance]] period", a.clearance),
+                    )
+                    .expected("a group named by at least one [[policy.clearance]]")
+                    .hint(hint),
                 );
             }
         }
@@ -761,8 +817,16 @@ impl<'a> Validator<'a> {
             self.num(path.key("ambush_per_100km"), &t.ambush_per_100km, Range::NonNegative);
             self.num(path.key("wounded_per_incident"), &t.wounded_per_incident, Range::NonNegative);
             self.num(path.key("killed_per_incident"), &t.killed_per_incident, Range::NonNegative);
-            self.opt_num(path.key("vehicles_damaged_per_incident"), &t.vehicles_damaged_per_incident, Range::NonNegative);
-            self.opt_num(path.key("vehicles_destroyed_per_incident"), &t.vehicles_destroyed_per_incident, Range::NonNegative);
+            self.opt_num(
+                path.key("vehicles_damaged_per_incident"),
+                &t.vehicles_damaged_per_incident,
+                Range::NonNegative,
+            );
+            self.opt_num(
+                path.key("vehicles_destroyed_per_incident"),
+                &t.vehicles_destroyed_per_incident,
+                Range::NonNegative,
+            );
             self.num(path.key("delay_hours_per_incident"), &t.delay_hours_per_incident, Range::NonNegative);
         }
         self.periods_in_order("threat", "zone", s.threats.iter().map(|t| (t.zone.as_str(), t.from)));
@@ -774,23 +838,31 @@ impl<'a> Validator<'a> {
         for (i, c) in s.policy.clearance.iter().enumerate() {
             let path = p("policy.clearance").index(i);
             if !used.contains(c.group.as_str()) {
-                let hint = did_you_mean(&c.group, used.iter().copied())
-                    .unwrap_or_else(|| "set `clearance` on the [[aircraft]] this policy applies to, or remove the entry".into());
+                let hint = did_you_mean(&c.group, used.iter().copied()).unwrap_or_else(|| {
+                    "set `clearance` on the [[aircraft]] this policy applies to, or remove the entry".into()
+                });
                 let expected = if used.is_empty() {
                     "a group named by some [[aircraft]] `clearance` (there are no aircraft)".to_string()
                 } else {
                     format!("a group named by some [[aircraft]] `clearance`: {}", some_ids(used.iter().copied()))
                 };
                 self.push(
-                    Diagnostic::error(path.key("group"), format!("clearance group `{}` is not used by any aircraft", c.group))
-                        .expected(expected)
-                        .hint(hint),
+                    Diagnostic::error(
+                        path.key("group"),
+                        format!("clearance group `{}` is not used by any aircraft", c.group),
+                    )
+                    .expected(expected)
+                    .hint(hint),
                 );
             }
             self.num(path.key("approval"), &c.approval, Range::Probability);
             self.count(path.key("lead_days"), &c.lead_days);
         }
-        self.periods_in_order("policy.clearance", "group", s.policy.clearance.iter().map(|c| (c.group.as_str(), c.from)));
+        self.periods_in_order(
+            "policy.clearance",
+            "group",
+            s.policy.clearance.iter().map(|c| (c.group.as_str(), c.from)),
+        );
 
         for (i, pp) in s.policy.permit.iter().enumerate() {
             self.num(p("policy.permit").index(i).key("approval"), &pp.approval, Range::Probability);
@@ -821,7 +893,10 @@ impl<'a> Validator<'a> {
                     self.push(
                         Diagnostic::warning(
                             path.key("grounded"),
-                            format!("import ban `{}` grounds {} aircraft but fleet `{}` has {n}", b.id, b.grounded.value, b.aircraft),
+                            format!(
+                                "import ban `{}` grounds {} aircraft but fleet `{}` has {n}",
+                                b.id, b.grounded.value, b.aircraft
+                            ),
                         )
                         .expected(format!("grounded <= {n}"))
                         .hint("the whole fleet is grounded either way; check the numbers"),
@@ -885,24 +960,36 @@ impl<'a> Validator<'a> {
             }
             if c.date < start {
                 self.push(
-                    Diagnostic::error(path.key("date"), format!("closure of `{}` on {} is before the start ({start})", c.site, c.date))
-                        .expected(format!("a date from {start} to {end}"))
-                        .hint("sites closed before the start should not be in the scenario"),
+                    Diagnostic::error(
+                        path.key("date"),
+                        format!("closure of `{}` on {} is before the start ({start})", c.site, c.date),
+                    )
+                    .expected(format!("a date from {start} to {end}"))
+                    .hint("sites closed before the start should not be in the scenario"),
                 );
             } else if c.date > end {
                 self.push(
                     Diagnostic::error(
                         path.key("date"),
-                        format!("closure of `{}` on {} is after the end of the simulated period ({end})", c.site, c.date),
+                        format!(
+                            "closure of `{}` on {} is after the end of the simulated period ({end})",
+                            c.site, c.date
+                        ),
                     )
                     .expected(format!("a date from {start} to {end}"))
-                    .hint(format!("set scenario.horizon to {} or later to simulate a closure after the deadline", c.date)),
+                    .hint(format!(
+                        "set scenario.horizon to {} or later to simulate a closure after the deadline",
+                        c.date
+                    )),
                 );
             } else if c.date > deadline {
                 self.push(
                     Diagnostic::warning(
                         path.key("date"),
-                        format!("closure after the deadline: `{}` closes on {}, the deadline is {deadline}", c.site, c.date),
+                        format!(
+                            "closure after the deadline: `{}` closes on {}, the deadline is {deadline}",
+                            c.site, c.date
+                        ),
                     )
                     .expected(format!("a date on or before {deadline}"))
                     .hint("fine for a liquidation team staying on; otherwise close earlier"),
@@ -911,18 +998,25 @@ impl<'a> Validator<'a> {
             if let Some(b) = self.reference(path.key("to"), &c.to, Kind::Site) {
                 if c.to == c.site {
                     self.push(
-                        Diagnostic::error(path.key("to"), format!("closing convoy of `{}` goes to the site itself", c.site))
-                            .expected("another site")
-                            .hint("`to` is where the closing convoy goes"),
+                        Diagnostic::error(
+                            path.key("to"),
+                            format!("closing convoy of `{}` goes to the site itself", c.site),
+                        )
+                        .expected("another site")
+                        .hint("`to` is where the closing convoy goes"),
                     );
                 } else if let Some(&a) = self.sites.get(c.site.as_str())
-                    && !self.road_path(a, b) {
-                        self.push(
-                            Diagnostic::error(path.key("to"), format!("no road from `{}` to `{}` for the closing convoy", c.site, c.to))
-                                .expected("a destination connected to the site by [[link]]s")
-                                .hint("add the missing [[link]], or choose another destination"),
-                        );
-                    }
+                    && !self.road_path(a, b)
+                {
+                    self.push(
+                        Diagnostic::error(
+                            path.key("to"),
+                            format!("no road from `{}` to `{}` for the closing convoy", c.site, c.to),
+                        )
+                        .expected("a destination connected to the site by [[link]]s")
+                        .hint("add the missing [[link]], or choose another destination"),
+                    );
+                }
                 if let Some(d) = close_date.get(c.to.as_str()).filter(|d| **d < c.date) {
                     self.push(
                         Diagnostic::warning(
@@ -969,22 +1063,34 @@ impl<'a> Validator<'a> {
                 Mode::Road => {
                     let fleet = l.fleet.as_ref().and_then(|f| self.reference(path.key("fleet"), f, Kind::Fleet));
                     if let (Some(a), Some(b)) = (a, b)
-                        && a != b && !self.road_path(a, b) {
-                            self.push(
-                                Diagnostic::error(path.key("to"), format!("no road from `{}` to `{}` for road line `{}`", l.from, l.to, l.id))
-                                    .expected("a destination connected to the origin by [[link]]s")
-                                    .hint("add the missing [[link]], or make it an air line"),
-                            );
-                        }
+                        && a != b
+                        && !self.road_path(a, b)
+                    {
+                        self.push(
+                            Diagnostic::error(
+                                path.key("to"),
+                                format!("no road from `{}` to `{}` for road line `{}`", l.from, l.to, l.id),
+                            )
+                            .expected("a destination connected to the origin by [[link]]s")
+                            .hint("add the missing [[link]], or make it an air line"),
+                        );
+                    }
                     if let Some(t) = &l.trucks {
-                        self.count_min1(path.key("trucks"), t, "trucks per convoy; leave it out to use all available trucks");
+                        self.count_min1(
+                            path.key("trucks"),
+                            t,
+                            "trucks per convoy; leave it out to use all available trucks",
+                        );
                         if let Some(f) = fleet {
                             let n = s.fleets[f].trucks.value;
                             if t.value > n {
                                 self.push(
                                     Diagnostic::warning(
                                         path.key("trucks"),
-                                        format!("line `{}` asks for {} trucks per convoy but fleet `{}` has {n}", l.id, t.value, s.fleets[f].id),
+                                        format!(
+                                            "line `{}` asks for {} trucks per convoy but fleet `{}` has {n}",
+                                            l.id, t.value, s.fleets[f].id
+                                        ),
                                     )
                                     .expected(format!("trucks <= {n}"))
                                     .hint("convoys leave with the trucks available"),
@@ -1048,11 +1154,18 @@ impl<'a> Validator<'a> {
                     }
                     match &l.sorties_per_day {
                         None => self.push(
-                            Diagnostic::error(path.key("sorties_per_day"), format!("air line `{}` has no `sorties_per_day`", l.id))
-                                .expected("sorties_per_day >= 1")
-                                .hint("add sorties_per_day = 1 (sorties planned per day)"),
+                            Diagnostic::error(
+                                path.key("sorties_per_day"),
+                                format!("air line `{}` has no `sorties_per_day`", l.id),
+                            )
+                            .expected("sorties_per_day >= 1")
+                            .hint("add sorties_per_day = 1 (sorties planned per day)"),
                         ),
-                        Some(c) => self.count_min1(path.key("sorties_per_day"), c, "sorties planned per day; an air line needs at least one"),
+                        Some(c) => self.count_min1(
+                            path.key("sorties_per_day"),
+                            c,
+                            "sorties planned per day; an air line needs at least one",
+                        ),
                     }
                     for (key, given) in [
                         ("trucks", l.trucks.is_some()),
@@ -1078,38 +1191,57 @@ impl<'a> Validator<'a> {
             }
             if l.ready < start {
                 self.push(
-                    Diagnostic::error(path.key("ready"), format!("line `{}` is ready on {}, before the start ({start})", l.id, l.ready))
-                        .expected(format!("a date on or after {start}"))
-                        .hint("movements before the start are not simulated; use the start date"),
+                    Diagnostic::error(
+                        path.key("ready"),
+                        format!("line `{}` is ready on {}, before the start ({start})", l.id, l.ready),
+                    )
+                    .expected(format!("a date on or after {start}"))
+                    .hint("movements before the start are not simulated; use the start date"),
                 );
             } else if l.ready > self.end {
                 self.push(
-                    Diagnostic::warning(path.key("ready"), format!("line `{}` is ready on {}, after the simulated period ends ({})", l.id, l.ready, self.end))
-                        .expected(format!("a date on or before {}", self.end))
-                        .hint("the line never runs; move it earlier or remove it"),
+                    Diagnostic::warning(
+                        path.key("ready"),
+                        format!(
+                            "line `{}` is ready on {}, after the simulated period ends ({})",
+                            l.id, l.ready, self.end
+                        ),
+                    )
+                    .expected(format!("a date on or before {}", self.end))
+                    .hint("the line never runs; move it earlier or remove it"),
                 );
             }
             if let Some(u) = l.until
-                && u < l.ready {
-                    self.push(
-                        Diagnostic::error(path.key("until"), format!("line `{}` runs until {u}, before it is ready ({})", l.id, l.ready))
-                            .expected(format!("a date on or after {}", l.ready))
-                            .hint("`until` is the latest departure; swap the dates"),
-                    );
-                }
+                && u < l.ready
+            {
+                self.push(
+                    Diagnostic::error(
+                        path.key("until"),
+                        format!("line `{}` runs until {u}, before it is ready ({})", l.id, l.ready),
+                    )
+                    .expected(format!("a date on or after {}", l.ready))
+                    .hint("`until` is the latest departure; swap the dates"),
+                );
+            }
             if let Some(roles) = &l.roles {
                 if roles.is_empty() && l.carry.personnel() {
                     self.push(
-                        Diagnostic::warning(path.key("roles"), format!("line `{}` carries personnel but lists no roles", l.id))
-                            .expected("roles such as [\"non_essential\", \"essential\"]")
-                            .hint("remove `roles` to use the plan's priority, or set carry = \"equipment\""),
+                        Diagnostic::warning(
+                            path.key("roles"),
+                            format!("line `{}` carries personnel but lists no roles", l.id),
+                        )
+                        .expected("roles such as [\"non_essential\", \"essential\"]")
+                        .hint("remove `roles` to use the plan's priority, or set carry = \"equipment\""),
                     );
                 }
                 if let Some(r) = roles.iter().find(|r| r.stays_until_closure()) {
                     self.push(
-                        Diagnostic::warning(path.key("roles"), format!("line `{}` lists `{}`, who only leave when their site closes", l.id, r.as_str()))
-                            .expected("roles non_essential and essential")
-                            .hint("guards and rear parties leave with the closing convoy; remove the role"),
+                        Diagnostic::warning(
+                            path.key("roles"),
+                            format!("line `{}` lists `{}`, who only leave when their site closes", l.id, r.as_str()),
+                        )
+                        .expected("roles non_essential and essential")
+                        .hint("guards and rear parties leave with the closing convoy; remove the role"),
                     );
                 }
             }
@@ -1139,9 +1271,12 @@ impl<'a> Validator<'a> {
             }
             if !seen.insert(*r) {
                 self.push(
-                    Diagnostic::warning(p("plan.priority").index(i), format!("role `{}` appears twice in plan.priority", r.as_str()))
-                        .expected("each role once")
-                        .hint("remove the repeated role"),
+                    Diagnostic::warning(
+                        p("plan.priority").index(i),
+                        format!("role `{}` appears twice in plan.priority", r.as_str()),
+                    )
+                    .expected("each role once")
+                    .hint("remove the repeated role"),
                 );
             }
         }
@@ -1150,16 +1285,17 @@ impl<'a> Validator<'a> {
     fn dispositions(&mut self) {
         let rules = &self.s.plan.dispositions;
         if let Some(catch_all) = rules.iter().position(|r| r.class.is_none() && r.ownership.is_none())
-            && catch_all + 1 < rules.len() {
-                self.push(
-                    Diagnostic::warning(
-                        p("plan.disposition").index(catch_all + 1),
-                        format!("this rule never applies: plan.disposition[{catch_all}] matches every item"),
-                    )
-                    .expected("specific rules before the catch-all rule")
-                    .hint("move the rule without `class` and `ownership` to the end"),
-                );
-            }
+            && catch_all + 1 < rules.len()
+        {
+            self.push(
+                Diagnostic::warning(
+                    p("plan.disposition").index(catch_all + 1),
+                    format!("this rule never applies: plan.disposition[{catch_all}] matches every item"),
+                )
+                .expected("specific rules before the catch-all rule")
+                .hint("move the rule without `class` and `ownership` to the end"),
+            );
+        }
     }
 
     fn milestones(&mut self) {
@@ -1205,9 +1341,12 @@ impl<'a> Validator<'a> {
             && !(1..=14).contains(&b)
         {
             self.push(
-                Diagnostic::error(base.key("bucket_days"), format!("`bucket_days` must be between 1 and 14, found {b}"))
-                    .expected("a whole number of days from 1 to 14")
-                    .hint("longer periods make the plan coarse; omit the field for the automatic choice"),
+                Diagnostic::error(
+                    base.key("bucket_days"),
+                    format!("`bucket_days` must be between 1 and 14, found {b}"),
+                )
+                .expected("a whole number of days from 1 to 14")
+                .hint("longer periods make the plan coarse; omit the field for the automatic choice"),
             );
         }
         let days = self.s.scenario.deadline.days_since(self.s.scenario.start);
@@ -1215,17 +1354,25 @@ impl<'a> Validator<'a> {
             && i64::from(mg) >= days.max(1)
         {
             self.push(
-                Diagnostic::error(base.key("margin_days"), format!("`margin_days` ({mg}) leaves no day to plan: the deadline is {days} days after the start"))
-                    .expected(format!("fewer than {days} days"))
-                    .hint("the margin plans against an earlier deadline; use a few days"),
+                Diagnostic::error(
+                    base.key("margin_days"),
+                    format!("`margin_days` ({mg}) leaves no day to plan: the deadline is {days} days after the start"),
+                )
+                .expected(format!("fewer than {days} days"))
+                .hint("the margin plans against an earlier deadline; use a few days"),
             );
         }
         if let (Some(left), Some(cas)) = (pl.person_left_usd, pl.casualty_usd)
-            && left.is_finite() && cas.is_finite() && left < cas
+            && left.is_finite()
+            && cas.is_finite()
+            && left < cas
         {
             self.push(
-                Diagnostic::warning(base.key("person_left_usd"), format!("a person left behind ({left}) costs less than an expected casualty ({cas})"))
-                    .hint("the planner may then leave people behind to avoid convoy risk; that is rarely the intent"),
+                Diagnostic::warning(
+                    base.key("person_left_usd"),
+                    format!("a person left behind ({left}) costs less than an expected casualty ({cas})"),
+                )
+                .hint("the planner may then leave people behind to avoid convoy risk; that is rarely the intent"),
             );
         }
     }
@@ -1244,18 +1391,24 @@ impl<'a> Validator<'a> {
         ] {
             if n > MAX_ENTITIES {
                 self.push(
-                    Diagnostic::error(p(table).index(MAX_ENTITIES), format!("{n} [[{table}]] entries, more than {MAX_ENTITIES}"))
-                        .expected(format!("at most {MAX_ENTITIES} entries"))
-                        .hint("merge entries (e.g. lots of the same class at one site)"),
+                    Diagnostic::error(
+                        p(table).index(MAX_ENTITIES),
+                        format!("{n} [[{table}]] entries, more than {MAX_ENTITIES}"),
+                    )
+                    .expected(format!("at most {MAX_ENTITIES} entries"))
+                    .hint("merge entries (e.g. lots of the same class at one site)"),
                 );
             }
         }
         let windows: usize = s.corridors.iter().map(|c| c.closed.len()).sum();
         if windows > MAX_CORRIDOR_WINDOWS {
             self.push(
-                Diagnostic::error(p("corridor"), format!("{windows} corridor closure periods in total, more than {MAX_CORRIDOR_WINDOWS}"))
-                    .expected(format!("at most {MAX_CORRIDOR_WINDOWS} periods"))
-                    .hint("merge adjacent or overlapping closure periods"),
+                Diagnostic::error(
+                    p("corridor"),
+                    format!("{windows} corridor closure periods in total, more than {MAX_CORRIDOR_WINDOWS}"),
+                )
+                .expected(format!("at most {MAX_CORRIDOR_WINDOWS} periods"))
+                .hint("merge adjacent or overlapping closure periods"),
             );
         }
     }
@@ -1345,7 +1498,13 @@ impl<'a> Validator<'a> {
                 if s.sites[x].kind.is_exit() {
                     return true;
                 }
-                let next = road.get(x).into_iter().flatten().filter(|(_, li)| open(*li)).map(|(y, _)| *y).chain(air[x].iter().copied());
+                let next = road
+                    .get(x)
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, li)| open(*li))
+                    .map(|(y, _)| *y)
+                    .chain(air[x].iter().copied());
                 for y in next {
                     if !seen[y] {
                         seen[y] = true;
@@ -1512,14 +1671,16 @@ closed = [{{ from = 2023-06-01 }}]
 
     #[test]
     fn air_line_needs_an_aircraft_fleet_not_trucks() {
-        let text = format!("{BASE}{AIRLIFT}
+        let text = format!(
+            "{BASE}{AIRLIFT}
 [[fleet]]
 id = \"trucks\"
 home = \"hub\"
 trucks = 5
 capacity = 2
-")
-            .replace("fleet = \"c130\"", "fleet = \"trucks\"");
+"
+        )
+        .replace("fleet = \"c130\"", "fleet = \"trucks\"");
         let d = diags(&text);
         let e = d.iter().find(|d| d.field.to_string() == "plan.line[0].fleet").expect("fleet error");
         assert_eq!(e.message, "unknown aircraft fleet `trucks`");

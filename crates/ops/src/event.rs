@@ -33,11 +33,19 @@ fn one() -> u32 {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
     /// The last troops left the site.
-    SiteClosed { site: String },
+    SiteClosed {
+        site: String,
+    },
     /// The site was handed over (e.g. `to = "state"`); implies it is closed.
-    SiteHandedOver { site: String, to: String },
+    SiteHandedOver {
+        site: String,
+        to: String,
+    },
     /// The site was taken (e.g. `by = "armed_group"`); implies it is closed.
-    SiteSeized { site: String, by: String },
+    SiteSeized {
+        site: String,
+        by: String,
+    },
     /// A convoy left `from` for `to`; `convoy` is a serial chosen by the user.
     ConvoyDeparted {
         convoy: String,
@@ -48,7 +56,9 @@ pub enum EventKind {
         #[serde(default)]
         personnel: u32,
     },
-    ConvoyArrived { convoy: String },
+    ConvoyArrived {
+        convoy: String,
+    },
     /// An attack or accident, on a convoy (en route) or at a site.
     Incident {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,8 +82,12 @@ pub enum EventKind {
         #[serde(default = "one")]
         flights: u32,
     },
-    ClearanceApproved { request: String },
-    ClearanceDenied { request: String },
+    ClearanceApproved {
+        request: String,
+    },
+    ClearanceDenied {
+        request: String,
+    },
     /// Trucks held (e.g. by customs) at a site.
     TrucksHeld {
         #[serde(rename = "site")]
@@ -133,9 +147,13 @@ impl EventKind {
                 let place = convoy.as_deref().or(site.as_deref()).unwrap_or("?");
                 format!("{what} on {place}: {killed} killed, {wounded} wounded, {vehicles_damaged} vehicles damaged")
             }
-            EventKind::ClearanceRequested { request, from, to, flights } => format!("{request} {from} → {to}, {flights} flight(s)"),
+            EventKind::ClearanceRequested { request, from, to, flights } => {
+                format!("{request} {from} → {to}, {flights} flight(s)")
+            }
             EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => request.clone(),
-            EventKind::TrucksHeld { at, trucks } | EventKind::TrucksReleased { at, trucks } => format!("{trucks} trucks at {at}"),
+            EventKind::TrucksHeld { at, trucks } | EventKind::TrucksReleased { at, trucks } => {
+                format!("{trucks} trucks at {at}")
+            }
             EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
                 let under = request.as_ref().map_or(String::new(), |r| format!(" under {r}"));
                 format!("{flight} {from} → {to}, {personnel} personnel, {cargo} cargo{under}")
@@ -164,10 +182,14 @@ impl EventKind {
     /// incident is about its convoy if it names one, else about its site.
     pub fn subject(&self) -> String {
         match self {
-            EventKind::SiteClosed { site } | EventKind::SiteHandedOver { site, .. } | EventKind::SiteSeized { site, .. } => {
+            EventKind::SiteClosed { site }
+            | EventKind::SiteHandedOver { site, .. }
+            | EventKind::SiteSeized { site, .. } => {
                 format!("site:{site}")
             }
-            EventKind::ConvoyDeparted { convoy, .. } | EventKind::ConvoyArrived { convoy } => format!("convoy:{convoy}"),
+            EventKind::ConvoyDeparted { convoy, .. } | EventKind::ConvoyArrived { convoy } => {
+                format!("convoy:{convoy}")
+            }
             EventKind::Incident { convoy: Some(c), .. } => format!("convoy:{c}"),
             EventKind::Incident { site, .. } => format!("site:{}", site.as_deref().unwrap_or("")),
             EventKind::ClearanceRequested { request, .. }
@@ -194,7 +216,8 @@ impl NewEvent {
     /// (`missing field`, `unknown field`, an unknown `kind`, a wrong type).
     pub fn from_json(v: serde_json::Value) -> Result<NewEvent, Rejection> {
         if !v.is_object() {
-            return Err(Rejection::new("event", "is not a JSON object").hint("write {\"kind\": \"site_closed\", \"site\": ..., \"at\": ..., ...}"));
+            return Err(Rejection::new("event", "is not a JSON object")
+                .hint("write {\"kind\": \"site_closed\", \"site\": ..., \"at\": ..., ...}"));
         }
         if v.get("kind").is_none() {
             return Err(Rejection::new("kind", "is missing").hint(format!("one of {}", EventKind::NAMES.join(", "))));
@@ -203,7 +226,8 @@ impl NewEvent {
             let msg = e.to_string();
             let quoted = msg.split('`').nth(1).unwrap_or("event").to_string();
             if msg.starts_with("unknown variant") {
-                Rejection::new("kind", format!("`{quoted}` is not a kind of event")).hint(format!("one of {}", EventKind::NAMES.join(", ")))
+                Rejection::new("kind", format!("`{quoted}` is not a kind of event"))
+                    .hint(format!("one of {}", EventKind::NAMES.join(", ")))
             } else if msg.starts_with("missing field") || msg.starts_with("unknown field") {
                 Rejection::new(quoted, msg)
             } else {

@@ -14,8 +14,8 @@ mod store;
 mod validate;
 
 pub use error::{Rejection, StoreError};
-pub use event::{parse_at, EventKind, LoggedEvent, NewEvent, INCIDENT_KINDS};
+pub use event::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, parse_at};
 pub use state::state_from_log;
-pub use status::{status, Status};
+pub use status::{Status, status};
 pub use store::{Backend, NewRun, RunRef, ScenarioRef, Store};
-pub use validate::{validate, Limits};
+pub use validate::{Limits, validate};

@@ -61,7 +61,9 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
                     ));
                 }
             }
-            EventKind::SiteClosed { site } | EventKind::SiteHandedOver { site, .. } | EventKind::SiteSeized { site, .. } => {
+            EventKind::SiteClosed { site }
+            | EventKind::SiteHandedOver { site, .. }
+            | EventKind::SiteSeized { site, .. } => {
                 if closed.iter().any(|c| c.site == *site) {
                     continue;
                 }
@@ -112,7 +114,9 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
             None => merged.push(g),
         }
     }
-    if !events.is_empty() && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. } | EventKind::FlightDeparted { .. })) {
+    if !events.is_empty()
+        && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. } | EventKind::FlightDeparted { .. }))
+    {
         notes.push("no convoy or flight in the log: people are where the scenario has them".into());
     }
     notes.push("equipment moves are not logged: lots are where the scenario has them, or where their closed site's convoy went".into());
@@ -122,7 +126,11 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
         closed,
         personnel: merged,
         equipment: items,
-        held: held.into_iter().filter(|(_, n)| *n > 0).map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(n as u32), to: None }).collect(),
+        held: held
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(n as u32), to: None })
+            .collect(),
     };
     (state, notes)
 }
@@ -130,7 +138,14 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
 /// Moves up to `n` people from the groups at `from`, in the priority
 /// `order`, to `to` (`None`: out of the country, added to `out`). Returns
 /// how many of the `n` were not there to move.
-fn depart(people: &mut Vec<PersonnelGroup>, order: &[Role], from: &str, to: Option<&str>, n: u32, out: &mut u64) -> u32 {
+fn depart(
+    people: &mut Vec<PersonnelGroup>,
+    order: &[Role],
+    from: &str,
+    to: Option<&str>,
+    n: u32,
+    out: &mut u64,
+) -> u32 {
     let mut left = n;
     let mut moved = Vec::new();
     for role in order {
@@ -175,7 +190,7 @@ fn date_of(e: &LoggedEvent) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use drawdown_model::{load, state, Source};
+    use drawdown_model::{Source, load, state};
     use proptest::prelude::*;
 
     fn minusma() -> Scenario {
@@ -183,7 +198,15 @@ mod tests {
     }
 
     fn ev(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
-        LoggedEvent { id, scenario: "minusma-2023".into(), at: format!("{at}T00:00:00Z"), kind, recorded_by: "t".into(), recorded_at: String::new(), note: None }
+        LoggedEvent {
+            id,
+            scenario: "minusma-2023".into(),
+            at: format!("{at}T00:00:00Z"),
+            kind,
+            recorded_by: "t".into(),
+            recorded_at: String::new(),
+            note: None,
+        }
     }
 
     fn people(s: &[drawdown_model::PersonnelGroup], site: &str) -> u64 {
@@ -191,7 +214,8 @@ mod tests {
     }
 
     fn total(st: &State) -> u64 {
-        st.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>() + u64::from(st.out.personnel.as_ref().map_or(0, |c| c.value))
+        st.personnel.iter().map(|g| u64::from(g.count.value)).sum::<u64>()
+            + u64::from(st.out.personnel.as_ref().map_or(0, |c| c.value))
     }
 
     #[test]
@@ -201,7 +225,17 @@ mod tests {
         let kidal = people(&s.personnel, "kidal");
         let gao = people(&s.personnel, "gao");
         let log = vec![
-            ev(1, "2023-10-30", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: "kidal".into(), to: "gao".into(), trucks: 20, personnel: 100 }),
+            ev(
+                1,
+                "2023-10-30",
+                EventKind::ConvoyDeparted {
+                    convoy: "C-1".into(),
+                    from: "kidal".into(),
+                    to: "gao".into(),
+                    trucks: 20,
+                    personnel: 100,
+                },
+            ),
             ev(2, "2023-10-31", EventKind::SiteHandedOver { site: "kidal".into(), to: "state".into() }),
             ev(3, "2023-10-20", EventKind::TrucksHeld { at: "gao".into(), trucks: 50 }),
             ev(4, "2023-10-25", EventKind::TrucksReleased { at: "gao".into(), trucks: 20 }),
@@ -210,7 +244,11 @@ mod tests {
         let (st, _) = state_from_log(&s, &log, Date::parse("2023-10-31").unwrap());
         assert_eq!(st.as_of, Date::parse("2023-11-01").unwrap(), "the state is at the end of today");
         assert_eq!(people(&st.personnel, "kidal"), 0, "Kidal closed: its people went with the closing convoy");
-        assert_eq!(people(&st.personnel, "gao"), gao + kidal, "the convoy's 100 and the closing convoy's rest are at Gao");
+        assert_eq!(
+            people(&st.personnel, "gao"),
+            gao + kidal,
+            "the convoy's 100 and the closing convoy's rest are at Gao"
+        );
         assert_eq!(st.closed.len(), 1, "Ansongo closes after today: not in the state");
         assert_eq!((st.closed[0].site.as_str(), st.closed[0].to.as_str()), ("kidal", "gao"));
         assert_eq!(st.held.len(), 1);
@@ -227,11 +265,25 @@ mod tests {
     fn a_convoy_to_an_exit_takes_people_out_non_essential_first() {
         let s = minusma();
         let from = s.personnel.iter().find(|g| g.role == Role::NonEssential).expect("non-essential group").site.clone();
-        let non_essential: u32 = s.personnel.iter().filter(|g| g.site == from && g.role == Role::NonEssential).map(|g| g.count.value).sum();
-        let log = vec![ev(1, "2023-08-01", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: from.clone(), to: "dakar".into(), trucks: 10, personnel: non_essential })];
+        let non_essential: u32 =
+            s.personnel.iter().filter(|g| g.site == from && g.role == Role::NonEssential).map(|g| g.count.value).sum();
+        let log = vec![ev(
+            1,
+            "2023-08-01",
+            EventKind::ConvoyDeparted {
+                convoy: "C-1".into(),
+                from: from.clone(),
+                to: "dakar".into(),
+                trucks: 10,
+                personnel: non_essential,
+            },
+        )];
         let (st, _) = state_from_log(&s, &log, Date::parse("2023-08-01").unwrap());
         assert_eq!(st.out.personnel.as_ref().unwrap().value, non_essential);
-        assert!(!st.personnel.iter().any(|g| g.site == from && g.role == Role::NonEssential), "the non-essential left first");
+        assert!(
+            !st.personnel.iter().any(|g| g.site == from && g.role == Role::NonEssential),
+            "the non-essential left first"
+        );
     }
 
     #[test]
@@ -242,7 +294,18 @@ mod tests {
         let bamako = people(&s.personnel, "bamako");
         assert!(gao > 300, "the test needs people at Gao");
         let flight = |id: i64, n: &str, to: &str, personnel: u32| {
-            ev(id, "2023-10-02", EventKind::FlightDeparted { flight: n.into(), from: "gao".into(), to: to.into(), personnel, cargo: 5, request: None })
+            ev(
+                id,
+                "2023-10-02",
+                EventKind::FlightDeparted {
+                    flight: n.into(),
+                    from: "gao".into(),
+                    to: to.into(),
+                    personnel,
+                    cargo: 5,
+                    request: None,
+                },
+            )
         };
         let log = vec![flight(1, "UN-1", "abroad", 120), flight(2, "UN-2", "bamako", 80)];
         let (st, notes) = state_from_log(&s, &log, Date::parse("2023-10-02").unwrap());
@@ -252,7 +315,11 @@ mod tests {
         assert_eq!(total(&st), all);
         assert!(!notes.iter().any(|n| n.starts_with("no convoy")), "flights move people: {notes:?}");
         // More than are there: the rest is noted, nobody is invented.
-        let (st, notes) = state_from_log(&s, &[flight(1, "UN-3", "abroad", u32::try_from(gao).unwrap() + 50)], Date::parse("2023-10-02").unwrap());
+        let (st, notes) = state_from_log(
+            &s,
+            &[flight(1, "UN-3", "abroad", u32::try_from(gao).unwrap() + 50)],
+            Date::parse("2023-10-02").unwrap(),
+        );
         assert!(u64::from(st.out.personnel.as_ref().unwrap().value) <= gao);
         assert_eq!(total(&st), all);
         assert!(notes.iter().any(|n| n.starts_with("flight UN-3 left gao") && n.ends_with("not moved")), "{notes:?}");

@@ -197,16 +197,27 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
     let (mut requested, mut approved, mut denied) = (0, 0, 0);
     let mut pending: Vec<String> = Vec::new();
     let mut holds: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut cas = Casualties { incidents: 0, killed: 0, wounded: 0, vehicles_damaged: 0, expected_killed: None, expected_wounded: None };
+    let mut cas = Casualties {
+        incidents: 0,
+        killed: 0,
+        wounded: 0,
+        vehicles_damaged: 0,
+        expected_killed: None,
+        expected_wounded: None,
+    };
     for e in &evs {
         match &e.kind {
-            EventKind::SiteClosed { site } | EventKind::SiteHandedOver { site, .. } | EventKind::SiteSeized { site, .. } => {
+            EventKind::SiteClosed { site }
+            | EventKind::SiteHandedOver { site, .. }
+            | EventKind::SiteSeized { site, .. } => {
                 if let Some(row) = sites.iter_mut().find(|r| &r.site == site) {
                     if row.closed_at.is_none() {
                         row.closed_at = Some(e.at.clone());
                     }
                     match &e.kind {
-                        EventKind::SiteHandedOver { to, .. } => (row.state, row.taken_by) = ("handed_over", Some(to.clone())),
+                        EventKind::SiteHandedOver { to, .. } => {
+                            (row.state, row.taken_by) = ("handed_over", Some(to.clone()))
+                        }
                         EventKind::SiteSeized { by, .. } => (row.state, row.taken_by) = ("seized", Some(by.clone())),
                         _ => row.state = "closed",
                     }
@@ -271,7 +282,16 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
             (None, _) => (None, "unplanned"),
             (Some(p), Some(c)) => {
                 let d = c.days_since(p);
-                (Some(d), if d > 0 { "late" } else if d < 0 { "early" } else { "on_time" })
+                (
+                    Some(d),
+                    if d > 0 {
+                        "late"
+                    } else if d < 0 {
+                        "early"
+                    } else {
+                        "on_time"
+                    },
+                )
             }
             (Some(p), None) if p < today => (Some(today.days_since(p)), "overdue"),
             (Some(_), None) => (None, "due"),
@@ -301,7 +321,11 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         out_by_air,
         in_transit: in_transit.iter().map(|c| c.personnel as u64).sum(),
         expected: expected.and_then(|m| {
-            Some(Band { p10: quantile_at(&m.departed_daily, 0.1)?, p50: quantile_at(&m.departed_daily, 0.5)?, p90: quantile_at(&m.departed_daily, 0.9)? })
+            Some(Band {
+                p10: quantile_at(&m.departed_daily, 0.1)?,
+                p50: quantile_at(&m.departed_daily, 0.5)?,
+                p90: quantile_at(&m.departed_daily, 0.9)?,
+            })
         }),
     };
     if let Some(m) = expected {
@@ -313,7 +337,11 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         actual: sites.iter().filter(|r| r.closed_at.is_some()).count(),
         expected_median: expected.and_then(|m| quantile_at(&m.closed_daily, 0.5)),
     };
-    let trucks_held: Vec<Hold> = holds.into_iter().filter(|(_, n)| *n > 0).map(|(site, n)| Hold { site: site.to_string(), trucks: n as u64 }).collect();
+    let trucks_held: Vec<Hold> = holds
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(site, n)| Hold { site: site.to_string(), trucks: n as u64 })
+        .collect();
     let verdict = verdict(&sites, &closures, &personnel, pending.len());
     Status {
         scenario: s.scenario.id.clone(),
@@ -363,6 +391,12 @@ fn verdict(sites: &[SiteStatus], closures: &Closures, p: &Personnel, pending: us
     if pending > 0 {
         why.push(format!("{pending} clearance request(s) pending"));
     }
-    let word = if behind { "BEHIND PLAN" } else if ahead { "AHEAD OF PLAN" } else { "ON PLAN" };
+    let word = if behind {
+        "BEHIND PLAN"
+    } else if ahead {
+        "AHEAD OF PLAN"
+    } else {
+        "ON PLAN"
+    };
     format!("{word}: {}", why.join("; "))
 }

@@ -13,7 +13,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::error::StoreError;
-use crate::event::{format_at, EventKind, LoggedEvent, NewEvent};
+use crate::event::{EventKind, LoggedEvent, NewEvent, format_at};
 use crate::validate::validate;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -191,7 +191,11 @@ impl Store {
     }
 
     /// A scenario's text: the given version, or the latest.
-    pub async fn scenario(&self, name: &str, version: Option<i64>) -> Result<Option<(ScenarioRef, String)>, StoreError> {
+    pub async fn scenario(
+        &self,
+        name: &str,
+        version: Option<i64>,
+    ) -> Result<Option<(ScenarioRef, String)>, StoreError> {
         let row = sqlx::query(
             "SELECT name, version, sha256, created_at, recorded_by, toml FROM scenarios \
              WHERE name = $1 AND ($2 < 0 OR version = $2) ORDER BY version DESC LIMIT 1",
@@ -259,10 +263,11 @@ impl Store {
 
     /// One run and its result (JSON text).
     pub async fn run(&self, id: i64) -> Result<Option<(RunRef, String)>, StoreError> {
-        let row = sqlx::query("SELECT id, scenario, version, kind, created_at, recorded_by, result FROM runs WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT id, scenario, version, kind, created_at, recorded_by, result FROM runs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| Ok((run_ref(&r)?, r.try_get("result")?))).transpose()
     }
 
@@ -271,11 +276,19 @@ impl Store {
     /// flight's clearance request), and logs it: one transaction holding the
     /// write lock, so two writers never both pass a check that only one may
     /// pass. Invalid: `StoreError::Invalid`, nothing written.
-    pub async fn record(&self, scenario_name: &str, scenario: &drawdown_model::Scenario, ev: &NewEvent) -> Result<LoggedEvent, StoreError> {
+    pub async fn record(
+        &self,
+        scenario_name: &str,
+        scenario: &drawdown_model::Scenario,
+        ev: &NewEvent,
+    ) -> Result<LoggedEvent, StoreError> {
         let subject = ev.kind.subject();
         let read = ev.kind.subjects_read();
         let placeholders: Vec<String> = (0..read.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject IN ({}) ORDER BY id", placeholders.join(", "));
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject IN ({}) ORDER BY id",
+            placeholders.join(", ")
+        );
         let mut tx = self.write_tx("events").await?;
         let mut query = sqlx::query(&sql).bind(scenario_name);
         for s in &read {
@@ -314,18 +327,28 @@ impl Store {
     }
 
     /// Events of a scenario in the order they were recorded, after `after_id`.
-    pub async fn events(&self, scenario_name: &str, after_id: Option<i64>, limit: i64) -> Result<Vec<LoggedEvent>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND id > $2 ORDER BY id LIMIT $3"))
-            .bind(scenario_name)
-            .bind(after_id.unwrap_or(0))
-            .bind(limit.max(0))
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn events(
+        &self,
+        scenario_name: &str,
+        after_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<LoggedEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND id > $2 ORDER BY id LIMIT $3"
+        ))
+        .bind(scenario_name)
+        .bind(after_id.unwrap_or(0))
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(logged).collect()
     }
 
     pub async fn count_events(&self, scenario_name: &str) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM events WHERE scenario = $1").bind(scenario_name).fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM events WHERE scenario = $1")
+            .bind(scenario_name)
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.try_get("n")?)
     }
 
@@ -395,11 +418,17 @@ fn redact(url: &str) -> String {
 fn explain(backend: Backend, e: &sqlx::Error) -> String {
     let text = e.to_string();
     let hint = match backend {
-        Backend::Sqlite if text.contains("not a database") => "the file exists but is not a SQLite database; give another path",
-        Backend::Sqlite if text.contains("unable to open") || text.contains("readonly") || text.contains("read-only") => {
+        Backend::Sqlite if text.contains("not a database") => {
+            "the file exists but is not a SQLite database; give another path"
+        }
+        Backend::Sqlite
+            if text.contains("unable to open") || text.contains("readonly") || text.contains("read-only") =>
+        {
             "check that the directory exists and is writable"
         }
-        Backend::Postgres if matches!(e, sqlx::Error::Io(_)) => "is the PostgreSQL server running and reachable at that host and port?",
+        Backend::Postgres if matches!(e, sqlx::Error::Io(_)) => {
+            "is the PostgreSQL server running and reachable at that host and port?"
+        }
         _ => "",
     };
     if hint.is_empty() { text } else { format!("{text} ({hint})") }

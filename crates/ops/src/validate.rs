@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, NaiveTime};
 use drawdown_model::Scenario;
 
 use crate::error::Rejection;
-use crate::event::{parse_at, EventKind, LoggedEvent, NewEvent, INCIDENT_KINDS};
+use crate::event::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, parse_at};
 
 /// Longest accepted identifier (convoy serial, request id, `to`/`by`).
 const MAX_ID: usize = 64;
@@ -66,10 +66,10 @@ impl Limits {
 pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<NaiveDateTime, Rejection> {
     let limits = Limits::of(s);
     check_text("recorded_by", &ev.recorded_by, MAX_BY)?;
-    if let Some(note) = &ev.note {
-        if note.chars().count() > MAX_NOTE {
-            return Err(Rejection::new("note", format!("is longer than {MAX_NOTE} characters")));
-        }
+    if let Some(note) = &ev.note
+        && note.chars().count() > MAX_NOTE
+    {
+        return Err(Rejection::new("note", format!("is longer than {MAX_NOTE} characters")));
     }
     let at = parse_at(&ev.at)?;
     if at < limits.earliest {
@@ -77,8 +77,9 @@ pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<Na
             .hint(format!("the scenario starts on {}", s.scenario.start)));
     }
     if at > limits.latest {
-        return Err(Rejection::new("at", format!("{} is far after the deadline", crate::event::format_at(at)))
-            .hint(format!("the deadline is {}; events up to {} are accepted", s.scenario.deadline, limits.latest.date())));
+        return Err(Rejection::new("at", format!("{} is far after the deadline", crate::event::format_at(at))).hint(
+            format!("the deadline is {}; events up to {} are accepted", s.scenario.deadline, limits.latest.date()),
+        ));
     }
 
     let subject = ev.kind.subject();
@@ -88,11 +89,18 @@ pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<Na
         approved_by(prior, r, at)?;
     }
 
-    if let Some(last) = same.iter().max_by_key(|p| p.time()) {
-        if at < last.time() {
-            return Err(Rejection::new("at", format!("{} is before the previous event of {}", crate::event::format_at(at), subject.replacen(':', " ", 1)))
-                .hint(format!("{} was logged at {} (event {})", last.kind.name(), last.at, last.id)));
-        }
+    if let Some(last) = same.iter().max_by_key(|p| p.time())
+        && at < last.time()
+    {
+        return Err(Rejection::new(
+            "at",
+            format!(
+                "{} is before the previous event of {}",
+                crate::event::format_at(at),
+                subject.replacen(':', " ", 1)
+            ),
+        )
+        .hint(format!("{} was logged at {} (event {})", last.kind.name(), last.at, last.id)));
     }
     Ok(at)
 }
@@ -101,16 +109,33 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
     match kind {
         EventKind::SiteClosed { site } => {
             base(s, "site", site)?;
-            if let Some(end) = same.iter().find(|p| matches!(p.kind, EventKind::SiteClosed { .. } | EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. })) {
-                return Err(Rejection::new("site", format!("site `{site}` is already closed")).hint(format!("{} at {} (event {})", end.kind.name(), end.at, end.id)));
+            if let Some(end) = same.iter().find(|p| {
+                matches!(
+                    p.kind,
+                    EventKind::SiteClosed { .. } | EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. }
+                )
+            }) {
+                return Err(Rejection::new("site", format!("site `{site}` is already closed")).hint(format!(
+                    "{} at {} (event {})",
+                    end.kind.name(),
+                    end.at,
+                    end.id
+                )));
             }
         }
         EventKind::SiteHandedOver { site, to } | EventKind::SiteSeized { site, by: to } => {
             base(s, "site", site)?;
             let field = if matches!(kind, EventKind::SiteHandedOver { .. }) { "to" } else { "by" };
             check_text(field, to, MAX_ID)?;
-            if let Some(end) = same.iter().find(|p| matches!(p.kind, EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. })) {
-                return Err(Rejection::new("site", format!("site `{site}` was already taken over")).hint(format!("{} at {} (event {})", end.kind.name(), end.at, end.id)));
+            if let Some(end) =
+                same.iter().find(|p| matches!(p.kind, EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. }))
+            {
+                return Err(Rejection::new("site", format!("site `{site}` was already taken over")).hint(format!(
+                    "{} at {} (event {})",
+                    end.kind.name(),
+                    end.at,
+                    end.id
+                )));
             }
         }
         EventKind::ConvoyDeparted { convoy, from, to, trucks, personnel } => {
@@ -118,12 +143,14 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             site(s, "from", from)?;
             site(s, "to", to)?;
             if from == to {
-                return Err(Rejection::new("to", format!("the convoy departs from and goes to `{to}`")).hint("give a different destination"));
+                return Err(Rejection::new("to", format!("the convoy departs from and goes to `{to}`"))
+                    .hint("give a different destination"));
             }
             at_most("trucks", *trucks as u64, l.trucks, "the scenario's fleets have this many trucks in all")?;
             at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
             if let Some(d) = departure(same) {
-                return Err(Rejection::new("convoy", format!("convoy `{convoy}` already departed")).hint(format!("at {} (event {}); use a new serial for a new convoy", d.at, d.id)));
+                return Err(Rejection::new("convoy", format!("convoy `{convoy}` already departed"))
+                    .hint(format!("at {} (event {}); use a new serial for a new convoy", d.at, d.id)));
             }
         }
         EventKind::ConvoyArrived { convoy } => {
@@ -132,10 +159,14 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
         }
         EventKind::Incident { convoy, site: place, what, killed, wounded, vehicles_damaged } => {
             if !INCIDENT_KINDS.contains(&what.as_str()) {
-                return Err(Rejection::new("what", format!("`{what}` is not a kind of incident")).hint(format!("one of {}", INCIDENT_KINDS.join(", "))));
+                return Err(Rejection::new("what", format!("`{what}` is not a kind of incident"))
+                    .hint(format!("one of {}", INCIDENT_KINDS.join(", "))));
             }
             match (convoy, place) {
-                (None, None) => return Err(Rejection::new("convoy", "an incident needs a convoy or a site").hint("give `convoy` (en route) or `site`")),
+                (None, None) => {
+                    return Err(Rejection::new("convoy", "an incident needs a convoy or a site")
+                        .hint("give `convoy` (en route) or `site`"));
+                }
                 (Some(c), _) => {
                     check_text("convoy", c, MAX_ID)?;
                     en_route(same, c)?;
@@ -145,31 +176,48 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             if let Some(p) = place {
                 site(s, "site", p)?;
             }
-            at_most("killed", *killed as u64 + *wounded as u64, l.personnel, "killed plus wounded cannot exceed the mission's personnel")?;
-            at_most("vehicles_damaged", *vehicles_damaged as u64, l.vehicles, "the mission's trucks and equipment items")?;
+            at_most(
+                "killed",
+                *killed as u64 + *wounded as u64,
+                l.personnel,
+                "killed plus wounded cannot exceed the mission's personnel",
+            )?;
+            at_most(
+                "vehicles_damaged",
+                *vehicles_damaged as u64,
+                l.vehicles,
+                "the mission's trucks and equipment items",
+            )?;
         }
         EventKind::ClearanceRequested { request, from, to, flights } => {
             check_text("request", request, MAX_ID)?;
             site(s, "from", from)?;
             site(s, "to", to)?;
             if from == to {
-                return Err(Rejection::new("to", format!("the flights leave from and go to `{to}`")).hint("give a different destination"));
+                return Err(Rejection::new("to", format!("the flights leave from and go to `{to}`"))
+                    .hint("give a different destination"));
             }
             if *flights == 0 {
                 return Err(Rejection::new("flights", "must be at least 1"));
             }
             at_most("flights", *flights as u64, MAX_FLIGHTS as u64, "the most one request may cover")?;
             if let Some(r) = same.iter().find(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-                return Err(Rejection::new("request", format!("request `{request}` was already made")).hint(format!("at {} (event {}); use a new request id", r.at, r.id)));
+                return Err(Rejection::new("request", format!("request `{request}` was already made"))
+                    .hint(format!("at {} (event {}); use a new request id", r.at, r.id)));
             }
         }
         EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => {
             check_text("request", request, MAX_ID)?;
             if !same.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-                return Err(Rejection::new("request", format!("request `{request}` was never made")).hint("log clearance_requested first"));
+                return Err(Rejection::new("request", format!("request `{request}` was never made"))
+                    .hint("log clearance_requested first"));
             }
-            if let Some(d) = same.iter().find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. })) {
-                return Err(Rejection::new("request", format!("request `{request}` was already decided")).hint(format!("{} at {} (event {})", d.kind.name(), d.at, d.id)));
+            if let Some(d) = same
+                .iter()
+                .find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. }))
+            {
+                return Err(Rejection::new("request", format!("request `{request}` was already decided"))
+                    .hint(format!("{} at {} (event {})", d.kind.name(), d.at, d.id)));
             }
         }
         EventKind::TrucksHeld { at, trucks } => {
@@ -186,13 +234,15 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             }
             let held = held_at(same.iter().copied());
             if *trucks as i64 > held {
-                return Err(Rejection::new("trucks", format!("{trucks} released but only {held} held at `{at}`")).hint("log trucks_held first, or release fewer"));
+                return Err(Rejection::new("trucks", format!("{trucks} released but only {held} held at `{at}`"))
+                    .hint("log trucks_held first, or release fewer"));
             }
         }
         EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
             check_text("flight", flight, MAX_ID)?;
             if !site(s, "from", from)?.airfield {
-                return Err(Rejection::new("from", format!("`{from}` has no airfield")).hint(format!("airfields: {}", ids(s, |x| x.airfield))));
+                return Err(Rejection::new("from", format!("`{from}` has no airfield"))
+                    .hint(format!("airfields: {}", ids(s, |x| x.airfield))));
             }
             let dest = site(s, "to", to)?;
             if !(dest.airfield || dest.kind.is_exit()) {
@@ -200,16 +250,24 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
                     .hint(format!("airfields and exits: {}", ids(s, |x| x.airfield || x.kind.is_exit()))));
             }
             if from == to {
-                return Err(Rejection::new("to", format!("the flight leaves from and goes to `{to}`")).hint("give a different destination"));
+                return Err(Rejection::new("to", format!("the flight leaves from and goes to `{to}`"))
+                    .hint("give a different destination"));
             }
             at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
-            at_most("cargo", *cargo as u64, l.cargo, "the load units of all the mission's equipment that does not drive itself")?;
+            at_most(
+                "cargo",
+                *cargo as u64,
+                l.cargo,
+                "the load units of all the mission's equipment that does not drive itself",
+            )?;
             if let Some(r) = request {
                 check_text("request", r, MAX_ID)?;
             }
             if let Some(d) = same.iter().find(|p| matches!(p.kind, EventKind::FlightDeparted { .. })) {
-                return Err(Rejection::new("flight", format!("flight `{flight}` already departed"))
-                    .hint(format!("at {} (event {}); give each departure its own number (e.g. {flight}-2)", d.at, d.id)));
+                return Err(Rejection::new("flight", format!("flight `{flight}` already departed")).hint(format!(
+                    "at {} (event {}); give each departure its own number (e.g. {flight}-2)",
+                    d.at, d.id
+                )));
             }
         }
     }
@@ -234,10 +292,12 @@ fn departure<'a>(same: &[&'a LoggedEvent]) -> Option<&'a LoggedEvent> {
 /// The convoy has departed and not yet arrived.
 fn en_route(same: &[&LoggedEvent], convoy: &str) -> Result<(), Rejection> {
     if departure(same).is_none() {
-        return Err(Rejection::new("convoy", format!("convoy `{convoy}` never departed")).hint("log convoy_departed first (check the serial)"));
+        return Err(Rejection::new("convoy", format!("convoy `{convoy}` never departed"))
+            .hint("log convoy_departed first (check the serial)"));
     }
     if let Some(a) = same.iter().find(|p| matches!(p.kind, EventKind::ConvoyArrived { .. })) {
-        return Err(Rejection::new("convoy", format!("convoy `{convoy}` already arrived")).hint(format!("at {} (event {}); an incident after arrival belongs to the site", a.at, a.id)));
+        return Err(Rejection::new("convoy", format!("convoy `{convoy}` already arrived"))
+            .hint(format!("at {} (event {}); an incident after arrival belongs to the site", a.at, a.id)));
     }
     Ok(())
 }
@@ -248,15 +308,23 @@ fn approved_by(prior: &[LoggedEvent], request: &str, at: NaiveDateTime) -> Resul
     let subject = format!("clearance:{request}");
     let of_request: Vec<&LoggedEvent> = prior.iter().filter(|p| p.kind.subject() == subject).collect();
     if !of_request.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-        return Err(Rejection::new("request", format!("request `{request}` was never made")).hint("log clearance_requested and clearance_approved first, or leave out `request`"));
+        return Err(Rejection::new("request", format!("request `{request}` was never made"))
+            .hint("log clearance_requested and clearance_approved first, or leave out `request`"));
     }
-    match of_request.iter().find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. })) {
-        None => Err(Rejection::new("request", format!("request `{request}` is still pending")).hint("log clearance_approved first")),
+    match of_request
+        .iter()
+        .find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. }))
+    {
+        None => Err(Rejection::new("request", format!("request `{request}` is still pending"))
+            .hint("log clearance_approved first")),
         Some(d) if matches!(d.kind, EventKind::ClearanceDenied { .. }) => {
-            Err(Rejection::new("request", format!("request `{request}` was denied")).hint(format!("at {} (event {}); a flight needs an approved request", d.at, d.id)))
+            Err(Rejection::new("request", format!("request `{request}` was denied"))
+                .hint(format!("at {} (event {}); a flight needs an approved request", d.at, d.id)))
         }
-        Some(d) if d.time() > at => Err(Rejection::new("request", format!("request `{request}` was approved only after the flight"))
-            .hint(format!("approved at {} (event {}); check the flight's `at` or the request", d.at, d.id))),
+        Some(d) if d.time() > at => {
+            Err(Rejection::new("request", format!("request `{request}` was approved only after the flight"))
+                .hint(format!("approved at {} (event {}); check the flight's `at` or the request", d.at, d.id)))
+        }
         Some(_) => Ok(()),
     }
 }
@@ -292,7 +360,8 @@ fn site<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model
     if let Some(found) = s.sites.iter().find(|x| x.id == id) {
         return Ok(found);
     }
-    let mut near: Vec<(f64, &str)> = s.sites.iter().map(|x| (strsim::normalized_damerau_levenshtein(id, &x.id), x.id.as_str())).collect();
+    let mut near: Vec<(f64, &str)> =
+        s.sites.iter().map(|x| (strsim::normalized_damerau_levenshtein(id, &x.id), x.id.as_str())).collect();
     near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let names: Vec<&str> = near.iter().take(3).map(|n| n.1).collect();
     Err(Rejection::new(field, format!("unknown site `{id}`")).hint(format!("nearest: {}", names.join(", "))))
@@ -302,7 +371,8 @@ fn site<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model
 fn base<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model::Site, Rejection> {
     let found = site(s, field, id)?;
     if !found.kind.is_base() {
-        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)")).hint(format!("bases: {}", ids(s, |x| x.kind.is_base()))));
+        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)"))
+            .hint(format!("bases: {}", ids(s, |x| x.kind.is_base()))));
     }
     Ok(found)
 }

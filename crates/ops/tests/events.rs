@@ -2,14 +2,16 @@
 
 use std::sync::OnceLock;
 
-use drawdown_model::{load, Date, Scenario, Source};
-use drawdown_ops::{parse_at, status, validate, EventKind, LoggedEvent, NewEvent};
+use drawdown_model::{Date, Scenario, Source, load};
+use drawdown_ops::{EventKind, LoggedEvent, NewEvent, parse_at, status, validate};
 use proptest::prelude::*;
 use serde_json::json;
 
 fn minusma() -> &'static Scenario {
     static S: OnceLock<Scenario> = OnceLock::new();
-    S.get_or_init(|| load(&Source::new("minusma", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario)
+    S.get_or_init(|| {
+        load(&Source::new("minusma", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario
+    })
 }
 
 fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
@@ -26,27 +28,46 @@ fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
 
 #[test]
 fn json_shape_names_the_field() {
-    let ok = NewEvent::from_json(json!({"kind": "trucks_held", "site": "gao", "trucks": 200, "at": "2023-09-24", "recorded_by": "a"})).unwrap();
+    let ok = NewEvent::from_json(
+        json!({"kind": "trucks_held", "site": "gao", "trucks": 200, "at": "2023-09-24", "recorded_by": "a"}),
+    )
+    .unwrap();
     assert_eq!(ok.kind, EventKind::TrucksHeld { at: "gao".into(), trucks: 200 });
     assert_eq!(ok.at, "2023-09-24", "the event's own time is not confused with the hold's site");
     let flights = NewEvent::from_json(json!({"kind": "clearance_requested", "request": "R", "from": "gao", "to": "bamako", "at": "2023-10-01", "recorded_by": "a"})).unwrap();
     assert!(matches!(flights.kind, EventKind::ClearanceRequested { flights: 1, .. }), "flights default to 1");
 
     let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field;
-    assert_eq!(field(json!({"kind": "site_closed", "site": "kidal", "at": "2023-10-31", "recorded_by": "a", "bogus": 1})), "bogus");
+    assert_eq!(
+        field(json!({"kind": "site_closed", "site": "kidal", "at": "2023-10-31", "recorded_by": "a", "bogus": 1})),
+        "bogus"
+    );
     assert_eq!(field(json!({"kind": "site_closed", "at": "2023-10-31", "recorded_by": "a"})), "site");
     assert_eq!(field(json!({"kind": "site_closed", "site": "kidal", "recorded_by": "a"})), "at");
     assert_eq!(field(json!({"kind": "closed", "site": "kidal", "at": "2023-10-31", "recorded_by": "a"})), "kind");
     assert_eq!(field(json!({"site": "kidal", "at": "2023-10-31", "recorded_by": "a"})), "kind");
     assert_eq!(field(json!(["site_closed"])), "event");
     // A wrong type is refused too (its message names the type expected).
-    let r = NewEvent::from_json(json!({"kind": "trucks_held", "site": "gao", "trucks": -5, "at": "2023-09-24", "recorded_by": "a"})).unwrap_err();
+    let r = NewEvent::from_json(
+        json!({"kind": "trucks_held", "site": "gao", "trucks": -5, "at": "2023-09-24", "recorded_by": "a"}),
+    )
+    .unwrap_err();
     assert!(r.message.contains("u32") || r.message.contains("invalid value"), "{r}");
 }
 
 #[test]
 fn json_round_trip_of_a_logged_event() {
-    let e = logged(7, "2023-10-31T06:30:00Z", EventKind::ConvoyDeparted { convoy: "C-014".into(), from: "kidal".into(), to: "gao".into(), trucks: 40, personnel: 150 });
+    let e = logged(
+        7,
+        "2023-10-31T06:30:00Z",
+        EventKind::ConvoyDeparted {
+            convoy: "C-014".into(),
+            from: "kidal".into(),
+            to: "gao".into(),
+            trucks: 40,
+            personnel: 150,
+        },
+    );
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["kind"], "convoy_departed");
     assert_eq!(v["convoy"], "C-014");
@@ -58,22 +79,57 @@ fn a_flight_as_json() {
     let f = NewEvent::from_json(json!({"kind": "flight_departed", "flight": "UN-2231", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})).unwrap();
     assert_eq!(
         f.kind,
-        EventKind::FlightDeparted { flight: "UN-2231".into(), from: "gao".into(), to: "abroad".into(), personnel: 0, cargo: 0, request: None },
+        EventKind::FlightDeparted {
+            flight: "UN-2231".into(),
+            from: "gao".into(),
+            to: "abroad".into(),
+            personnel: 0,
+            cargo: 0,
+            request: None
+        },
         "personnel and cargo default to 0, request to none"
     );
     assert_eq!(f.kind.subject(), "flight:UN-2231");
     assert_eq!(f.kind.subjects_read(), vec!["flight:UN-2231".to_string()]);
     assert!(EventKind::NAMES.contains(&f.kind.name()));
 
-    let e = logged(8, "2023-10-31T06:30:00Z", EventKind::FlightDeparted { flight: "UN-2231".into(), from: "gao".into(), to: "abroad".into(), personnel: 120, cargo: 6, request: Some("R-101".into()) });
+    let e = logged(
+        8,
+        "2023-10-31T06:30:00Z",
+        EventKind::FlightDeparted {
+            flight: "UN-2231".into(),
+            from: "gao".into(),
+            to: "abroad".into(),
+            personnel: 120,
+            cargo: 6,
+            request: Some("R-101".into()),
+        },
+    );
     assert_eq!(e.kind.describe(), "UN-2231 gao → abroad, 120 personnel, 6 cargo under R-101");
-    assert_eq!(e.kind.subjects_read(), vec!["flight:UN-2231".to_string(), "clearance:R-101".to_string()], "the rules read the request's events");
+    assert_eq!(
+        e.kind.subjects_read(),
+        vec!["flight:UN-2231".to_string(), "clearance:R-101".to_string()],
+        "the rules read the request's events"
+    );
     let v = serde_json::to_value(&e).unwrap();
-    assert_eq!((v["kind"].as_str(), v["flight"].as_str(), v["request"].as_str(), v["cargo"].as_u64()), (Some("flight_departed"), Some("UN-2231"), Some("R-101"), Some(6)));
+    assert_eq!(
+        (v["kind"].as_str(), v["flight"].as_str(), v["request"].as_str(), v["cargo"].as_u64()),
+        (Some("flight_departed"), Some("UN-2231"), Some("R-101"), Some(6))
+    );
     assert_eq!(serde_json::from_value::<LoggedEvent>(v).unwrap(), e);
     let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field;
-    assert_eq!(field(json!({"kind": "flight_departed", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})), "flight");
-    assert_eq!(field(json!({"kind": "flight_departed", "flight": "F", "from": "gao", "to": "abroad", "trucks": 3, "at": "2023-10-31", "recorded_by": "a"})), "trucks");
+    assert_eq!(
+        field(
+            json!({"kind": "flight_departed", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})
+        ),
+        "flight"
+    );
+    assert_eq!(
+        field(
+            json!({"kind": "flight_departed", "flight": "F", "from": "gao", "to": "abroad", "trucks": 3, "at": "2023-10-31", "recorded_by": "a"})
+        ),
+        "trucks"
+    );
 }
 
 #[test]
@@ -140,12 +196,61 @@ fn status_compares_the_log_with_the_plan() {
     let log = vec![
         logged(1, "2023-08-04T00:00:00Z", EventKind::SiteHandedOver { site: "ogossagou".into(), to: "state".into() }),
         logged(2, "2023-08-20T00:00:00Z", EventKind::SiteClosed { site: "ber".into() }),
-        logged(3, "2023-10-20T00:00:00Z", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: "gao".into(), to: "dakar".into(), trucks: 40, personnel: 300 }),
+        logged(
+            3,
+            "2023-10-20T00:00:00Z",
+            EventKind::ConvoyDeparted {
+                convoy: "C-1".into(),
+                from: "gao".into(),
+                to: "dakar".into(),
+                trucks: 40,
+                personnel: 300,
+            },
+        ),
         logged(4, "2023-10-25T00:00:00Z", EventKind::ConvoyArrived { convoy: "C-1".into() }),
-        logged(5, "2023-10-28T00:00:00Z", EventKind::ConvoyDeparted { convoy: "C-2".into(), from: "kidal".into(), to: "gao".into(), trucks: 60, personnel: 500 }),
-        logged(6, "2023-10-29T00:00:00Z", EventKind::Incident { convoy: Some("C-2".into()), site: None, what: "ied".into(), killed: 0, wounded: 3, vehicles_damaged: 1 }),
-        logged(7, "2023-10-01T00:00:00Z", EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
-        logged(8, "2023-10-02T00:00:00Z", EventKind::ClearanceRequested { request: "R-2".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
+        logged(
+            5,
+            "2023-10-28T00:00:00Z",
+            EventKind::ConvoyDeparted {
+                convoy: "C-2".into(),
+                from: "kidal".into(),
+                to: "gao".into(),
+                trucks: 60,
+                personnel: 500,
+            },
+        ),
+        logged(
+            6,
+            "2023-10-29T00:00:00Z",
+            EventKind::Incident {
+                convoy: Some("C-2".into()),
+                site: None,
+                what: "ied".into(),
+                killed: 0,
+                wounded: 3,
+                vehicles_damaged: 1,
+            },
+        ),
+        logged(
+            7,
+            "2023-10-01T00:00:00Z",
+            EventKind::ClearanceRequested {
+                request: "R-1".into(),
+                from: "gao".into(),
+                to: "bamako".into(),
+                flights: 2,
+            },
+        ),
+        logged(
+            8,
+            "2023-10-02T00:00:00Z",
+            EventKind::ClearanceRequested {
+                request: "R-2".into(),
+                from: "gao".into(),
+                to: "bamako".into(),
+                flights: 2,
+            },
+        ),
         logged(9, "2023-10-03T00:00:00Z", EventKind::ClearanceDenied { request: "R-1".into() }),
         logged(10, "2023-09-24T00:00:00Z", EventKind::TrucksHeld { at: "gao".into(), trucks: 200 }),
         // After `today`: ignored.
@@ -154,9 +259,20 @@ fn status_compares_the_log_with_the_plan() {
     let st = status(s, &log, day("2023-11-01"), None);
     assert_eq!(st.events, 10);
     let site = |id: &str| st.sites.iter().find(|r| r.site == id).unwrap();
-    assert_eq!((site("ogossagou").state, site("ogossagou").flag, site("ogossagou").taken_by.as_deref()), ("handed_over", "on_time", Some("state")));
-    assert_eq!((site("ber").state, site("ber").flag, site("ber").days_late), ("closed", "late", Some(7)), "planned 2023-08-13, closed 08-20");
-    assert_eq!((site("kidal").state, site("kidal").flag, site("kidal").days_late), ("open", "overdue", Some(1)), "planned 10-31, still open on 11-01");
+    assert_eq!(
+        (site("ogossagou").state, site("ogossagou").flag, site("ogossagou").taken_by.as_deref()),
+        ("handed_over", "on_time", Some("state"))
+    );
+    assert_eq!(
+        (site("ber").state, site("ber").flag, site("ber").days_late),
+        ("closed", "late", Some(7)),
+        "planned 2023-08-13, closed 08-20"
+    );
+    assert_eq!(
+        (site("kidal").state, site("kidal").flag, site("kidal").days_late),
+        ("open", "overdue", Some(1)),
+        "planned 10-31, still open on 11-01"
+    );
     assert_eq!(site("timbuktu").flag, "due");
     assert_eq!(site("gao").flag, "unplanned");
     assert!(st.sites.iter().all(|r| r.site != "dakar"), "only bases are listed");
@@ -165,7 +281,10 @@ fn status_compares_the_log_with_the_plan() {
     assert_eq!(st.personnel.in_transit, 500);
     assert_eq!(st.personnel.out, 300, "arrived at a seaport: out of the country");
     assert_eq!((st.casualties.incidents, st.casualties.wounded, st.casualties.vehicles_damaged), (1, 3, 1));
-    assert_eq!((st.clearances.requested, st.clearances.denied, st.clearances.pending.clone()), (2, 1, vec!["R-2".to_string()]));
+    assert_eq!(
+        (st.clearances.requested, st.clearances.denied, st.clearances.pending.clone()),
+        (2, 1, vec!["R-2".to_string()])
+    );
     assert_eq!(st.trucks_held_total, 200);
     assert!(st.verdict.starts_with("BEHIND PLAN") && st.verdict.contains("kidal"), "{}", st.verdict);
     assert!(st.personnel.expected.is_none() && st.simulated_runs.is_none());
@@ -180,9 +299,26 @@ fn status_compares_the_log_with_the_plan() {
 #[test]
 fn a_flight_to_an_exit_counts_personnel_out_on_its_date() {
     let s = minusma();
-    let flight = |n: &str, to: &str, personnel: u32, cargo: u32| EventKind::FlightDeparted { flight: n.into(), from: "gao".into(), to: to.into(), personnel, cargo, request: None };
+    let flight = |n: &str, to: &str, personnel: u32, cargo: u32| EventKind::FlightDeparted {
+        flight: n.into(),
+        from: "gao".into(),
+        to: to.into(),
+        personnel,
+        cargo,
+        request: None,
+    };
     let log = vec![
-        logged(1, "2023-10-20T00:00:00Z", EventKind::ConvoyDeparted { convoy: "C-1".into(), from: "gao".into(), to: "dakar".into(), trucks: 40, personnel: 300 }),
+        logged(
+            1,
+            "2023-10-20T00:00:00Z",
+            EventKind::ConvoyDeparted {
+                convoy: "C-1".into(),
+                from: "gao".into(),
+                to: "dakar".into(),
+                trucks: 40,
+                personnel: 300,
+            },
+        ),
         logged(2, "2023-10-25T00:00:00Z", EventKind::ConvoyArrived { convoy: "C-1".into() }),
         logged(3, "2023-10-28T06:00:00Z", flight("UN-1", "abroad", 120, 4)),
         logged(4, "2023-10-29T00:00:00Z", flight("UN-2", "bamako", 80, 0)),

@@ -9,16 +9,18 @@
 //! tests fail rather than skip PostgreSQL.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
-use drawdown_model::{load, Scenario, Source};
+use drawdown_model::{Scenario, Source, load};
 use drawdown_ops::{EventKind, NewEvent, NewRun, Store, StoreError};
 use sqlx::Connection;
 
 fn minusma() -> &'static Scenario {
     static S: OnceLock<Scenario> = OnceLock::new();
-    S.get_or_init(|| load(&Source::new("minusma", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario)
+    S.get_or_init(|| {
+        load(&Source::new("minusma", drawdown_model::MINUSMA_2023)).expect("embedded scenario loads").scenario
+    })
 }
 
 const NAME: &str = "minusma-2023";
@@ -65,7 +67,15 @@ macro_rules! on_each_backend {
     )*};
 }
 
-on_each_backend!(round_trip, scenario_versions, runs, every_rule_rejects_and_writes_nothing, reopen_keeps_data, concurrent_writers, conflicting_writers);
+on_each_backend!(
+    round_trip,
+    scenario_versions,
+    runs,
+    every_rule_rejects_and_writes_nothing,
+    reopen_keeps_data,
+    concurrent_writers,
+    conflicting_writers
+);
 
 fn ev(at: &str, kind: EventKind) -> NewEvent {
     NewEvent { at: at.into(), kind, recorded_by: "J. Doe (MovCon)".into(), note: None }
@@ -76,7 +86,14 @@ fn departed(convoy: &str, from: &str, to: &str, personnel: u32) -> EventKind {
 }
 
 fn flight(number: &str, from: &str, to: &str, personnel: u32, request: Option<&str>) -> EventKind {
-    EventKind::FlightDeparted { flight: number.into(), from: from.into(), to: to.into(), personnel, cargo: 12, request: request.map(Into::into) }
+    EventKind::FlightDeparted {
+        flight: number.into(),
+        from: from.into(),
+        to: to.into(),
+        personnel,
+        cargo: 12,
+        request: request.map(Into::into),
+    }
 }
 
 fn requested(request: &str) -> EventKind {
@@ -123,8 +140,20 @@ mod bodies {
             EventKind::SiteClosed { site: "kidal".into() },
             EventKind::SiteHandedOver { site: "tessalit".into(), to: "state".into() },
             EventKind::SiteSeized { site: "ber".into(), by: "armed_group".into() },
-            EventKind::Incident { convoy: None, site: Some("gao".into()), what: "indirect_fire".into(), killed: 1, wounded: 4, vehicles_damaged: 2 },
-            EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 3 },
+            EventKind::Incident {
+                convoy: None,
+                site: Some("gao".into()),
+                what: "indirect_fire".into(),
+                killed: 1,
+                wounded: 4,
+                vehicles_damaged: 2,
+            },
+            EventKind::ClearanceRequested {
+                request: "R-1".into(),
+                from: "gao".into(),
+                to: "bamako".into(),
+                flights: 3,
+            },
             EventKind::ClearanceDenied { request: "R-1".into() },
             EventKind::TrucksHeld { at: "gao".into(), trucks: 200 },
             EventKind::TrucksReleased { at: "gao".into(), trucks: 50 },
@@ -136,7 +165,8 @@ mod bodies {
         for k in &kinds {
             store.record("kinds", s, &ev("2023-11-05", k.clone())).await.unwrap();
         }
-        let back: Vec<EventKind> = store.events("kinds", None, 100).await.unwrap().into_iter().map(|e| e.kind).collect();
+        let back: Vec<EventKind> =
+            store.events("kinds", None, 100).await.unwrap().into_iter().map(|e| e.kind).collect();
         assert_eq!(back, kinds);
     }
 
@@ -161,7 +191,9 @@ mod bodies {
         let list = store.scenarios().await.unwrap();
         assert_eq!(list.iter().map(|r| (r.name.as_str(), r.version)).collect::<Vec<_>>(), vec![(NAME, 2), ("toy", 1)]);
         assert!(matches!(store.put_scenario("", "x", "a").await, Err(StoreError::Invalid(r)) if r.field == "name"));
-        assert!(matches!(store.put_scenario("n", "x", " ").await, Err(StoreError::Invalid(r)) if r.field == "recorded_by"));
+        assert!(
+            matches!(store.put_scenario("n", "x", " ").await, Err(StoreError::Invalid(r)) if r.field == "recorded_by")
+        );
     }
 
     pub async fn runs(url: String) {
@@ -182,7 +214,10 @@ mod bodies {
         assert_eq!(store.runs(NAME, 1).await.unwrap(), vec![r2.clone()]);
         let (got, result) = store.run(r1.id).await.unwrap().unwrap();
         assert_eq!(got, r1);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&result).unwrap(), serde_json::json!({ "departed": { "p50": 10 } }));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&result).unwrap(),
+            serde_json::json!({ "departed": { "p50": 10 } })
+        );
         assert!(store.run(r2.id + 100).await.unwrap().is_none());
         let mut bad = run("simulate", 3);
         bad.version = 9;
@@ -201,8 +236,24 @@ mod bodies {
             ("2023-10-25", arrived("C-2")),
             ("2023-10-31", EventKind::SiteClosed { site: "kidal".into() }),
             ("2023-11-01", EventKind::SiteHandedOver { site: "aguelhok".into(), to: "state".into() }),
-            ("2023-10-01", EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
-            ("2023-10-02", EventKind::ClearanceRequested { request: "R-2".into(), from: "gao".into(), to: "bamako".into(), flights: 2 }),
+            (
+                "2023-10-01",
+                EventKind::ClearanceRequested {
+                    request: "R-1".into(),
+                    from: "gao".into(),
+                    to: "bamako".into(),
+                    flights: 2,
+                },
+            ),
+            (
+                "2023-10-02",
+                EventKind::ClearanceRequested {
+                    request: "R-2".into(),
+                    from: "gao".into(),
+                    to: "bamako".into(),
+                    flights: 2,
+                },
+            ),
             ("2023-10-05", EventKind::ClearanceDenied { request: "R-2".into() }),
             ("2023-09-24", EventKind::TrucksHeld { at: "gao".into(), trucks: 200 }),
             ("2023-10-03", requested("R-3")),
@@ -241,12 +292,28 @@ mod bodies {
             (ev("2023-11-01", EventKind::ClearanceApproved { request: "R-404".into() }), "request", "never made"),
             (ev("2023-11-01", EventKind::ClearanceApproved { request: "R-2".into() }), "request", "already decided"),
             (
-                ev("2023-11-01", EventKind::ClearanceRequested { request: "R-1".into(), from: "gao".into(), to: "bamako".into(), flights: 1 }),
+                ev(
+                    "2023-11-01",
+                    EventKind::ClearanceRequested {
+                        request: "R-1".into(),
+                        from: "gao".into(),
+                        to: "bamako".into(),
+                        flights: 1,
+                    },
+                ),
                 "request",
                 "already made",
             ),
             (
-                ev("2023-11-01", EventKind::ClearanceRequested { request: "R-3".into(), from: "gao".into(), to: "bamako".into(), flights: 0 }),
+                ev(
+                    "2023-11-01",
+                    EventKind::ClearanceRequested {
+                        request: "R-3".into(),
+                        from: "gao".into(),
+                        to: "bamako".into(),
+                        flights: 0,
+                    },
+                ),
                 "flights",
                 "at least 1",
             ),
@@ -255,10 +322,22 @@ mod bodies {
             (ev("2023-11-01", EventKind::TrucksHeld { at: "gao".into(), trucks: 0 }), "trucks", "at least 1"),
             (ev("2023-11-02", EventKind::SiteClosed { site: "kidal".into() }), "site", "already closed"),
             (ev("2023-11-02", EventKind::SiteClosed { site: "aguelhok".into() }), "site", "already closed"),
-            (ev("2023-11-02", EventKind::SiteSeized { site: "aguelhok".into(), by: "armed_group".into() }), "site", "already taken over"),
+            (
+                ev("2023-11-02", EventKind::SiteSeized { site: "aguelhok".into(), by: "armed_group".into() }),
+                "site",
+                "already taken over",
+            ),
             (ev("2023-10-19", arrived("C-1")), "at", "before the previous event of convoy C-1"),
-            (ev("2023-10-30T23:59", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() }), "at", "before the previous event of site kidal"),
-            (ev("2023-09-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 }), "at", "before the previous event"),
+            (
+                ev("2023-10-30T23:59", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() }),
+                "at",
+                "before the previous event of site kidal",
+            ),
+            (
+                ev("2023-09-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 }),
+                "at",
+                "before the previous event",
+            ),
             (ev("31/10/2023", EventKind::SiteClosed { site: "ber".into() }), "at", "not a date"),
             (ev("2023-02-30", EventKind::SiteClosed { site: "ber".into() }), "at", "not a date"),
             (ev("2023-06-30", EventKind::SiteClosed { site: "ber".into() }), "at", "before the scenario starts"),
@@ -272,19 +351,44 @@ mod bodies {
             (ev("2023-11-01", flight("", "gao", "abroad", 0, None)), "flight", "is empty"),
             (ev("2023-11-01", flight("UN-9", "gao", "abroad", 20_000, None)), "personnel", "more than"),
             (
-                ev("2023-11-01", EventKind::FlightDeparted { flight: "UN-9".into(), from: "gao".into(), to: "abroad".into(), personnel: 0, cargo: u32::MAX, request: None }),
+                ev(
+                    "2023-11-01",
+                    EventKind::FlightDeparted {
+                        flight: "UN-9".into(),
+                        from: "gao".into(),
+                        to: "abroad".into(),
+                        personnel: 0,
+                        cargo: u32::MAX,
+                        request: None,
+                    },
+                ),
                 "cargo",
                 "more than",
             ),
             (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-404"))), "request", "never made"),
             (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-3"))), "request", "still pending"),
             (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-2"))), "request", "was denied"),
-            (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-5"))), "request", "approved only after the flight"),
+            (
+                ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-5"))),
+                "request",
+                "approved only after the flight",
+            ),
             (ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some(""))), "request", "is empty"),
             (ev("2023-06-30", flight("UN-9", "gao", "abroad", 10, None)), "at", "before the scenario starts"),
             (ev("2026-01-01", flight("UN-9", "gao", "abroad", 10, None)), "at", "far after the deadline"),
-            (NewEvent { recorded_by: "  ".into(), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "recorded_by", "is empty"),
-            (NewEvent { note: Some("x".repeat(5000)), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) }, "note", "longer than"),
+            (
+                NewEvent { recorded_by: "  ".into(), ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() }) },
+                "recorded_by",
+                "is empty",
+            ),
+            (
+                NewEvent {
+                    note: Some("x".repeat(5000)),
+                    ..ev("2023-11-01", EventKind::SiteClosed { site: "ber".into() })
+                },
+                "note",
+                "longer than",
+            ),
         ];
         for (e, field, message) in cases {
             let r = rejection(store.record(NAME, s, &e).await);
@@ -293,18 +397,35 @@ mod bodies {
             assert_eq!(store.count_events(NAME).await.unwrap(), before, "nothing written for {e:?}");
         }
         // The hint names the nearest ids.
-        let r = rejection(store.record(NAME, s, &ev("2023-11-01", EventKind::SiteClosed { site: "kidall".into() })).await);
+        let r =
+            rejection(store.record(NAME, s, &ev("2023-11-01", EventKind::SiteClosed { site: "kidall".into() })).await);
         assert!(r.hint.unwrap().contains("kidal"));
         let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gaoo", "abroad", 0, None))).await);
         assert!(r.hint.unwrap().contains("gao"), "the nearest site");
         let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "ber", "abroad", 0, None))).await);
-        assert!(r.hint.as_deref().is_some_and(|h| h.contains("gao") && !h.contains("ber")), "the hint lists airfields: {r}");
+        assert!(
+            r.hint.as_deref().is_some_and(|h| h.contains("gao") && !h.contains("ber")),
+            "the hint lists airfields: {r}"
+        );
         let r = rejection(store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gao", "ber", 0, None))).await);
-        assert!(r.hint.as_deref().is_some_and(|h| h.contains("abroad") && h.contains("dakar") && !h.contains("ber")), "the hint lists airfields and exits: {r}");
+        assert!(
+            r.hint.as_deref().is_some_and(|h| h.contains("abroad") && h.contains("dakar") && !h.contains("ber")),
+            "the hint lists airfields and exits: {r}"
+        );
         // The same events pass once their problem is fixed (the rules are not simply refusing).
         store.record(NAME, s, &ev("2023-11-01", arrived("C-1"))).await.unwrap();
-        store.record(NAME, s, &ev("2023-11-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 200 })).await.unwrap();
-        store.record(NAME, s, &ev("2023-11-01", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() })).await.unwrap();
+        store
+            .record(NAME, s, &ev("2023-11-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 200 }))
+            .await
+            .unwrap();
+        store
+            .record(
+                NAME,
+                s,
+                &ev("2023-11-01", EventKind::SiteSeized { site: "kidal".into(), by: "armed_group".into() }),
+            )
+            .await
+            .unwrap();
         store.record(NAME, s, &ev("2023-11-01", flight("UN-9", "gao", "abroad", 10, Some("R-4")))).await.unwrap();
         store.record(NAME, s, &ev("2023-11-10", flight("UN-10", "gao", "dakar", 10, Some("R-5")))).await.unwrap();
         assert_eq!(store.count_events(NAME).await.unwrap(), before + 5);
@@ -312,7 +433,10 @@ mod bodies {
 
     pub async fn reopen_keeps_data(url: String) {
         let store = Store::open(&url).await.unwrap();
-        let e = store.record(NAME, minusma(), &ev("2023-08-04", EventKind::SiteClosed { site: "ogossagou".into() })).await.unwrap();
+        let e = store
+            .record(NAME, minusma(), &ev("2023-08-04", EventKind::SiteClosed { site: "ogossagou".into() }))
+            .await
+            .unwrap();
         store.put_scenario(NAME, "a = 1\n", "alice").await.unwrap();
         store.close().await;
         // Migrations are applied once: opening again changes nothing.
@@ -382,9 +506,20 @@ mod bodies {
             }
         };
         assert_eq!(race(|_| ev("2023-10-03", arrived("C-1"))).await, 1, "one arrival of C-1");
-        assert_eq!(race(|i| ev("2023-10-04", departed("C-2", "gao", if i % 2 == 0 { "bamako" } else { "mopti" }, 1))).await, 1, "one departure of C-2");
-        store.record(NAME, minusma(), &ev("2023-10-01", EventKind::TrucksHeld { at: "gao".into(), trucks: 5 })).await.unwrap();
-        assert_eq!(race(|_| ev("2023-10-05", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 })).await, 5, "only the 5 held are released");
+        assert_eq!(
+            race(|i| ev("2023-10-04", departed("C-2", "gao", if i % 2 == 0 { "bamako" } else { "mopti" }, 1))).await,
+            1,
+            "one departure of C-2"
+        );
+        store
+            .record(NAME, minusma(), &ev("2023-10-01", EventKind::TrucksHeld { at: "gao".into(), trucks: 5 }))
+            .await
+            .unwrap();
+        assert_eq!(
+            race(|_| ev("2023-10-05", EventKind::TrucksReleased { at: "gao".into(), trucks: 1 })).await,
+            5,
+            "only the 5 held are released"
+        );
         assert_eq!(store.count_events(NAME).await.unwrap(), 1 + 1 + 1 + 1 + 5);
     }
 }

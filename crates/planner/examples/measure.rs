@@ -17,7 +17,9 @@ fn main() {
             _ => files.push(a),
         }
     }
-    println!("| scenario | bases | personnel | days | periods | cols | rows | binaries | limit s | solve s | status | objective | bound | gap | left |");
+    println!(
+        "| scenario | bases | personnel | days | periods | cols | rows | binaries | limit s | solve s | status | objective | bound | gap | left |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for f in files {
         let (name, text) = if f == "minusma" {
@@ -50,7 +52,18 @@ fn main() {
                 let v = &p.solve;
                 println!(
                     "| {name} | {bases} | {personnel} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {:.1} | {:.1} | {:.2} % | {:.0} |",
-                    v.days, v.periods, v.columns, v.rows, v.binaries, o.time_limit_s, v.solve_seconds, v.status, v.objective, v.bound, v.gap * 100.0, p.personnel_left
+                    v.days,
+                    v.periods,
+                    v.columns,
+                    v.rows,
+                    v.binaries,
+                    o.time_limit_s,
+                    v.solve_seconds,
+                    v.status,
+                    v.objective,
+                    v.bound,
+                    v.gap * 100.0,
+                    p.personnel_left
                 );
             }
             Err(e) => println!("| {name} | {bases} | {personnel} | error: {e} |"),

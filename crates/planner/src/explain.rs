@@ -80,7 +80,10 @@ impl Unit {
         if left > NOBODY {
             Unit { per: opts.weights.person_left, name: "people out by the deadline" }
         } else {
-            Unit { per: (opts.weights.value_per_usd * model.value_per_unit).max(1e-12), name: "load units (containers) of equipment" }
+            Unit {
+                per: (opts.weights.value_per_usd * model.value_per_unit).max(1e-12),
+                name: "load units (containers) of equipment",
+            }
         }
     }
 }
@@ -107,11 +110,20 @@ fn bindings(model: &Model, rows: &[CapRow], duals: &[f64], unit: &Unit, kind: Ki
         let gain = if saved >= 0.1 {
             format!("save about {saved:.1} {} (objective {value:.1} k$)", unit.name)
         } else {
-            format!("lower the plan's cost by about {value:.1} k$ (expected casualties and equipment), though not the {}", unit.name)
+            format!(
+                "lower the plan's cost by about {value:.1} k$ (expected casualties and equipment), though not the {}",
+                unit.name
+            )
         };
         let text = match kind {
-            Kind::Trucks => format!("Truck fleet {} is at capacity on {days} days between {from} and {to}; one more truck over those days would {gain}.", model.fleet_ids[f]),
-            Kind::Sorties => format!("Airlift by {} is at capacity on {days} days between {from} and {to}; one more sortie a day would {gain}.", model.aircraft_ids[f]),
+            Kind::Trucks => format!(
+                "Truck fleet {} is at capacity on {days} days between {from} and {to}; one more truck over those days would {gain}.",
+                model.fleet_ids[f]
+            ),
+            Kind::Sorties => format!(
+                "Airlift by {} is at capacity on {days} days between {from} and {to}; one more sortie a day would {gain}.",
+                model.aircraft_ids[f]
+            ),
         };
         let what = match kind {
             Kind::Trucks => format!("trucks of {}", model.fleet_ids[f]),

@@ -8,7 +8,10 @@ use drawdown_model as m;
 use highs::{Col, HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
 
 use crate::periods::{self, Periods};
-use crate::{AirLine, Explanation, LotDisposition, Options, Planned, PlannedClosure, RoadLine, SolveInfo, PERSONNEL_PER_CONVOY, tie};
+use crate::{
+    AirLine, Explanation, LotDisposition, Options, PERSONNEL_PER_CONVOY, Planned, PlannedClosure, RoadLine, SolveInfo,
+    tie,
+};
 
 #[derive(Clone, Copy)]
 pub struct RoadP {
@@ -169,7 +172,11 @@ impl Model {
         }
         // One value per load unit: stocks mix at hubs.
         let value_per_unit = if load_total > 0.0 { value_total / load_total } else { 0.0 };
-        let lots = w.lots.iter().map(|l| (l.site, String::new(), l.class, l.count, l.value_usd, l.sensitive, l.self_moving)).collect::<Vec<_>>();
+        let lots = w
+            .lots
+            .iter()
+            .map(|l| (l.site, String::new(), l.class, l.count, l.value_usd, l.sensitive, l.self_moving))
+            .collect::<Vec<_>>();
         let lots = lots
             .into_iter()
             .zip(s.equipment.iter().map(|e| e.contingent.clone()).chain(std::iter::repeat(String::new())))
@@ -224,7 +231,11 @@ impl Model {
                     return Vec::new();
                 }
                 let mut c: Vec<(f64, u16)> = (0..n as u16)
-                    .filter(|&j| j != i && (is_exit[j as usize] || (is_base[j as usize] && potential[j as usize] < potential[i as usize])))
+                    .filter(|&j| {
+                        j != i
+                            && (is_exit[j as usize]
+                                || (is_base[j as usize] && potential[j as usize] < potential[i as usize]))
+                    })
                     .map(|j| (avg_minutes(i, j), j))
                     .filter(|x| x.0 < unreachable)
                     .collect();
@@ -253,8 +264,10 @@ impl Model {
         let mut pb = RowProblem::default();
         let mut binaries = 0usize;
         let mut kept: Vec<Option<Option<usize>>> = Vec::new();
-        let extra_trucks: Vec<Col> = if relax { w.fleets.iter().map(|_| pb.add_column(10.0, 0..)).collect() } else { Vec::new() };
-        let extra_aircraft: Vec<Col> = if relax { w.aircraft.iter().map(|_| pb.add_column(100.0, 0..)).collect() } else { Vec::new() };
+        let extra_trucks: Vec<Col> =
+            if relax { w.fleets.iter().map(|_| pb.add_column(10.0, 0..)).collect() } else { Vec::new() };
+        let extra_aircraft: Vec<Col> =
+            if relax { w.aircraft.iter().map(|_| pb.add_column(100.0, 0..)).collect() } else { Vec::new() };
         let cell = || vec![vec![Vec::<(Col, f64)>::new(); np]; n];
         let (mut flow_m, mut flow_b, mut flow_c) = (cell(), cell(), cell());
         // Arrivals at a base (nothing arrives at a closed site) and line
@@ -269,15 +282,19 @@ impl Model {
                 continue;
             }
             for &j in candidates[i as usize].iter().take(opts.road_destinations) {
-                let mut fleets: Vec<(f64, usize)> =
-                    (0..w.fleets.len()).map(|f| (avg_minutes(w.fleets[f].home, i), f)).filter(|x| x.0 < unreachable).collect();
+                let mut fleets: Vec<(f64, usize)> = (0..w.fleets.len())
+                    .map(|f| (avg_minutes(w.fleets[f].home, i), f))
+                    .filter(|x| x.0 < unreachable)
+                    .collect();
                 fleets.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 for &(_, f) in fleets.iter().take(opts.fleets_per_arc) {
                     let fl = &w.fleets[f];
                     let mut pers = vec![None; np];
                     for p in 0..np {
                         let d = per.start[p];
-                        let (Some(t), Some(pos), Some(ret)) = (minutes(w, d, i, j), minutes(w, d, fl.home, i), minutes(w, d, j, fl.home)) else {
+                        let (Some(t), Some(pos), Some(ret)) =
+                            (minutes(w, d, i, j), minutes(w, d, fl.home, i), minutes(w, d, j, fl.home))
+                        else {
                             continue;
                         };
                         let Some(arrive) = arrival(w, d, i, j) else { continue };
@@ -287,8 +304,11 @@ impl Model {
                         let permit = w.permit[d.min(w.permit.len() - 1)].max(0.05);
                         let permit_wait = (1.0 / permit - 1.0) * f64::from(MIN_PER_DAY);
                         let legs = if pos > 0.0 { 3.0 } else { 2.0 };
-                        let round_trip_days = ((pos + t + ret + legs * permit_wait) / f64::from(MIN_PER_DAY) + 1.0).max(1.0);
-                        let risk = path_risk(w, d, fl.home, i).unwrap_or(0.0) + path_risk(w, d, i, j).unwrap_or(0.0) + path_risk(w, d, j, fl.home).unwrap_or(0.0);
+                        let round_trip_days =
+                            ((pos + t + ret + legs * permit_wait) / f64::from(MIN_PER_DAY) + 1.0).max(1.0);
+                        let risk = path_risk(w, d, fl.home, i).unwrap_or(0.0)
+                            + path_risk(w, d, i, j).unwrap_or(0.0)
+                            + path_risk(w, d, j, fl.home).unwrap_or(0.0);
                         let len = per.len[p] as f64;
                         let max_convoys = (len / round_trip_days.ceil()).ceil().max(1.0);
                         let cargo = pb.add_column(0.0, 0..);
@@ -324,7 +344,8 @@ impl Model {
                 let span = rp.round_trip_days.ceil() as usize;
                 let end = per.start[p] + per.len[p];
                 let window: Vec<usize> = (0..=p).filter(|&q| per.start[q] + per.len[q] + span > end).collect();
-                let terms: Vec<(Col, f64)> = window.iter().filter_map(|&q| arc.per[q].map(|x| (x.convoys, 1.0))).collect();
+                let terms: Vec<(Col, f64)> =
+                    window.iter().filter_map(|&q| arc.per[q].map(|x| (x.convoys, 1.0))).collect();
                 if terms.len() > 1 {
                     let days = end - per.start[window[0]];
                     pb.add_row(..=(days as f64 / span as f64).ceil().max(1.0), terms);
@@ -361,7 +382,8 @@ impl Model {
                     let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
                     let approval = cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)];
                     let up = f64::from(ac.count.saturating_sub(ac.grounded[d.min(ac.grounded.len() - 1)]));
-                    per_aircraft[k][p] = ac.serviceability * f64::from(ac.sorties_per_aircraft) * approval * per.len[p] as f64;
+                    per_aircraft[k][p] =
+                        ac.serviceability * f64::from(ac.sorties_per_aircraft) * approval * per.len[p] as f64;
                     capacity[k][p] = up * per_aircraft[k][p];
                 }
             }
@@ -428,7 +450,8 @@ impl Model {
             }
             for i in 0..n {
                 if let Some(&t) = candidates[i].first()
-                    && !is_exit[t as usize] && !next[i].contains(&t)
+                    && !is_exit[t as usize]
+                    && !next[i].contains(&t)
                 {
                     next[i].push(t);
                 }
@@ -454,7 +477,8 @@ impl Model {
         };
 
         // --- Closures -----------------------------------------------------
-        let presence: Vec<Option<&m::Presence>> = w.sites.iter().map(|x| s.presences.iter().find(|p| p.site == x.id)).collect();
+        let presence: Vec<Option<&m::Presence>> =
+            w.sites.iter().map(|x| s.presences.iter().find(|p| p.site == x.id)).collect();
         let handover_fail = |i: usize, d: usize| -> f64 {
             let Some(p) = presence[i] else { return 0.0 };
             let day = |x: m::Date| x.days_since(w.start) as f64;
@@ -477,9 +501,23 @@ impl Model {
             let Some(&to) = candidates[iu].first() else { continue };
             let big_p = (upstream_m[iu] + upstream_b[iu]).max(1.0);
             let big_c = upstream_c[iu].max(1.0);
-            let mut cv = ClosureVars { site: i, to, closed: vec![], dispose: vec![], people: vec![], fail: vec![], risk: vec![], arrive: vec![], late: vec![] };
+            let mut cv = ClosureVars {
+                site: i,
+                to,
+                closed: vec![],
+                dispose: vec![],
+                people: vec![],
+                fail: vec![],
+                risk: vec![],
+                arrive: vec![],
+                late: vec![],
+            };
             // A kept closure is fixed: closed from its period on (or never).
-            let kept_at = opts.keep.iter().find(|(id, _)| *id == w.sites[iu].id).map(|(_, d)| d.map(day_of).filter(|&d| d < nd).map(|d| per.of_day[d]));
+            let kept_at = opts
+                .keep
+                .iter()
+                .find(|(id, _)| *id == w.sites[iu].id)
+                .map(|(_, d)| d.map(day_of).filter(|&d| d < nd).map(|d| per.of_day[d]));
             kept.push(kept_at);
             for p in 0..np {
                 let d = per.start[p];
@@ -578,8 +616,11 @@ impl Model {
                 ] {
                     // stock_p − stock_{p−1} − flows = init (first period) or 0
                     let rhs = if p == 0 { init } else { 0.0 };
-                    let terms: Vec<(Col, f64)> =
-                        [(stock, 1.0)].into_iter().chain(pr.map(|x| (x, -1.0))).chain(flows.iter().map(|&(c, v)| (c, -v))).collect();
+                    let terms: Vec<(Col, f64)> = [(stock, 1.0)]
+                        .into_iter()
+                        .chain(pr.map(|x| (x, -1.0)))
+                        .chain(flows.iter().map(|&(c, v)| (c, -v)))
+                        .collect();
                     pb.add_row(rhs..=rhs, terms);
                 }
                 if let Some(k) = closed_of[i] {
@@ -663,7 +704,9 @@ impl Model {
                         Some(l) => l.map(|p| self.per.start[p]),
                     },
                 };
-                latest[k] = Some(limit.and_then(|lim| (0..self.per.n()).rev().find(|&p| cv.arrive[p].is_some_and(|a| a < lim))));
+                latest[k] = Some(
+                    limit.and_then(|lim| (0..self.per.n()).rev().find(|&p| cv.arrive[p].is_some_and(|a| a < lim))),
+                );
             }
         }
         latest.into_iter().map(Option::flatten).collect()
@@ -712,7 +755,10 @@ impl Model {
         model.set_option("threads", 2);
         let solved = model.solve();
         let status = solved.status();
-        let ok = matches!(status, HighsModelStatus::Optimal | HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedSolutionLimit);
+        let ok = matches!(
+            status,
+            HighsModelStatus::Optimal | HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedSolutionLimit
+        );
         if !ok || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
             // Every closure is optional and people left are priced, so the
             // programme is always feasible; a failure here is the solver's.
@@ -808,7 +854,8 @@ impl Model {
         }
         let mut road = Vec::new();
         for arc in &self.road {
-            let used: Vec<usize> = (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.cargo) + v(x.people) > 1e-6)).collect();
+            let used: Vec<usize> =
+                (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.cargo) + v(x.people) > 1e-6)).collect();
             let (Some(&first), Some(&lastp)) = (used.first(), used.last()) else { continue };
             let cap = self.fleet_capacity[arc.fleet].max(1e-9);
             let (mut trucks, mut convoys, mut people, mut load, mut risk) = (1.0f64, 0.0, 0.0, 0.0, 0.0);
@@ -822,7 +869,8 @@ impl Model {
                 trucks = trucks.max((v(x.cargo) / k.max(1e-9) / cap - 1e-6).ceil());
             }
             casualties += risk;
-            let (from, to, fleet) = (&self.site_ids[arc.from as usize], &self.site_ids[arc.to as usize], &self.fleet_ids[arc.fleet]);
+            let (from, to, fleet) =
+                (&self.site_ids[arc.from as usize], &self.site_ids[arc.to as usize], &self.fleet_ids[arc.fleet]);
             road.push(RoadLine {
                 id: format!("plan-{from}-{to}-{fleet}"),
                 serial: format!("R-{:03}", road.len() + 1),
@@ -840,7 +888,8 @@ impl Model {
         }
         let mut air = Vec::new();
         for arc in &self.air {
-            let used: Vec<usize> = (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.people) + x.cargo.map_or(0.0, v) > 1e-6)).collect();
+            let used: Vec<usize> =
+                (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.people) + x.cargo.map_or(0.0, v) > 1e-6)).collect();
             let (Some(&first), Some(&lastp)) = (used.first(), used.last()) else { continue };
             let (mut per_day, mut sorties, mut people, mut load) = (1.0f64, 0.0, 0.0, 0.0);
             for &p in &used {

@@ -38,7 +38,13 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { person_left: 1.0e5, casualty: 1.0e3, value_per_usd: 1.0e-3, handover_failure: 500.0, open_base: 1.0e3 }
+        Weights {
+            person_left: 1.0e5,
+            casualty: 1.0e3,
+            value_per_usd: 1.0e-3,
+            handover_failure: 500.0,
+            open_base: 1.0e3,
+        }
     }
 }
 
@@ -305,15 +311,15 @@ pub fn plan(s: &m::Scenario, opts: &Options) -> Result<Planned, String> {
     let model = formulation::Model::build(s, &w, opts, false);
     // A kept closure must be possible: a road to its convoy's target that day.
     for (k, cv) in model.closures.iter().enumerate() {
-        if let Some(Some(p)) = model.kept[k] {
-            if cv.arrive[p].is_none() {
-                let site = &model.site_ids[cv.site as usize];
-                return Err(format!(
-                    "`{site}` cannot close on {} as kept: no road to `{}` that day (corridor closed or no route)",
-                    model.date(model.per.start[p]),
-                    model.site_ids[cv.to as usize]
-                ));
-            }
+        if let Some(Some(p)) = model.kept[k]
+            && cv.arrive[p].is_none()
+        {
+            let site = &model.site_ids[cv.site as usize];
+            return Err(format!(
+                "`{site}` cannot close on {} as kept: no road to `{}` that day (corridor closed or no route)",
+                model.date(model.per.start[p]),
+                model.site_ids[cv.to as usize]
+            ));
         }
     }
     let build_seconds = t0.elapsed().as_secs_f64();

@@ -32,7 +32,16 @@ pub struct Movement {
 pub fn movements(p: &Planned) -> Vec<Movement> {
     let exits = |id: &str| p.exits.iter().any(|x| x == id);
     let mut out = Vec::new();
-    let mut push = |what: &str, quantity: f64, unit, origin: &str, embarkation: String, to: &str, mode, ready, latest, serial: &str| {
+    let mut push = |what: &str,
+                    quantity: f64,
+                    unit,
+                    origin: &str,
+                    embarkation: String,
+                    to: &str,
+                    mode,
+                    ready,
+                    latest,
+                    serial: &str| {
         if quantity > 0.5 {
             out.push(Movement {
                 line: out.len() + 1,
@@ -52,17 +61,50 @@ pub fn movements(p: &Planned) -> Vec<Movement> {
     };
     for l in &p.road {
         let emb = if exits(&l.to) { l.to.clone() } else { String::new() };
-        push("personnel (non-essential, essential)", l.personnel, "people", &l.from, emb.clone(), &l.to, "road", l.ready, l.until, &l.serial);
+        push(
+            "personnel (non-essential, essential)",
+            l.personnel,
+            "people",
+            &l.from,
+            emb.clone(),
+            &l.to,
+            "road",
+            l.ready,
+            l.until,
+            &l.serial,
+        );
         push("cargo", l.load, "load units", &l.from, emb, &l.to, "road", l.ready, l.until, &l.serial);
     }
     for l in &p.air {
-        push("personnel (non-essential, essential)", l.personnel, "people", &l.from, l.from.clone(), &l.to, "air", l.ready, l.until, &l.serial);
+        push(
+            "personnel (non-essential, essential)",
+            l.personnel,
+            "people",
+            &l.from,
+            l.from.clone(),
+            &l.to,
+            "air",
+            l.ready,
+            l.until,
+            &l.serial,
+        );
         push("cargo", l.load, "load units", &l.from, l.from.clone(), &l.to, "air", l.ready, l.until, &l.serial);
     }
     for (i, c) in p.closures.iter().enumerate() {
         let emb = if exits(&c.to) { c.to.clone() } else { String::new() };
         let serial = format!("X-{:03}", i + 1);
-        push("closing convoy: guard force and remaining personnel", c.personnel, "people", &c.site, emb, &c.to, "road", c.date, c.date, &serial);
+        push(
+            "closing convoy: guard force and remaining personnel",
+            c.personnel,
+            "people",
+            &c.site,
+            emb,
+            &c.to,
+            "road",
+            c.date,
+            c.date,
+            &serial,
+        );
     }
     out
 }
@@ -120,7 +162,19 @@ pub fn to_plan_toml(p: &Planned) -> String {
         let _ = write!(
             out,
             "\n# Convoy serial {}: {:.1} convoys of {} trucks, {:.0} people, {:.0} load units, {:.2} expected casualties.\n[[plan.line]]\nid = {:?}\nmode = \"road\"\nfrom = {:?}\nto = {:?}\nfleet = {:?}\nready = {}\nuntil = {}\ntrucks = {}\n",
-            l.serial, l.convoys, l.trucks, l.personnel, l.load, l.casualties, l.id, l.from, l.to, l.fleet, l.ready, l.until, l.trucks
+            l.serial,
+            l.convoys,
+            l.trucks,
+            l.personnel,
+            l.load,
+            l.casualties,
+            l.id,
+            l.from,
+            l.to,
+            l.fleet,
+            l.ready,
+            l.until,
+            l.trucks
         );
     }
     for l in &p.air {
@@ -162,5 +216,6 @@ pub fn to_json(p: &Planned) -> String {
         plan: &'a Planned,
         movements: Vec<Movement>,
     }
-    serde_json::to_string_pretty(&All { plan: p, movements: movements(p) }).unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
+    serde_json::to_string_pretty(&All { plan: p, movements: movements(p) })
+        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
 }

@@ -37,7 +37,10 @@ fn changes(w: &World, d: usize) -> bool {
     if w.held.iter().any(|h| h[d.min(h.len() - 1)] != h[(d - 1).min(h.len() - 1)]) {
         return true;
     }
-    if w.aircraft.iter().any(|a| a.grounded[d.min(a.grounded.len() - 1)] != a.grounded[(d - 1).min(a.grounded.len() - 1)]) {
+    if w.aircraft
+        .iter()
+        .any(|a| a.grounded[d.min(a.grounded.len() - 1)] != a.grounded[(d - 1).min(a.grounded.len() - 1)])
+    {
         return true;
     }
     let pad = w.lead_pad as usize;

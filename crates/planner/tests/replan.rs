@@ -25,12 +25,17 @@ fn minusma_replans_from_a_mid_october_state() {
     assert_eq!(p.start, st.as_of);
     for c in &st.closed {
         assert!(p.closures.iter().all(|x| x.site != c.site), "{} is closed already, yet planned again", c.site);
-        assert!(p.road.iter().chain([]).all(|l| l.from != c.site && l.to != c.site), "a line touches closed {}", c.site);
+        assert!(
+            p.road.iter().chain([]).all(|l| l.from != c.site && l.to != c.site),
+            "a line touches closed {}",
+            c.site
+        );
     }
     assert!(p.closures.iter().all(|c| c.date >= st.as_of), "no closure before the state's date");
     assert!(p.road.iter().all(|l| l.ready >= st.as_of) && p.air.iter().all(|l| l.ready >= st.as_of));
 
-    let applied = with_plan(&Source::new("as-of.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
+    let applied =
+        with_plan(&Source::new("as-of.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
     let planned = m::load(&applied).expect("the plan is valid for the scenario as of the state's date").scenario;
     World::compile(&planned).expect("compiles");
 }
@@ -39,12 +44,18 @@ fn minusma_replans_from_a_mid_october_state() {
 fn bad_state_files_get_located_errors() {
     let base = m::load(&Source::new("minusma.toml", m::MINUSMA_2023)).expect("MINUSMA loads").scenario;
     // A typo in a field name: located by the parser.
-    let typo = Source::new("typo.toml", "as_of = 2023-10-15\n[[closed]]\nsite = \"ber\"\ndat = 2023-08-13\nto = \"timbuktu\"\n");
+    let typo = Source::new(
+        "typo.toml",
+        "as_of = 2023-10-15\n[[closed]]\nsite = \"ber\"\ndat = 2023-08-13\nto = \"timbuktu\"\n",
+    );
     let d = state::parse(&typo).expect_err("unknown field");
     assert!(d[0].message.contains("dat"), "{:?}", d[0]);
     assert_eq!(m::diag::line_col(&typo.text, d[0].span.clone().expect("located").start).0, 4);
     // An unknown site: located by path.
-    let bad = Source::new("bad.toml", "as_of = 2023-10-15\n\n[[closed]]\nsite = \"berr\"\ndate = 2023-08-13\nto = \"timbuktu\"\n");
+    let bad = Source::new(
+        "bad.toml",
+        "as_of = 2023-10-15\n\n[[closed]]\nsite = \"berr\"\ndate = 2023-08-13\nto = \"timbuktu\"\n",
+    );
     let st = state::parse(&bad).expect("parses");
     let mut d = state::apply(&base, Some((&st, &bad)), None).expect_err("unknown site");
     state::locate_all(&bad, &mut d);

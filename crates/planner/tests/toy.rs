@@ -44,7 +44,8 @@ fn toy_plan_loads_compiles_and_gets_everyone_out() {
     assert!(p.explanation.relaxation.is_none(), "no relaxation when the deadline is met");
     assert_eq!(p.dispositions.len(), s.equipment.len(), "a disposition for every lot");
 
-    let applied = with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
+    let applied =
+        with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
     let planned = load(&applied.text);
     assert!(!planned.plan.closures.is_empty(), "every base with holdings gets a closure");
     let w = World::compile(&planned).expect("compiles");
@@ -64,7 +65,11 @@ fn toy_plan_loads_compiles_and_gets_everyone_out() {
 fn infeasible_deadline_gets_a_relaxation_that_meets_it() {
     let text = toy_without_plan().replace("deadline = 2023-09-30", "deadline = 2023-07-06");
     let (s, p) = solve(&text);
-    assert!(p.personnel_left > 0.5, "five days cannot get the northern guards out, yet the plan leaves {}", p.personnel_left);
+    assert!(
+        p.personnel_left > 0.5,
+        "five days cannot get the northern guards out, yet the plan leaves {}",
+        p.personnel_left
+    );
     let r = p.explanation.relaxation.as_ref().expect("a relaxation when people are left");
     let days = r.extra_days.expect("some extension meets the deadline");
     assert!(days >= 1);
@@ -82,7 +87,8 @@ fn infeasible_deadline_gets_a_relaxation_that_meets_it() {
         assert!(longer(days - 1).personnel_left > 0.5, "{} more days should not be enough", days - 1);
     }
     // The plan is still a valid plan section.
-    let applied = with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
+    let applied =
+        with_plan(&Source::new("toy.toml", text), &Source::new("plan.toml", to_plan_toml(&p))).expect("with_plan");
     World::compile(&load(&applied.text)).expect("compiles");
 }
 

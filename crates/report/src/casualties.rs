@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use drawdown_engine::stats::Hist;
 
-use crate::svg::{self, c, colour, Scale};
+use crate::svg::{self, Scale, c, colour};
 use crate::{Chart, Report};
 
 /// A distribution to draw: replications per value, and the summary marks.
@@ -31,7 +31,13 @@ impl Distribution {
 
 pub fn chart(r: &Report) -> Chart {
     let s = r.summary;
-    draw(&[Distribution::of("wounded", colour::ORANGE, &s.wounded), Distribution::of("killed", colour::DARK_RED, &s.killed)], s.runs)
+    draw(
+        &[
+            Distribution::of("wounded", colour::ORANGE, &s.wounded),
+            Distribution::of("killed", colour::DARK_RED, &s.killed),
+        ],
+        s.runs,
+    )
 }
 
 /// Bins of whole numbers: (first value, last value, replications).
@@ -39,8 +45,15 @@ fn bins(counts: &[u64], max_bins: usize) -> Vec<(usize, usize, u64)> {
     let n = counts.len().max(1);
     let width = n.div_ceil(max_bins).max(1);
     // Round bin widths: 1, 2, 5, 10, 20, 50...
-    let width = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000].into_iter().find(|w| *w >= width).unwrap_or(width);
-    (0..n.div_ceil(width)).map(|b| (b * width, b * width + width - 1, counts[b * width..((b + 1) * width).min(counts.len())].iter().sum())).collect()
+    let width = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000]
+        .into_iter()
+        .find(|w| *w >= width)
+        .unwrap_or(width);
+    (0..n.div_ceil(width))
+        .map(|b| {
+            (b * width, b * width + width - 1, counts[b * width..((b + 1) * width).min(counts.len())].iter().sum())
+        })
+        .collect()
 }
 
 pub fn draw(ds: &[Distribution], runs: u64) -> Chart {
@@ -61,7 +74,11 @@ pub fn draw(ds: &[Distribution], runs: u64) -> Chart {
         let xs = Scale::new(0.0, hi, left, right);
         svg::y_axis(&mut o, &ys, left, right, 5, "share of replications (%)");
         let width = bs.first().map_or(1, |b| b.1 - b.0 + 1);
-        let unit = if width == 1 { format!("people {} per replication", d.what) } else { format!("people {} per replication (bins of {width})", d.what) };
+        let unit = if width == 1 {
+            format!("people {} per replication", d.what)
+        } else {
+            format!("people {} per replication (bins of {width})", d.what)
+        };
         // Integer-valued x axis: tick at bin edges, labelled with values.
         let ticks = svg::ticks(0.0, hi, 6);
         for t in &ticks {
@@ -69,27 +86,79 @@ pub fn draw(ds: &[Distribution], runs: u64) -> Chart {
             if x > right + 0.5 {
                 continue;
             }
-            let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}"/>"#, c(x), c(bottom), c(bottom + 4.0), colour::MUTED);
+            let _ = write!(
+                o,
+                r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}"/>"#,
+                c(x),
+                c(bottom),
+                c(bottom + 4.0),
+                colour::MUTED
+            );
             svg::text(&mut o, x, bottom + 16.0, &svg::int(*t), 11.0, "middle", &format!(r#"fill="{}""#, colour::MUTED));
         }
-        let _ = write!(o, r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}"/>"#, c(left), c(right), c(bottom), colour::MUTED);
-        svg::text(&mut o, (left + right) / 2.0, bottom + 34.0, &unit, 12.0, "middle", &format!(r#"fill="{}""#, colour::INK));
+        let _ = write!(
+            o,
+            r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}"/>"#,
+            c(left),
+            c(right),
+            c(bottom),
+            colour::MUTED
+        );
+        svg::text(
+            &mut o,
+            (left + right) / 2.0,
+            bottom + 34.0,
+            &unit,
+            12.0,
+            "middle",
+            &format!(r#"fill="{}""#, colour::INK),
+        );
         for (a, z, n) in &bs {
             if *n == 0 {
                 continue;
             }
             let (x0, x1) = (xs.at(*a as f64), xs.at(*z as f64 + 1.0));
             let y = ys.at(*n as f64 / total * 100.0);
-            let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="white" stroke-width="0.6"/>"#, c(x0), c(y), c((x1 - x0).max(1.0)), c((bottom - y).max(0.5)), d.colour);
+            let _ = write!(
+                o,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="white" stroke-width="0.6"/>"#,
+                c(x0),
+                c(y),
+                c((x1 - x0).max(1.0)),
+                c((bottom - y).max(0.5)),
+                d.colour
+            );
         }
         // Mean and the 90 % range.
         let centre = |v: f64| xs.at(v + if width == 1 { 0.5 } else { 0.0 });
         let xm = centre(d.mean);
-        let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" stroke-dasharray="4 3"/>"#, c(xm), c(top), c(bottom), colour::INK);
+        let _ = write!(
+            o,
+            r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" stroke-dasharray="4 3"/>"#,
+            c(xm),
+            c(top),
+            c(bottom),
+            colour::INK
+        );
         let (xa, xz) = (centre(d.p5), centre(d.p95));
-        let _ = write!(o, r#"<path d="M{a},{y} L{z},{y} M{a},{y0} L{a},{y1} M{z},{y0} L{z},{y1}" stroke="{ink}" stroke-width="1.5" fill="none"/>"#, a = c(xa), z = c(xz), y = c(top - 10.0), y0 = c(top - 14.0), y1 = c(top - 6.0), ink = colour::INK);
-        let label = format!("mean {}  ·  5th–95th percentile {}–{}", svg::num((d.mean * 10.0).round() / 10.0), svg::int(d.p5), svg::int(d.p95));
-        let anchor_x = ((xa + xz) / 2.0).clamp(left + svg::text_width(&label, 11.0) / 2.0, right - svg::text_width(&label, 11.0) / 2.0);
+        let _ = write!(
+            o,
+            r#"<path d="M{a},{y} L{z},{y} M{a},{y0} L{a},{y1} M{z},{y0} L{z},{y1}" stroke="{ink}" stroke-width="1.5" fill="none"/>"#,
+            a = c(xa),
+            z = c(xz),
+            y = c(top - 10.0),
+            y0 = c(top - 14.0),
+            y1 = c(top - 6.0),
+            ink = colour::INK
+        );
+        let label = format!(
+            "mean {}  ·  5th–95th percentile {}–{}",
+            svg::num((d.mean * 10.0).round() / 10.0),
+            svg::int(d.p5),
+            svg::int(d.p95)
+        );
+        let anchor_x = ((xa + xz) / 2.0)
+            .clamp(left + svg::text_width(&label, 11.0) / 2.0, right - svg::text_width(&label, 11.0) / 2.0);
         svg::text(&mut o, anchor_x, top - 18.0, &label, 11.0, "middle", &format!(r#"fill="{}""#, colour::INK));
         let none = d.counts.first().copied().unwrap_or(0) as f64 / total;
         notes.push(format!("{} {}", d.what, svg::pct(none)));

@@ -22,7 +22,9 @@ pub fn differing(diffs: &[Difference]) -> Vec<&Difference> {
 
 /// Yes/no metrics are compared as probabilities, shown in percentage points.
 pub fn is_probability(metric: &str) -> bool {
-    metric == "all_sites_closed_by_deadline" || (metric.starts_with("site.") && (metric.ends_with(".closed_by_deadline") || metric.ends_with(".seized_by_armed_group")))
+    metric == "all_sites_closed_by_deadline"
+        || (metric.starts_with("site.")
+            && (metric.ends_with(".closed_by_deadline") || metric.ends_with(".seized_by_armed_group")))
 }
 
 /// A metric's name for people: `site.kidal.seized_by_armed_group` →
@@ -30,14 +32,15 @@ pub fn is_probability(metric: &str) -> bool {
 pub fn label(metric: &str, names: &std::collections::HashMap<String, String>) -> String {
     let words = |s: &str| s.replace('_', " ");
     if let Some(rest) = metric.strip_prefix("site.")
-        && let Some((site, what)) = rest.rsplit_once('.') {
-            let what = match what {
-                "closed_by_deadline" => "vacated by the deadline".to_string(),
-                "seized_by_armed_group" => "taken by an armed group".to_string(),
-                w => words(w),
-            };
-            return format!("{}: {what}", names.get(site).map_or(site, String::as_str));
-        }
+        && let Some((site, what)) = rest.rsplit_once('.')
+    {
+        let what = match what {
+            "closed_by_deadline" => "vacated by the deadline".to_string(),
+            "seized_by_armed_group" => "taken by an armed group".to_string(),
+            w => words(w),
+        };
+        return format!("{}: {what}", names.get(site).map_or(site, String::as_str));
+    }
     if let Some(f) = metric.strip_prefix("equipment.") {
         return format!("equipment {}", words(f));
     }
@@ -66,36 +69,138 @@ pub fn chart(cmp: &Comparison) -> Chart {
     let h = bottom + 44.0;
     let mut o = String::new();
     let mid = (left + right) / 2.0;
-    svg::text(&mut o, mid, top - 22.0, "difference, variant − base (each row its own scale)", 11.5, "middle", &format!(r#"fill="{}""#, colour::INK));
+    svg::text(
+        &mut o,
+        mid,
+        top - 22.0,
+        "difference, variant − base (each row its own scale)",
+        11.5,
+        "middle",
+        &format!(r#"fill="{}""#, colour::INK),
+    );
     svg::text(&mut o, left, top - 8.0, "← lower", 10.5, "start", &format!(r#"fill="{}""#, colour::MUTED));
     svg::text(&mut o, right, top - 8.0, "higher →", 10.5, "end", &format!(r#"fill="{}""#, colour::MUTED));
-    svg::text(&mut o, right + 20.0, top - 8.0, "base → variant", 11.0, "start", &format!(r#"fill="{}" font-weight="bold""#, colour::INK));
-    svg::text(&mut o, right + 190.0, top - 8.0, "difference [95 % CI]", 11.0, "start", &format!(r#"fill="{}" font-weight="bold""#, colour::INK));
+    svg::text(
+        &mut o,
+        right + 20.0,
+        top - 8.0,
+        "base → variant",
+        11.0,
+        "start",
+        &format!(r#"fill="{}" font-weight="bold""#, colour::INK),
+    );
+    svg::text(
+        &mut o,
+        right + 190.0,
+        top - 8.0,
+        "difference [95 % CI]",
+        11.0,
+        "start",
+        &format!(r#"fill="{}" font-weight="bold""#, colour::INK),
+    );
     if shown_rows.is_empty() {
-        svg::text(&mut o, mid, top + 18.0, "no metric differs in any pair", 12.0, "middle", &format!(r#"fill="{}""#, colour::MUTED));
+        svg::text(
+            &mut o,
+            mid,
+            top + 18.0,
+            "no metric differs in any pair",
+            12.0,
+            "middle",
+            &format!(r#"fill="{}""#, colour::MUTED),
+        );
     }
     for (i, d) in shown_rows.iter().enumerate() {
         let yc = top + (i as f64 + 0.5) * row;
         if i % 2 == 0 {
-            let _ = write!(o, r##"<rect x="8" y="{}" width="{}" height="{}" fill="#F6F6F6"/>"##, c(yc - row / 2.0), c(w - 16.0), c(row));
+            let _ = write!(
+                o,
+                r##"<rect x="8" y="{}" width="{}" height="{}" fill="#F6F6F6"/>"##,
+                c(yc - row / 2.0),
+                c(w - 16.0),
+                c(row)
+            );
         }
-        svg::text(&mut o, lab_r, yc + 4.0, &svg::fit(&label(&d.metric, &cmp.site_names), 11.5, lab_r - 20.0), 11.5, "end", &format!(r#"fill="{}""#, colour::INK));
+        svg::text(
+            &mut o,
+            lab_r,
+            yc + 4.0,
+            &svg::fit(&label(&d.metric, &cmp.site_names), 11.5, lab_r - 20.0),
+            11.5,
+            "end",
+            &format!(r#"fill="{}""#, colour::INK),
+        );
         let m = d.ci95[0].abs().max(d.ci95[1].abs()).max(d.mean_difference.abs()).max(1e-9) * 1.15;
         let x = |v: f64| mid + v / m * (right - left) / 2.0;
-        let col = if !d.significant { colour::LIGHT } else if d.mean_difference > 0.0 { colour::BLUE } else { colour::VERMILION };
+        let col = if !d.significant {
+            colour::LIGHT
+        } else if d.mean_difference > 0.0 {
+            colour::BLUE
+        } else {
+            colour::VERMILION
+        };
         let (a, z) = (x(d.ci95[0]), x(d.ci95[1]));
-        let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="8" rx="2" fill="{col}" fill-opacity="0.45"/>"#, c(a), c(yc - 4.0), c((z - a).max(1.5)));
-        let _ = write!(o, r#"<circle cx="{}" cy="{}" r="4.5" fill="{col}" stroke="white" stroke-width="1"/>"#, c(x(d.mean_difference)), c(yc));
-        svg::text(&mut o, right + 20.0, yc + 4.0, &format!("{} → {}", shown(&d.metric, d.base_mean), shown(&d.metric, d.variant_mean)), 11.0, "start", &format!(r#"fill="{}""#, colour::INK));
-        let ci = format!("{} [{}, {}]", shown_diff(&d.metric, d.mean_difference), shown_diff(&d.metric, d.ci95[0]), shown_diff(&d.metric, d.ci95[1]));
+        let _ = write!(
+            o,
+            r#"<rect x="{}" y="{}" width="{}" height="8" rx="2" fill="{col}" fill-opacity="0.45"/>"#,
+            c(a),
+            c(yc - 4.0),
+            c((z - a).max(1.5))
+        );
+        let _ = write!(
+            o,
+            r#"<circle cx="{}" cy="{}" r="4.5" fill="{col}" stroke="white" stroke-width="1"/>"#,
+            c(x(d.mean_difference)),
+            c(yc)
+        );
+        svg::text(
+            &mut o,
+            right + 20.0,
+            yc + 4.0,
+            &format!("{} → {}", shown(&d.metric, d.base_mean), shown(&d.metric, d.variant_mean)),
+            11.0,
+            "start",
+            &format!(r#"fill="{}""#, colour::INK),
+        );
+        let ci = format!(
+            "{} [{}, {}]",
+            shown_diff(&d.metric, d.mean_difference),
+            shown_diff(&d.metric, d.ci95[0]),
+            shown_diff(&d.metric, d.ci95[1])
+        );
         let weight = if d.significant { r#" font-weight="bold""# } else { "" };
-        let _ = write!(o, r#"<text x="{}" y="{}" font-size="11" fill="{}"{weight}>{}</text>"#, c(right + 190.0), c(yc + 4.0), colour::INK, esc(&ci));
+        let _ = write!(
+            o,
+            r#"<text x="{}" y="{}" font-size="11" fill="{}"{weight}>{}</text>"#,
+            c(right + 190.0),
+            c(yc + 4.0),
+            colour::INK,
+            esc(&ci)
+        );
     }
-    let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.2"/>"#, c(mid), c(top - 2.0), c(bottom), colour::MUTED);
+    let _ = write!(
+        o,
+        r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.2"/>"#,
+        c(mid),
+        c(top - 2.0),
+        c(bottom),
+        colour::MUTED
+    );
     let mut lg = svg::Legend::new(20.0, h - 16.0, w - 20.0);
-    lg.item(&mut o, &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::BLUE), "variant higher (interval excludes 0)");
-    lg.item(&mut o, &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::VERMILION), "variant lower");
-    lg.item(&mut o, &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::LIGHT), "not distinguishable from 0");
+    lg.item(
+        &mut o,
+        &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::BLUE),
+        "variant higher (interval excludes 0)",
+    );
+    lg.item(
+        &mut o,
+        &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::VERMILION),
+        "variant lower",
+    );
+    lg.item(
+        &mut o,
+        &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::LIGHT),
+        "not distinguishable from 0",
+    );
     let hidden = cmp.differences.len() - rows.len();
     let cut = rows.len() - shown_rows.len();
     Chart {
@@ -105,7 +210,11 @@ pub fn chart(cmp: &Comparison) -> Chart {
             "Mean difference variant − base over {} paired replications (seed {}; common random numbers, so the luck not touched by the variant is the same on both sides). Point: mean difference; bar: 95 % confidence interval (mean ± 1.96·sd/√n). Yes/no metrics are shown as probabilities, their differences in percentage points (pp).{}{}",
             svg::int(cmp.runs as f64),
             cmp.seed,
-            if hidden > 0 { format!(" {hidden} metrics identical in every pair are not shown.") } else { String::new() },
+            if hidden > 0 {
+                format!(" {hidden} metrics identical in every pair are not shown.")
+            } else {
+                String::new()
+            },
             if cut > 0 { format!(" {cut} more rows are in the table below.") } else { String::new() }
         ),
         width: w,

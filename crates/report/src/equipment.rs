@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::svg::{self, c, colour, Scale};
+use crate::svg::{self, Scale, c, colour};
 use crate::{Chart, Report};
 
 /// One disposition's quantiles, in items.
@@ -54,7 +54,14 @@ pub fn draw(bars: &[Bar], total: f64, runs: u64) -> Chart {
         let yc = top + (i as f64 + 0.5) * row;
         svg::text(&mut o, left - 10.0, yc + 4.0, b.label, 12.5, "end", &format!(r#"fill="{}""#, colour::INK));
         let (x0, x1) = (xs.at(0.0), xs.at(b.p50));
-        let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="18" fill="{}"/>"#, c(x0), c(yc - 9.0), c((x1 - x0).max(if b.p95 > 0.0 { 1.5 } else { 0.0 })), b.colour);
+        let _ = write!(
+            o,
+            r#"<rect x="{}" y="{}" width="{}" height="18" fill="{}"/>"#,
+            c(x0),
+            c(yc - 9.0),
+            c((x1 - x0).max(if b.p95 > 0.0 { 1.5 } else { 0.0 })),
+            b.colour
+        );
         if b.p95 > b.p5 {
             let (a, z) = (xs.at(b.p5), xs.at(b.p95));
             let _ = write!(
@@ -74,7 +81,15 @@ pub fn draw(bars: &[Bar], total: f64, runs: u64) -> Chart {
         } else {
             format!("{}{share}", svg::int(b.p50))
         };
-        svg::text(&mut o, xs.at(b.p95.max(b.p50)) + 8.0, yc + 4.0, &label, 11.5, "start", &format!(r#"fill="{}""#, colour::INK));
+        svg::text(
+            &mut o,
+            xs.at(b.p95.max(b.p50)) + 8.0,
+            yc + 4.0,
+            &label,
+            11.5,
+            "start",
+            &format!(r#"fill="{}""#, colour::INK),
+        );
     }
     Chart {
         id: "equipment",

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use drawdown_model::Date;
 use serde_json::Value;
 
-use crate::svg::{self, c, colour, esc, Placer, Scale};
+use crate::svg::{self, Placer, Scale, c, colour, esc};
 use crate::{Chart, Report};
 
 /// One day's quantiles.
@@ -74,7 +74,11 @@ pub fn milestones(res: &Value, start: Date, metric: &str) -> Vec<Milestone> {
                     let d = Date::parse(m["date"].as_str()?)?;
                     // `observed` since the calibration table; `value` before.
                     let value = m["observed"].as_f64().or_else(|| m["value"].as_f64())?;
-                    Some(Milestone { day: d.days_since(start) as f64, value, source: m["source"].as_str().map(str::to_string) })
+                    Some(Milestone {
+                        day: d.days_since(start) as f64,
+                        value,
+                        source: m["source"].as_str().map(str::to_string),
+                    })
                 })
                 .collect()
         })
@@ -87,7 +91,12 @@ pub fn draw(f: &Fan) -> Chart {
     let last_m = f.milestones.iter().map(|m| m.day).fold(0.0, f64::max);
     let x_end = (f64::from(f.deadline_day) + 1.0).max(last_m + 1.0);
     let xs = Scale::new(0.0, x_end + (x_end * 0.02).max(2.0), left, right);
-    let y_top = svg::nice_max(f.total.max(f.days.iter().map(|d| d.p95).fold(0.0, f64::max)).max(f.milestones.iter().map(|m| m.value).fold(0.0, f64::max)) * 1.04);
+    let y_top = svg::nice_max(
+        f.total
+            .max(f.days.iter().map(|d| d.p95).fold(0.0, f64::max))
+            .max(f.milestones.iter().map(|m| m.value).fold(0.0, f64::max))
+            * 1.04,
+    );
     let ys = Scale::new(0.0, y_top, bottom, top);
     let mut o = String::new();
     svg::y_axis(&mut o, &ys, left, right, 6, "personnel departed (people)");
@@ -95,8 +104,23 @@ pub fn draw(f: &Fan) -> Chart {
 
     // All personnel: the ceiling.
     let yt = ys.at(f.total);
-    let _ = write!(o, r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1.2" stroke-dasharray="2 3"/>"#, c(left), c(right), c(yt), colour::MUTED);
-    svg::text(&mut o, left + 6.0, yt - 5.0, &format!("all personnel: {}", svg::int(f.total)), 11.0, "start", &format!(r#"fill="{}""#, colour::MUTED));
+    let _ = write!(
+        o,
+        r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1.2" stroke-dasharray="2 3"/>"#,
+        c(left),
+        c(right),
+        c(yt),
+        colour::MUTED
+    );
+    svg::text(
+        &mut o,
+        left + 6.0,
+        yt - 5.0,
+        &format!("all personnel: {}", svg::int(f.total)),
+        11.0,
+        "start",
+        &format!(r#"fill="{}""#, colour::MUTED),
+    );
 
     // The band (day d's value is the count at the end of day d).
     if !f.days.is_empty() {
@@ -124,9 +148,24 @@ pub fn draw(f: &Fan) -> Chart {
 
     // The deadline.
     let xd = xs.at(f64::from(f.deadline_day) + 1.0);
-    let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" stroke-dasharray="6 4"/>"#, c(xd), c(top), c(bottom), colour::VERMILION);
+    let _ = write!(
+        o,
+        r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
+        c(xd),
+        c(top),
+        c(bottom),
+        colour::VERMILION
+    );
     let dl = format!("deadline {}", svg::short_date(f.start.plus_days(i64::from(f.deadline_day))));
-    svg::text(&mut o, xd - 5.0, top + 12.0, &dl, 11.5, "end", &format!(r#"fill="{}" font-weight="bold""#, colour::VERMILION));
+    svg::text(
+        &mut o,
+        xd - 5.0,
+        top + 12.0,
+        &dl,
+        11.5,
+        "end",
+        &format!(r#"fill="{}" font-weight="bold""#, colour::VERMILION),
+    );
 
     // Milestones, labelled without collisions.
     let mut placer = Placer::within((left, top, right - left, bottom - top));
@@ -145,7 +184,14 @@ pub fn draw(f: &Fan) -> Chart {
             svg::int(m.value),
             m.source.as_ref().map(|s| format!(" (source {s})")).unwrap_or_default()
         );
-        let _ = write!(o, r#"<circle cx="{}" cy="{}" r="4.5" fill="{}" stroke="white" stroke-width="1.5"><title>{}</title></circle>"#, c(x), c(y), colour::ORANGE, esc(&tip));
+        let _ = write!(
+            o,
+            r#"<circle cx="{}" cy="{}" r="4.5" fill="{}" stroke="white" stroke-width="1.5"><title>{}</title></circle>"#,
+            c(x),
+            c(y),
+            colour::ORANGE,
+            esc(&tip)
+        );
         let label = svg::int(m.value);
         let tw = svg::text_width(&label, 11.0);
         let cands = [
@@ -169,12 +215,45 @@ pub fn draw(f: &Fan) -> Chart {
     // Legend.
     let mut lx = left + 8.0;
     let ly = h - 22.0;
-    lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -6)" width="18" height="12" fill="{}" fill-opacity="0.28"/>"#, colour::BLUE), "5th–95th percentile");
-    lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{}" stroke-width="2.2"/>"#, colour::BLUE), "median");
+    lx = svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -6)" width="18" height="12" fill="{}" fill-opacity="0.28"/>"#,
+            colour::BLUE
+        ),
+        "5th–95th percentile",
+    );
+    lx = svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{}" stroke-width="2.2"/>"#,
+            colour::BLUE
+        ),
+        "median",
+    );
     if !f.milestones.is_empty() {
-        lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::ORANGE), "recorded (scenario milestones)");
+        lx = svg::legend_item(
+            &mut o,
+            lx,
+            ly,
+            &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::ORANGE),
+            "recorded (scenario milestones)",
+        );
     }
-    svg::legend_item(&mut o, lx, ly, &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{}" stroke-width="1.5" stroke-dasharray="6 4"/>"#, colour::VERMILION), "deadline");
+    svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
+            colour::VERMILION
+        ),
+        "deadline",
+    );
 
     let last = f.days.last().copied().unwrap_or(Day { p5: 0.0, p50: 0.0, p95: 0.0 });
     Chart {
@@ -187,7 +266,11 @@ pub fn draw(f: &Fan) -> Chart {
             svg::int(f.total),
             svg::int(last.p5),
             svg::int(last.p95),
-            if f.milestones.is_empty() { "" } else { " Orange points: counts recorded at the time (the scenario's milestones), for comparison." }
+            if f.milestones.is_empty() {
+                ""
+            } else {
+                " Orange points: counts recorded at the time (the scenario's milestones), for comparison."
+            }
         ),
         width: w,
         height: h,

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::svg::{self, esc};
-use crate::{compare, inputs, Chart, Report};
+use crate::{Chart, Report, compare, inputs};
 
 const CSS: &str = r#"
 :root { --ink: #222; --muted: #666; --rule: #ddd; --accent: #0072B2; }
@@ -89,15 +89,24 @@ pub fn page(r: &Report, charts: &[Chart]) -> String {
     o.push_str("<a href=\"#inputs\">Inputs and sources</a></nav></header>");
 
     for c in charts {
-        let _ = write!(o, "<figure id=\"fig-{}\"><h2>{}</h2>{}<figcaption>{}</figcaption></figure>", c.id, esc(&c.title), c.svg(), esc(&c.caption));
+        let _ = write!(
+            o,
+            "<figure id=\"fig-{}\"><h2>{}</h2>{}<figcaption>{}</figcaption></figure>",
+            c.id,
+            esc(&c.title),
+            c.svg(),
+            esc(&c.caption)
+        );
         if c.id == "compare"
-            && let Some(cmp) = &r.comparison {
-                compare_table(&mut o, cmp);
-            }
+            && let Some(cmp) = &r.comparison
+        {
+            compare_table(&mut o, cmp);
+        }
         if c.id == "tornado"
-            && let Some(t) = r.tornado {
-                tornado_table(&mut o, t);
-            }
+            && let Some(t) = r.tornado
+        {
+            tornado_table(&mut o, t);
+        }
     }
 
     let sourced = inputs::sourced_values(&r.source.text);
@@ -127,7 +136,13 @@ fn q(v: &Value) -> (f64, f64, f64, f64) {
 }
 
 fn card(o: &mut String, key: &str, value: &str, detail: &str) {
-    let _ = write!(o, "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{}</div></div>", esc(key), esc(value), esc(detail));
+    let _ = write!(
+        o,
+        "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div><div class=\"d\">{}</div></div>",
+        esc(key),
+        esc(value),
+        esc(detail)
+    );
 }
 
 fn headline(o: &mut String, res: &Value) {
@@ -136,15 +151,45 @@ fn headline(o: &mut String, res: &Value) {
     let sites = res["totals"]["sites_to_close"].as_f64().unwrap_or(0.0);
     o.push_str("<div class=\"cards\">");
     let (_, p5, p50, p95) = q(&sum["personnel_departed_by_deadline"]);
-    card(o, "Personnel out by the deadline (median)", &format!("{} of {}", svg::int(p50), svg::int(total)), &format!("{} of all; 90 % range {}–{}", svg::pct(if total > 0.0 { p50 / total } else { 0.0 }), svg::int(p5), svg::int(p95)));
+    card(
+        o,
+        "Personnel out by the deadline (median)",
+        &format!("{} of {}", svg::int(p50), svg::int(total)),
+        &format!(
+            "{} of all; 90 % range {}–{}",
+            svg::pct(if total > 0.0 { p50 / total } else { 0.0 }),
+            svg::int(p5),
+            svg::int(p95)
+        ),
+    );
     let p_all = sum["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0);
-    card(o, "Probability every site is vacated by the deadline", &svg::pct(p_all), &format!("{} sites to close", svg::int(sites)));
+    card(
+        o,
+        "Probability every site is vacated by the deadline",
+        &svg::pct(p_all),
+        &format!("{} sites to close", svg::int(sites)),
+    );
     let (_, p5, p50, p95) = q(&sum["sites_closed_by_deadline"]);
-    card(o, "Sites vacated by the deadline (median)", &format!("{} of {}", svg::int(p50), svg::int(sites)), &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)));
+    card(
+        o,
+        "Sites vacated by the deadline (median)",
+        &format!("{} of {}", svg::int(p50), svg::int(sites)),
+        &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
+    );
     let (m, p5, _, p95) = q(&sum["wounded"]);
-    card(o, "Wounded (mean per replication)", &svg::num((m * 10.0).round() / 10.0), &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)));
+    card(
+        o,
+        "Wounded (mean per replication)",
+        &svg::num((m * 10.0).round() / 10.0),
+        &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
+    );
     let (m, p5, _, p95) = q(&sum["killed"]);
-    card(o, "Killed (mean per replication)", &svg::num((m * 10.0).round() / 10.0), &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)));
+    card(
+        o,
+        "Killed (mean per replication)",
+        &svg::num((m * 10.0).round() / 10.0),
+        &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
+    );
     card(o, "Replications", &svg::int(res["runs"].as_f64().unwrap_or(0.0)), &format!("seed {}", res["seed"]));
     o.push_str("</div>");
 }
@@ -206,5 +251,10 @@ fn tornado_table(o: &mut String, t: &drawdown_engine::sensitivity::Tornado) {
     if t.swings.is_empty() {
         o.push_str("<tr><td colspan=\"8\" class=\"muted\">No uncertain inputs.</td></tr>");
     }
-    let _ = write!(o, "</tbody></table><p class=\"muted\">Baseline mean of {}: {}.</p></section>", esc(&t.metric), svg::num(t.base));
+    let _ = write!(
+        o,
+        "</tbody></table><p class=\"muted\">Baseline mean of {}: {}.</p></section>",
+        esc(&t.metric),
+        svg::num(t.base)
+    );
 }

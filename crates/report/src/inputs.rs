@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-pub use drawdown_model::sourced::{sourced_values, SourcedValue as Input};
+pub use drawdown_model::sourced::{SourcedValue as Input, sourced_values};
 
 use crate::svg::esc;
 
@@ -62,7 +62,15 @@ set = { "link[0].km" = { value = 1, source = "no" } }
         let paths: Vec<&str> = v.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["site[0].lat", "link[0].km", "link[0].pace[0].value", "policy.permit[0].approval"]);
         let labels: Vec<&str> = v.iter().map(|i| i.label.as_str()).collect();
-        assert_eq!(labels, ["site a · lat", "link a–b · km", "link a–b · pace from 2023-07-01 · value", "policy · permit from 2023-07-01 · approval"]);
+        assert_eq!(
+            labels,
+            [
+                "site a · lat",
+                "link a–b · km",
+                "link a–b · pace from 2023-07-01 · value",
+                "policy · permit from 2023-07-01 · approval"
+            ]
+        );
         assert_eq!(v[1].range.as_deref(), Some("330–400"));
         assert_eq!(v[1].note.as_deref(), Some("drivers' estimate"));
         assert_eq!(v[1].source.as_deref(), Some("S27"));

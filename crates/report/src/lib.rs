@@ -34,10 +34,10 @@ pub mod svg;
 pub mod timeline;
 pub mod tornado;
 
+use drawdown_engine::World;
 use drawdown_engine::compare::Difference;
 use drawdown_engine::montecarlo::Summary;
 use drawdown_engine::sensitivity::Tornado;
-use drawdown_engine::World;
 use drawdown_model::{Scenario, Source};
 use serde_json::Value;
 
@@ -110,7 +110,15 @@ impl Chart {
         svg::text(&mut o, 20.0, 30.0, &self.title, 19.0, "start", r##"font-weight="bold" fill="#222222""##);
         o.push_str(&format!(r#"<g transform="translate(0 {top})">{}</g>"#, self.body));
         for (i, l) in lines.iter().enumerate() {
-            svg::text(&mut o, 20.0, top + self.height + 18.0 + i as f64 * 17.0, l, size, "start", r##"fill="#444444""##);
+            svg::text(
+                &mut o,
+                20.0,
+                top + self.height + 18.0 + i as f64 * 17.0,
+                l,
+                size,
+                "start",
+                r##"fill="#444444""##,
+            );
         }
         o.push_str("</svg>");
         o

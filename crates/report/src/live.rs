@@ -19,10 +19,10 @@ use std::fmt::Write;
 use drawdown_engine::World;
 use drawdown_model::Date;
 
+use crate::Chart;
 use crate::fan::{self, Day, Fan, Milestone};
 use crate::map::{self, Marker, Theatre, Transit};
-use crate::svg::{self, c, colour, Scale};
-use crate::Chart;
+use crate::svg::{self, Scale, c, colour};
 
 /// A site's state according to the operations log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,11 @@ pub enum SiteState {
 /// convoys the log has on the road, as arrows.
 /// `state_of` gives a site id's logged state (None: nothing logged);
 /// `in_transit` lists (serial, from, to) site ids.
-pub fn map(world: &World, state_of: &dyn Fn(&str) -> Option<SiteState>, in_transit: &[(String, String, String)]) -> Chart {
+pub fn map(
+    world: &World,
+    state_of: &dyn Fn(&str) -> Option<SiteState>,
+    in_transit: &[(String, String, String)],
+) -> Chart {
     let mut t = Theatre::from_world(world, &[], &|s| match state_of(&s.id) {
         Some(SiteState::HandedOver) => Marker::Closing { state: 1.0, armed_group: 0.0 },
         Some(SiteState::Seized) => Marker::Closing { state: 0.0, armed_group: 1.0 },
@@ -68,10 +72,19 @@ pub fn fan(world: &World, days: Vec<Day>, runs: u64, milestones: Vec<Milestone>,
     if let Some((d, v)) = moved {
         ms.push(Milestone { day: d.days_since(world.start) as f64, value: v, source: Some("operations log".into()) });
     }
-    let mut chart = fan::draw(&Fan { start: world.start, deadline_day: world.deadline_day, total: f64::from(world.total_personnel), days, milestones: ms, runs });
+    let mut chart = fan::draw(&Fan {
+        start: world.start,
+        deadline_day: world.deadline_day,
+        total: f64::from(world.total_personnel),
+        days,
+        milestones: ms,
+        runs,
+    });
     chart.id = "live-fan";
     if moved.is_some() {
-        chart.caption.push_str(" The last orange point is the personnel the operations log records as moved out so far.");
+        chart
+            .caption
+            .push_str(" The last orange point is the personnel the operations log records as moved out so far.");
     }
     chart
 }
@@ -141,29 +154,71 @@ pub fn gantt(g: &Gantt) -> Chart {
     let xd = |d: Date| xs.at(day(d) + 0.5);
     let mut o = String::new();
     for i in (0..n_rows).step_by(2) {
-        let _ = write!(o, r##"<rect x="8" y="{}" width="{}" height="{}" fill="#F4F4F4"/>"##, c(top + i as f64 * row_h), c(w - 16.0), c(row_h));
+        let _ = write!(
+            o,
+            r##"<rect x="8" y="{}" width="{}" height="{}" fill="#F4F4F4"/>"##,
+            c(top + i as f64 * row_h),
+            c(w - 16.0),
+            c(row_h)
+        );
     }
     svg::date_axis(&mut o, &xs, g.start, bottom, top - 6.0, "date");
-    for (x, label, col) in [(xs.at(day(g.deadline) + 1.0), "deadline", colour::VERMILION), (xd(g.today), "today", colour::GREEN)] {
-        let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{col}" stroke-width="1.5" stroke-dasharray="6 4"/>"#, c(x), c(top - 6.0), c(bottom));
+    for (x, label, col) in
+        [(xs.at(day(g.deadline) + 1.0), "deadline", colour::VERMILION), (xd(g.today), "today", colour::GREEN)]
+    {
+        let _ = write!(
+            o,
+            r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{col}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
+            c(x),
+            c(top - 6.0),
+            c(bottom)
+        );
         svg::text(&mut o, x, top - 10.0, label, 11.0, "middle", &format!(r#"fill="{col}" font-weight="bold""#));
     }
-    let label = |o: &mut String, y: f64, s: &str, fill: &str| svg::text(o, left - 10.0, y + 4.0, &svg::fit(s, 12.0, left - 24.0), 12.0, "end", &format!(r#"fill="{fill}""#));
+    let label = |o: &mut String, y: f64, s: &str, fill: &str| {
+        svg::text(o, left - 10.0, y + 4.0, &svg::fit(s, 12.0, left - 24.0), 12.0, "end", &format!(r#"fill="{fill}""#))
+    };
     for (i, r) in g.sites.iter().enumerate() {
         let yc = top + (i as f64 + 0.5) * row_h;
         label(&mut o, yc, svg::short_name(&r.name), colour::INK);
         if let Some(p5) = r.p5 {
             let (x0, x1) = (xd(p5), r.p95.map_or(right, xd));
-            let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="8" rx="3" fill="{}" fill-opacity="0.4"/>"#, c(x0 - 3.0), c(yc - 4.0), c((x1 - x0 + 6.0).max(6.0)), colour::BLUE);
+            let _ = write!(
+                o,
+                r#"<rect x="{}" y="{}" width="{}" height="8" rx="3" fill="{}" fill-opacity="0.4"/>"#,
+                c(x0 - 3.0),
+                c(yc - 4.0),
+                c((x1 - x0 + 6.0).max(6.0)),
+                colour::BLUE
+            );
         }
         if let Some(p50) = r.p50 {
-            let _ = write!(o, r#"<rect x="{}" y="{}" width="3" height="14" fill="{}"/>"#, c(xd(p50) - 1.5), c(yc - 7.0), colour::BLUE);
+            let _ = write!(
+                o,
+                r#"<rect x="{}" y="{}" width="3" height="14" fill="{}"/>"#,
+                c(xd(p50) - 1.5),
+                c(yc - 7.0),
+                colour::BLUE
+            );
         }
         let x = xd(r.planned);
-        let _ = write!(o, r#"<path d="M{},{} l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 Z" fill="white" stroke="{}" stroke-width="1.4"/>"#, c(x), c(yc + 3.0), colour::INK);
+        let _ = write!(
+            o,
+            r#"<path d="M{},{} l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 Z" fill="white" stroke="{}" stroke-width="1.4"/>"#,
+            c(x),
+            c(yc + 3.0),
+            colour::INK
+        );
         if let Some((d, s)) = r.actual {
             let late = d.days_since(r.planned);
-            let _ = write!(o, r#"<circle cx="{}" cy="{}" r="5.5" fill="{}" stroke="white" stroke-width="1.5"><title>{}</title></circle>"#, c(xd(d)), c(yc), state_colour(s), svg::esc(&format!("logged {d}; planned {}", r.planned)));
+            let _ = write!(
+                o,
+                r#"<circle cx="{}" cy="{}" r="5.5" fill="{}" stroke="white" stroke-width="1.5"><title>{}</title></circle>"#,
+                c(xd(d)),
+                c(yc),
+                state_colour(s),
+                svg::esc(&format!("logged {d}; planned {}", r.planned))
+            );
             if late != 0 {
                 let txt = format!("{}{late} d", if late > 0 { "+" } else { "" });
                 let col = if late > 0 { colour::VERMILION } else { colour::GREEN };
@@ -173,8 +228,17 @@ pub fn gantt(g: &Gantt) -> Chart {
     }
     if !g.movements.is_empty() {
         let yc = top + (g.sites.len() as f64 + 0.5) * row_h;
-        let more = if g.more_movements > 0 { format!(" ({} earlier not shown)", g.more_movements) } else { String::new() };
-        svg::text(&mut o, 16.0, yc + 4.0, &format!("Convoy movements in the log{more}"), 11.5, "start", r##"fill="#222222" font-weight="bold""##);
+        let more =
+            if g.more_movements > 0 { format!(" ({} earlier not shown)", g.more_movements) } else { String::new() };
+        svg::text(
+            &mut o,
+            16.0,
+            yc + 4.0,
+            &format!("Convoy movements in the log{more}"),
+            11.5,
+            "start",
+            r##"fill="#222222" font-weight="bold""##,
+        );
     }
     for (i, m) in g.movements.iter().enumerate() {
         let yc = top + (g.sites.len() as f64 + 1.5 + i as f64) * row_h;
@@ -182,23 +246,86 @@ pub fn gantt(g: &Gantt) -> Chart {
         let x0 = xd(m.departed);
         match m.arrived {
             Some(a) => {
-                let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="10" rx="3" fill="{}"/>"#, c(x0 - 3.0), c(yc - 5.0), c((xd(a) - x0 + 6.0).max(6.0)), colour::GREEN);
+                let _ = write!(
+                    o,
+                    r#"<rect x="{}" y="{}" width="{}" height="10" rx="3" fill="{}"/>"#,
+                    c(x0 - 3.0),
+                    c(yc - 5.0),
+                    c((xd(a) - x0 + 6.0).max(6.0)),
+                    colour::GREEN
+                );
             }
             None => {
                 let x1 = xd(g.today).max(x0 + 6.0);
-                let _ = write!(o, r#"<rect x="{}" y="{}" width="{}" height="10" rx="3" fill="{}"/><path d="M{},{} l8,-7 l0,14 Z" transform="rotate(180 {} {})" fill="{}"/>"#, c(x0 - 3.0), c(yc - 5.0), c(x1 - x0 + 3.0), colour::ORANGE, c(x1 + 8.0), c(yc), c(x1 + 4.0), c(yc), colour::ORANGE);
+                let _ = write!(
+                    o,
+                    r#"<rect x="{}" y="{}" width="{}" height="10" rx="3" fill="{}"/><path d="M{},{} l8,-7 l0,14 Z" transform="rotate(180 {} {})" fill="{}"/>"#,
+                    c(x0 - 3.0),
+                    c(yc - 5.0),
+                    c(x1 - x0 + 3.0),
+                    colour::ORANGE,
+                    c(x1 + 8.0),
+                    c(yc),
+                    c(x1 + 4.0),
+                    c(yc),
+                    colour::ORANGE
+                );
             }
         }
     }
     let ly = h - 18.0;
     let mut lx = 20.0;
-    lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<path d="M{{xm}},{{y}} m0,-4.5 l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 Z" fill="white" stroke="{}" stroke-width="1.4"/>"#, colour::INK), "planned");
-    lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}" fill-opacity="0.4"/>"#, colour::BLUE), "simulated 5th–95th pct");
-    for (s, l) in [(SiteState::Closed, "vacated"), (SiteState::HandedOver, "handed over"), (SiteState::Seized, "seized")] {
-        lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="5.5" fill="{}"/>"#, state_colour(s)), l);
+    lx = svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<path d="M{{xm}},{{y}} m0,-4.5 l4.5,4.5 l-4.5,4.5 l-4.5,-4.5 Z" fill="white" stroke="{}" stroke-width="1.4"/>"#,
+            colour::INK
+        ),
+        "planned",
+    );
+    lx = svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}" fill-opacity="0.4"/>"#,
+            colour::BLUE
+        ),
+        "simulated 5th–95th pct",
+    );
+    for (s, l) in
+        [(SiteState::Closed, "vacated"), (SiteState::HandedOver, "handed over"), (SiteState::Seized, "seized")]
+    {
+        lx = svg::legend_item(
+            &mut o,
+            lx,
+            ly,
+            &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="5.5" fill="{}"/>"#, state_colour(s)),
+            l,
+        );
     }
-    lx = svg::legend_item(&mut o, lx, ly, &format!(r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}"/>"#, colour::GREEN), "convoy arrived");
-    svg::legend_item(&mut o, lx, ly, &format!(r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}"/>"#, colour::ORANGE), "in transit");
+    lx = svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}"/>"#,
+            colour::GREEN
+        ),
+        "convoy arrived",
+    );
+    svg::legend_item(
+        &mut o,
+        lx,
+        ly,
+        &format!(
+            r#"<rect x="{{x}}" y="{{y}}" transform="translate(0 -5)" width="18" height="10" rx="3" fill="{}"/>"#,
+            colour::ORANGE
+        ),
+        "in transit",
+    );
     Chart {
         id: "live-gantt",
         title: "Plan versus actual: closures and convoy movements".into(),

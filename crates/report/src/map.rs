@@ -20,7 +20,7 @@ use drawdown_engine::World;
 use drawdown_model::SiteKind;
 use serde_json::Value;
 
-use crate::svg::{self, c, colour, esc, Placer};
+use crate::svg::{self, Placer, c, colour, esc};
 use crate::{Chart, Report};
 
 /// Country outlines: Natural Earth 1:50m via world-atlas, simplified.
@@ -39,7 +39,10 @@ pub struct Site {
 pub enum Marker {
     /// A base that closes: shares of replications in which the state or an
     /// armed group took it.
-    Closing { state: f64, armed_group: f64 },
+    Closing {
+        state: f64,
+        armed_group: f64,
+    },
     /// A base that stays open.
     Open,
     /// Seaport or border crossing.
@@ -80,7 +83,11 @@ impl Theatre {
     /// The world's sites (all but those abroad) with the marker `marker`
     /// gives each, and its road links coloured by threat. `corridor_closes`
     /// says, per corridor, whether it is closed for part of the period.
-    pub fn from_world(w: &World, corridor_closes: &[bool], marker: &dyn Fn(&drawdown_engine::world::Site) -> Marker) -> Theatre {
+    pub fn from_world(
+        w: &World,
+        corridor_closes: &[bool],
+        marker: &dyn Fn(&drawdown_engine::world::Site) -> Marker,
+    ) -> Theatre {
         let mut index = vec![usize::MAX; w.sites.len()];
         let mut sites = Vec::new();
         for (i, s) in w.sites.iter().enumerate() {
@@ -88,20 +95,29 @@ impl Theatre {
                 continue;
             }
             index[i] = sites.len();
-            sites.push(Site { label: if s.name.is_empty() { s.id.clone() } else { s.name.clone() }, lat: s.lat, lon: s.lon, marker: marker(s) });
+            sites.push(Site {
+                label: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
+                lat: s.lat,
+                lon: s.lon,
+                marker: marker(s),
+            });
         }
         let roads = w
             .links
             .iter()
             .filter(|l| index[l.a as usize] != usize::MAX && index[l.b as usize] != usize::MAX)
             .map(|l| {
-                let threat = (l.zone != drawdown_engine::world::NONE)
-                    .then(|| w.threat.get(l.zone as usize).map_or(0.0, |days| days.iter().map(|t| (t.ied_per_km + t.ambush_per_km) * 100.0).fold(0.0, f64::max)));
+                let threat = (l.zone != drawdown_engine::world::NONE).then(|| {
+                    w.threat.get(l.zone as usize).map_or(0.0, |days| {
+                        days.iter().map(|t| (t.ied_per_km + t.ambush_per_km) * 100.0).fold(0.0, f64::max)
+                    })
+                });
                 Road {
                     a: index[l.a as usize],
                     b: index[l.b as usize],
                     threat: threat.filter(|t| *t > 0.0),
-                    corridor_closes: l.corridor != drawdown_engine::world::NONE && corridor_closes.get(l.corridor as usize).copied().unwrap_or(false),
+                    corridor_closes: l.corridor != drawdown_engine::world::NONE
+                        && corridor_closes.get(l.corridor as usize).copied().unwrap_or(false),
                 }
             })
             .collect();
@@ -112,7 +128,8 @@ impl Theatre {
     /// The index in `sites` of the world's site `id` (None: abroad or unknown).
     pub fn site_index(&self, w: &World, id: &str) -> Option<usize> {
         let s = w.sites.iter().position(|s| s.id == id)?;
-        (w.sites[s].kind != SiteKind::Abroad).then(|| w.sites[..s].iter().filter(|s| s.kind != SiteKind::Abroad).count())
+        (w.sites[s].kind != SiteKind::Abroad)
+            .then(|| w.sites[..s].iter().filter(|s| s.kind != SiteKind::Abroad).count())
     }
 }
 
@@ -219,8 +236,15 @@ pub fn draw(t: &Theatre) -> Chart {
             }
             d.push('Z');
         }
-        let fill = if ct.name == "Mali" { "#F4EEDC" } else if ct.neighbour { "#F8F8F5" } else { "#F3F3EE" };
-        let _ = write!(o, r##"<path d="{d}" fill="{fill}" stroke="#A8A39A" stroke-width="0.8" stroke-linejoin="round"/>"##);
+        let fill = if ct.name == "Mali" {
+            "#F4EEDC"
+        } else if ct.neighbour {
+            "#F8F8F5"
+        } else {
+            "#F3F3EE"
+        };
+        let _ =
+            write!(o, r##"<path d="{d}" fill="{fill}" stroke="#A8A39A" stroke-width="0.8" stroke-linejoin="round"/>"##);
         if let Some(at) = label_point(ct, &p, frame) {
             country_labels.push((ct.name.clone(), at, ct.name == "Mali"));
         }
@@ -232,13 +256,27 @@ pub fn draw(t: &Theatre) -> Chart {
     let xy: Vec<(f64, f64)> = t.sites.iter().map(|s| p.xy(s.lon, s.lat)).collect();
     for r in &t.roads {
         let ((x1, y1), (x2, y2)) = (xy[r.a], xy[r.b]);
-        let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="white" stroke-width="6" stroke-linecap="round"/>"#, c(x1), c(y1), c(x2), c(y2));
+        let _ = write!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="white" stroke-width="6" stroke-linecap="round"/>"#,
+            c(x1),
+            c(y1),
+            c(x2),
+            c(y2)
+        );
     }
     for r in &t.roads {
         let ((x1, y1), (x2, y2)) = (xy[r.a], xy[r.b]);
         let col = r.threat.map_or(NO_THREAT, |v| THREAT[threat_class(v, max_threat)]);
         let dash = if r.corridor_closes { r#" stroke-dasharray="7 5""# } else { "" };
-        let _ = write!(o, r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{col}" stroke-width="3.2" stroke-linecap="round"{dash}/>"#, c(x1), c(y1), c(x2), c(y2));
+        let _ = write!(
+            o,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{col}" stroke-width="3.2" stroke-linecap="round"{dash}/>"#,
+            c(x1),
+            c(y1),
+            c(x2),
+            c(y2)
+        );
     }
 
     // Convoys in transit: a dark dashed arrow from origin to destination,
@@ -251,7 +289,10 @@ pub fn draw(t: &Theatre) -> Chart {
         // Several convoys on one link are fanned out sideways so each shows.
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        let same = t.convoys[..k].iter().filter(|o| (o.from, o.to) == (cv.from, cv.to) || (o.from, o.to) == (cv.to, cv.from)).count() as f64;
+        let same = t.convoys[..k]
+            .iter()
+            .filter(|o| (o.from, o.to) == (cv.from, cv.to) || (o.from, o.to) == (cv.to, cv.from))
+            .count() as f64;
         let off = 6.0 + 7.0 * same;
         let (nx, ny) = (-dy / len * off, dx / len * off);
         let shrink = 9.0 / len;
@@ -329,7 +370,14 @@ pub fn draw(t: &Theatre) -> Chart {
         let tw = svg::text_width(&label, size) * 1.15;
         let b = (x - tw / 2.0, y - size, tw, size + 2.0);
         if placer.place(&[b, (x - tw / 2.0, y + size, tw, size + 2.0)]) == 0 && placer_ok(frame, b) {
-            let _ = write!(o, r##"<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="#A39A88" letter-spacing="1.5">{}</text>"##, c(x), c(y), c(size), esc(&label));
+            let _ = write!(
+                o,
+                r##"<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="#A39A88" letter-spacing="1.5">{}</text>"##,
+                c(x),
+                c(y),
+                c(size),
+                esc(&label)
+            );
         }
     }
 
@@ -341,10 +389,18 @@ pub fn draw(t: &Theatre) -> Chart {
     if max_threat > 0.0 {
         for (k, col) in THREAT.iter().enumerate() {
             let (lo, hi) = (max_threat * k as f64 / 4.0, max_threat * (k + 1) as f64 / 4.0);
-            lg.item(&mut o, &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{col}" stroke-width="4"/>"#), &format!("{}–{}", fmt_rate(lo), fmt_rate(hi)));
+            lg.item(
+                &mut o,
+                &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{col}" stroke-width="4"/>"#),
+                &format!("{}–{}", fmt_rate(lo), fmt_rate(hi)),
+            );
         }
     }
-    lg.item(&mut o, &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{NO_THREAT}" stroke-width="4"/>"#), "no threat");
+    lg.item(
+        &mut o,
+        &format!(r#"<line x1="{{x}}" x2="{{x2}}" y1="{{y}}" y2="{{y}}" stroke="{NO_THREAT}" stroke-width="4"/>"#),
+        "no threat",
+    );
     if t.roads.iter().any(|r| r.corridor_closes) {
         lg.item(&mut o, r##"<line x1="{x}" x2="{x2}" y1="{y}" y2="{y}" stroke="#555555" stroke-width="3" stroke-dasharray="7 5"/>"##, "corridor closes");
     }
@@ -355,7 +411,12 @@ pub fn draw(t: &Theatre) -> Chart {
     let mut lg = svg::Legend::new(20.0, ly + 24.0, w - 20.0);
     svg::text(&mut o, 20.0, lg.y + 4.0, "Sites:", 11.5, "start", r##"fill="#222222" font-weight="bold""##);
     lg.x += 48.0;
-    let pie = |s: f64, a: f64| format!(r#"<g transform="translate({{xm}} {{y}})">{}</g>"#, marker_svg(Marker::Closing { state: s, armed_group: a }));
+    let pie = |s: f64, a: f64| {
+        format!(
+            r#"<g transform="translate({{xm}} {{y}})">{}</g>"#,
+            marker_svg(Marker::Closing { state: s, armed_group: a })
+        )
+    };
     let at = |m: Marker| format!(r#"<g transform="translate({{xm}} {{y}})">{}</g>"#, marker_svg(m));
     lg.item(&mut o, &pie(1.0, 0.0), "taken by the state");
     lg.item(&mut o, &pie(0.0, 1.0), "by an armed group");
@@ -373,7 +434,11 @@ pub fn draw(t: &Theatre) -> Chart {
         caption: format!(
             "Sites and road links at the scenario's coordinates (equirectangular projection fitted to the sites). Roads: colour = highest IED + ambush rate per 100 convoy-km in the link's threat zone at any time in the period; dashed: the corridor is closed for part of it. Pies: share of {} in which the national army (blue) or an armed group (red) took the vacated base; grey: nobody, or not vacated.{} Outlines: Natural Earth 1:50m (public domain).",
             crate::replications(t.runs),
-            if t.abroad > 0 { format!(" {} destination(s) abroad, reached by air, are not shown.", t.abroad) } else { String::new() }
+            if t.abroad > 0 {
+                format!(" {} destination(s) abroad, reached by air, are not shown.", t.abroad)
+            } else {
+                String::new()
+            }
         ),
         width: w,
         height: h,
@@ -382,7 +447,13 @@ pub fn draw(t: &Theatre) -> Chart {
 }
 
 fn fmt_rate(x: f64) -> String {
-    if x == 0.0 { "0".into() } else if x >= 1.0 { format!("{x:.1}") } else { format!("{x:.2}") }
+    if x == 0.0 {
+        "0".into()
+    } else if x >= 1.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 fn placer_ok(frame: svg::Rect, b: svg::Rect) -> bool {
@@ -421,20 +492,52 @@ fn draw_marker(o: &mut String, m: Marker, x: f64, y: f64) {
                     let (sx, sy) = (x + r * a0.sin(), y - r * a0.cos());
                     let (ex, ey) = (x + r * a1.sin(), y - r * a1.cos());
                     let large = if share > 0.5 { 1 } else { 0 };
-                    let _ = write!(o, r#"<path d="M{},{} L{},{} A{r},{r} 0 {large} 1 {},{} Z" fill="{col}"/>"#, c(x), c(y), c(sx), c(sy), c(ex), c(ey));
+                    let _ = write!(
+                        o,
+                        r#"<path d="M{},{} L{},{} A{r},{r} 0 {large} 1 {},{} Z" fill="{col}"/>"#,
+                        c(x),
+                        c(y),
+                        c(sx),
+                        c(sy),
+                        c(ex),
+                        c(ey)
+                    );
                 }
                 from += share;
             }
-            let _ = write!(o, r#"<circle cx="{}" cy="{}" r="{r}" fill="none" stroke="{}" stroke-width="1.2"/>"#, c(x), c(y), colour::INK);
+            let _ = write!(
+                o,
+                r#"<circle cx="{}" cy="{}" r="{r}" fill="none" stroke="{}" stroke-width="1.2"/>"#,
+                c(x),
+                c(y),
+                colour::INK
+            );
         }
         Marker::Open => {
-            let _ = write!(o, r##"<circle cx="{}" cy="{}" r="7" fill="#C8C8C8" stroke="#888888" stroke-width="1.2"/>"##, c(x), c(y));
+            let _ = write!(
+                o,
+                r##"<circle cx="{}" cy="{}" r="7" fill="#C8C8C8" stroke="#888888" stroke-width="1.2"/>"##,
+                c(x),
+                c(y)
+            );
         }
         Marker::Exit => {
-            let _ = write!(o, r#"<rect x="{}" y="{}" width="12" height="12" fill="{}" stroke="white" stroke-width="1"/>"#, c(x - 6.0), c(y - 6.0), colour::INK);
+            let _ = write!(
+                o,
+                r#"<rect x="{}" y="{}" width="12" height="12" fill="{}" stroke="white" stroke-width="1"/>"#,
+                c(x - 6.0),
+                c(y - 6.0),
+                colour::INK
+            );
         }
         Marker::Airfield => {
-            let _ = write!(o, r#"<circle cx="{}" cy="{}" r="5" fill="white" stroke="{}" stroke-width="2"/>"#, c(x), c(y), colour::INK);
+            let _ = write!(
+                o,
+                r#"<circle cx="{}" cy="{}" r="5" fill="white" stroke="{}" stroke-width="2"/>"#,
+                c(x),
+                c(y),
+                colour::INK
+            );
         }
         Marker::Waypoint => {
             let _ = write!(o, r#"<circle cx="{}" cy="{}" r="3" fill="{}"/>"#, c(x), c(y), colour::MUTED);
@@ -484,7 +587,8 @@ pub fn outlines() -> Vec<Country> {
 /// farthest from its border and from the frame (on a 16 px grid), if it
 /// has room for a label.
 fn label_point(ct: &Country, p: &Proj, frame: svg::Rect) -> Option<(f64, f64)> {
-    let rings: Vec<Vec<(f64, f64)>> = ct.rings.iter().map(|r| r.iter().map(|(lon, lat)| p.xy(*lon, *lat)).collect()).collect();
+    let rings: Vec<Vec<(f64, f64)>> =
+        ct.rings.iter().map(|r| r.iter().map(|(lon, lat)| p.xy(*lon, *lat)).collect()).collect();
     let mut best: Option<(f64, (f64, f64))> = None;
     let step = 16.0;
     let mut y = frame.1 + step / 2.0;
@@ -494,7 +598,8 @@ fn label_point(ct: &Country, p: &Proj, frame: svg::Rect) -> Option<(f64, f64)> {
             let inside = rings.iter().filter(|r| point_in_ring((x, y), r)).count() % 2 == 1;
             if inside {
                 // Labels are wide: horizontal room counts half.
-                let to_frame = ((x - frame.0).min(frame.0 + frame.2 - x) / 2.5).min((y - frame.1).min(frame.1 + frame.3 - y));
+                let to_frame =
+                    ((x - frame.0).min(frame.0 + frame.2 - x) / 2.5).min((y - frame.1).min(frame.1 + frame.3 - y));
                 let d = rings.iter().map(|r| distance_to_ring((x, y), r)).fold(to_frame, f64::min);
                 if best.is_none_or(|(bd, _)| d > bd) {
                     best = Some((d, (x, y)));

@@ -28,7 +28,12 @@ impl Renderer {
         let has_fonts = !families.is_empty();
         // Generic `sans-serif` and unnamed text fall back to a family that exists.
         let prefer = ["DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans"];
-        if let Some(f) = prefer.iter().find(|p| families.iter().any(|f| f == *p)).map(|s| s.to_string()).or_else(|| families.first().cloned()) {
+        if let Some(f) = prefer
+            .iter()
+            .find(|p| families.iter().any(|f| f == *p))
+            .map(|s| s.to_string())
+            .or_else(|| families.first().cloned())
+        {
             db.set_sans_serif_family(f.clone());
             options.font_family = f;
         }
@@ -50,7 +55,8 @@ impl Renderer {
         let tree = usvg::Tree::from_str(svg, &self.options).map_err(|e| format!("cannot read the SVG: {e}"))?;
         let size = tree.size();
         let (w, h) = ((size.width() * SCALE).ceil() as u32, (size.height() * SCALE).ceil() as u32);
-        let mut pixmap = tiny_skia::Pixmap::new(w.max(1), h.max(1)).ok_or_else(|| format!("cannot allocate a {w}×{h} image"))?;
+        let mut pixmap =
+            tiny_skia::Pixmap::new(w.max(1), h.max(1)).ok_or_else(|| format!("cannot allocate a {w}×{h} image"))?;
         pixmap.fill(tiny_skia::Color::WHITE);
         resvg::render(&tree, tiny_skia::Transform::from_scale(SCALE, SCALE), &mut pixmap.as_mut());
         pixmap.encode_png().map_err(|e| format!("cannot encode the PNG: {e}"))
@@ -69,7 +75,14 @@ mod tests {
 
     #[test]
     fn a_chart_becomes_a_png_twice_its_size() {
-        let c = Chart { id: "t", title: "T".into(), caption: "c".into(), width: 100.0, height: 50.0, body: r#"<rect x="10" y="10" width="50" height="20" fill="red"/>"#.into() };
+        let c = Chart {
+            id: "t",
+            title: "T".into(),
+            caption: "c".into(),
+            width: 100.0,
+            height: 50.0,
+            body: r#"<rect x="10" y="10" width="50" height="20" fill="red"/>"#.into(),
+        };
         let png = Renderer::new().chart(&c).unwrap();
         assert_eq!(&png[1..4], b"PNG");
         // Width from the IHDR chunk.

@@ -82,7 +82,13 @@ pub fn signed(x: f64) -> String {
 /// A share as a percentage: `87 %`.
 pub fn pct(x: f64) -> String {
     let p = x * 100.0;
-    if p > 0.0 && p < 1.0 { "<1 %".into() } else if p < 100.0 && p > 99.0 { ">99 %".into() } else { format!("{p:.0} %") }
+    if p > 0.0 && p < 1.0 {
+        "<1 %".into()
+    } else if p < 100.0 && p > 99.0 {
+        ">99 %".into()
+    } else {
+        format!("{p:.0} %")
+    }
 }
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -217,7 +223,9 @@ pub fn text(o: &mut String, x: f64, y: f64, s: &str, size: f64, anchor: &str, at
 pub fn text_width(s: &str, size: f64) -> f64 {
     s.chars()
         .map(|ch| match ch {
-            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | 'I' | 'f' | 't' | 'r' | '(' | ')' => 0.33,
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | 'I' | 'f' | 't' | 'r' | '(' | ')' => {
+                0.33
+            }
             'm' | 'w' | 'M' | 'W' | '%' | '—' => 0.9,
             c if c.is_uppercase() => 0.72,
             c if c.is_ascii_digit() => 0.64,
@@ -250,7 +258,11 @@ pub fn fit(s: &str, size: f64, width: f64) -> String {
 
 /// Shortens `s` to at most `max` characters, with an ellipsis.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max.saturating_sub(1)).collect::<String>()) }
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max.saturating_sub(1)).collect::<String>())
+    }
 }
 
 /// A horizontal numeric axis at `y` with grid lines up to `grid_top`.
@@ -259,10 +271,24 @@ pub fn x_axis(o: &mut String, sc: &Scale, y: f64, grid_top: f64, n: usize, label
     let step = if t.len() > 1 { t[1] - t[0] } else { 1.0 };
     for v in &t {
         let x = sc.at(*v);
-        let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(x), c(grid_top), c(y), colour::GRID);
+        let _ = write!(
+            o,
+            r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+            c(x),
+            c(grid_top),
+            c(y),
+            colour::GRID
+        );
         text(o, x, y + 16.0, &tick_label(*v, step), 11.0, "middle", &format!(r#"fill="{}""#, colour::MUTED));
     }
-    let _ = write!(o, r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(sc.r0.min(sc.r1)), c(sc.r0.max(sc.r1)), c(y), colour::MUTED);
+    let _ = write!(
+        o,
+        r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+        c(sc.r0.min(sc.r1)),
+        c(sc.r0.max(sc.r1)),
+        c(y),
+        colour::MUTED
+    );
     text(o, (sc.r0 + sc.r1) / 2.0, y + 34.0, label, 12.0, "middle", &format!(r#"fill="{}""#, colour::INK));
 }
 
@@ -272,10 +298,24 @@ pub fn y_axis(o: &mut String, sc: &Scale, x: f64, grid_right: f64, n: usize, lab
     let step = if t.len() > 1 { t[1] - t[0] } else { 1.0 };
     for v in &t {
         let y = sc.at(*v);
-        let _ = write!(o, r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(x), c(grid_right), c(y), colour::GRID);
+        let _ = write!(
+            o,
+            r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+            c(x),
+            c(grid_right),
+            c(y),
+            colour::GRID
+        );
         text(o, x - 6.0, y + 4.0, &tick_label(*v, step), 11.0, "end", &format!(r#"fill="{}""#, colour::MUTED));
     }
-    let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(x), c(sc.r0), c(sc.r1), colour::MUTED);
+    let _ = write!(
+        o,
+        r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+        c(x),
+        c(sc.r0),
+        c(sc.r1),
+        colour::MUTED
+    );
     let mid = (sc.r0 + sc.r1) / 2.0;
     let _ = write!(
         o,
@@ -291,16 +331,32 @@ pub fn y_axis(o: &mut String, sc: &Scale, x: f64, grid_right: f64, n: usize, lab
 pub fn date_axis(o: &mut String, sc: &Scale, start: Date, y: f64, grid_top: f64, label: &str) {
     for (d, l) in month_ticks(start, sc.d0, sc.d1) {
         let x = sc.at(d);
-        let _ = write!(o, r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(x), c(grid_top), c(y + 4.0), colour::GRID);
+        let _ = write!(
+            o,
+            r#"<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+            c(x),
+            c(grid_top),
+            c(y + 4.0),
+            colour::GRID
+        );
         text(o, x, y + 16.0, &l, 11.0, "middle", &format!(r#"fill="{}""#, colour::MUTED));
     }
-    let _ = write!(o, r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#, c(sc.r0), c(sc.r1), c(y), colour::MUTED);
+    let _ = write!(
+        o,
+        r#"<line x1="{}" x2="{}" y1="{2}" y2="{2}" stroke="{3}" stroke-width="1"/>"#,
+        c(sc.r0),
+        c(sc.r1),
+        c(y),
+        colour::MUTED
+    );
     text(o, (sc.r0 + sc.r1) / 2.0, y + 34.0, label, 12.0, "middle", &format!(r#"fill="{}""#, colour::INK));
 }
 
 /// A legend entry: a swatch drawn by `swatch` (given x, y of its centre) then text.
 pub fn legend_item(o: &mut String, x: f64, y: f64, swatch: &str, label: &str) -> f64 {
-    o.push_str(&swatch.replace("{x}", &c(x)).replace("{y}", &c(y)).replace("{x2}", &c(x + 18.0)).replace("{xm}", &c(x + 9.0)));
+    o.push_str(
+        &swatch.replace("{x}", &c(x)).replace("{y}", &c(y)).replace("{x2}", &c(x + 18.0)).replace("{xm}", &c(x + 9.0)),
+    );
     text(o, x + 24.0, y + 4.0, label, 11.5, "start", &format!(r#"fill="{}""#, colour::INK));
     x + 24.0 + text_width(label, 11.5) + 18.0
 }

@@ -5,15 +5,15 @@
 
 use std::sync::{Arc, OnceLock};
 
+use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use drawdown_model::Date;
-use drawdown_ops::{EventKind, LoggedEvent, NewEvent, NewRun, Store, INCIDENT_KINDS};
+use drawdown_ops::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, NewRun, Store};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -23,7 +23,7 @@ use crate::error::{Body, ErrorBody};
 use crate::replan::PlanRequest;
 use crate::scenarios::Compiled;
 use crate::whatif::WhatIfRequest;
-use crate::{auth, charts, replan, whatif, ApiError, AppState};
+use crate::{ApiError, AppState, auth, charts, replan, whatif};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,7 +41,9 @@ struct BearerToken;
 
 impl Modify for BearerToken {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
-        api.components.get_or_insert_with(Default::default).add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        api.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 
@@ -68,7 +70,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// The API's routes, behind the token check.
 pub fn routes(state: AppState) -> (axum::Router, utoipa::openapi::OpenApi) {
     let (router, doc) = api_router().split_for_parts();
-    let router = router.layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token)).with_state(state);
+    let router =
+        router.layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_token)).with_state(state);
     (router, doc)
 }
 
@@ -102,7 +105,11 @@ struct VersionQuery {
     responses(
         (status = 200, description = "The scenario", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_scenario(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<VersionQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+async fn get_scenario(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    q: Result<Query<VersionQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let c = st.scenarios.get(&st.store, &name, q.version).await?;
     Ok(Json(describe(&c)))
@@ -121,7 +128,10 @@ fn describe(c: &Compiled) -> Value {
             })
         })
         .collect();
-    let variants: Vec<Value> = drawdown_model::overrides::variant_names(&c.source).into_iter().map(|(n, d)| json!({"name": n, "description": d})).collect();
+    let variants: Vec<Value> = drawdown_model::overrides::variant_names(&c.source)
+        .into_iter()
+        .map(|(n, d)| json!({"name": n, "description": d}))
+        .collect();
     let r = &c.reference;
     json!({
         "name": r.name, "version": r.version, "sha256": r.sha256, "created_at": r.created_at, "recorded_by": r.recorded_by,
@@ -165,8 +175,14 @@ async fn all_events(store: &Store, name: &str) -> Result<Vec<LoggedEvent>, ApiEr
 /// The day asked for, else the day of the last logged event, else the scenario's start.
 fn day_of(c: &Compiled, events: &[LoggedEvent], today: Option<&str>) -> Result<Date, ApiError> {
     Ok(match today {
-        Some(t) => Date::parse(t).ok_or_else(|| ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15"))?,
-        None => events.iter().filter_map(|e| Date::parse(e.at.get(..10).unwrap_or(&e.at))).max().unwrap_or(c.scenario.scenario.start),
+        Some(t) => Date::parse(t).ok_or_else(|| {
+            ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15")
+        })?,
+        None => events
+            .iter()
+            .filter_map(|e| Date::parse(e.at.get(..10).unwrap_or(&e.at)))
+            .max()
+            .unwrap_or(c.scenario.scenario.start),
     })
 }
 
@@ -182,7 +198,11 @@ async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<d
     responses(
         (status = 200, description = "The status (as `drawdown status --format json`)", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_status(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<TodayQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+async fn get_status(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    q: Result<Query<TodayQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let c = st.scenarios.latest(&st.store, &name).await?;
     let status = status_of(&st, &c, q.today.as_deref()).await?;
@@ -212,7 +232,11 @@ fn limit(v: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
     responses(
         (status = 200, description = "`{total, events: [{id, scenario, at, kind, …fields of the kind, recorded_by, recorded_at, note}]}`", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_events(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<PageQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+async fn list_events(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    q: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let n = limit(q.limit, 200, 1000)?;
     let c = st.scenarios.latest(&st.store, &name).await?;
@@ -239,7 +263,11 @@ async fn list_events(State(st): State<AppState>, name: Result<Path<String>, Path
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Refused by the scenario or the log (unknown site, convoy never departed, date before the previous event of the same subject…); nothing written", body = ErrorBody)))]
-async fn record_event(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(ev): Body<NewEvent>) -> Result<(StatusCode, Json<LoggedEvent>), ApiError> {
+async fn record_event(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    Body(ev): Body<NewEvent>,
+) -> Result<(StatusCode, Json<LoggedEvent>), ApiError> {
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
     let logged = st.store.record(&c.reference.name, &c.scenario, &ev).await?;
@@ -255,7 +283,11 @@ async fn record_event(State(st): State<AppState>, name: Result<Path<String>, Pat
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 503, description = "Too many what-ifs running; retry shortly", body = ErrorBody)))]
-async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(req): Body<WhatIfRequest>) -> Result<Json<Value>, ApiError> {
+async fn run_whatif(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    Body(req): Body<WhatIfRequest>,
+) -> Result<Json<Value>, ApiError> {
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
     let ovs = whatif::overrides_for(&req, &c)?;
@@ -271,7 +303,14 @@ async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathR
         .map_err(ApiError::internal)??
     };
     let params = serde_json::to_value(&req).map_err(ApiError::internal)?;
-    let run = NewRun { scenario: c.reference.name.clone(), version: c.reference.version, kind: "whatif".into(), params: params.clone(), result: result.clone(), recorded_by: "dashboard".into() };
+    let run = NewRun {
+        scenario: c.reference.name.clone(),
+        version: c.reference.version,
+        kind: "whatif".into(),
+        params: params.clone(),
+        result: result.clone(),
+        recorded_by: "dashboard".into(),
+    };
     let stored = st.store.put_run(&run).await?;
     Ok(Json(json!({
         "run": stored.id,
@@ -293,7 +332,11 @@ async fn run_whatif(State(st): State<AppState>, name: Result<Path<String>, PathR
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "A day outside the plan, a margin that leaves no day, or a state the scenario refuses", body = ErrorBody),
         (status = 503, description = "Too many what-ifs and re-plans running; retry shortly", body = ErrorBody)))]
-async fn run_plan(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, Body(req): Body<PlanRequest>) -> Result<Json<Value>, ApiError> {
+async fn run_plan(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    Body(req): Body<PlanRequest>,
+) -> Result<Json<Value>, ApiError> {
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
     let (time_limit, margin) = replan::limits(&req)?;
@@ -303,12 +346,22 @@ async fn run_plan(State(st): State<AppState>, name: Result<Path<String>, PathRej
     let _slot = st.compute_slot().await?;
     let result = {
         let c = Arc::clone(&c);
-        tokio::task::spawn_blocking(move || replan::replan(&c, &events, today, time_limit, margin)).await.map_err(ApiError::internal)??
+        tokio::task::spawn_blocking(move || replan::replan(&c, &events, today, time_limit, margin))
+            .await
+            .map_err(ApiError::internal)??
     };
     let params = serde_json::to_value(&req).map_err(ApiError::internal)?;
-    let run = NewRun { scenario: c.reference.name.clone(), version: c.reference.version, kind: "plan".into(), params: params.clone(), result: result.clone(), recorded_by: "dashboard".into() };
+    let run = NewRun {
+        scenario: c.reference.name.clone(),
+        version: c.reference.version,
+        kind: "plan".into(),
+        params: params.clone(),
+        result: result.clone(),
+        recorded_by: "dashboard".into(),
+    };
     let stored = st.store.put_run(&run).await?;
-    let mut out = json!({"run": stored.id, "scenario": c.reference.name, "version": c.reference.version, "request": params});
+    let mut out =
+        json!({"run": stored.id, "scenario": c.reference.name, "version": c.reference.version, "request": params});
     if let (Some(o), Value::Object(r)) = (out.as_object_mut(), result) {
         o.extend(r);
     }
@@ -329,7 +382,11 @@ struct RunsQuery {
     responses(
         (status = 200, description = "`[{id, scenario, version, kind, created_at, recorded_by}]`", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_runs(State(st): State<AppState>, name: Result<Path<String>, PathRejection>, q: Result<Query<RunsQuery>, QueryRejection>) -> Result<Json<Value>, ApiError> {
+async fn list_runs(
+    State(st): State<AppState>,
+    name: Result<Path<String>, PathRejection>,
+    q: Result<Query<RunsQuery>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let n = limit(q.limit, 20, 200)?;
     let c = st.scenarios.latest(&st.store, &name).await?;
@@ -362,20 +419,29 @@ async fn get_run(State(st): State<AppState>, id: Result<Path<i64>, PathRejection
     responses(
         (status = 200, description = "The chart", content_type = "image/svg+xml"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_chart(State(st): State<AppState>, path: Result<Path<(String, String)>, PathRejection>, q: Result<Query<TodayQuery>, QueryRejection>) -> Result<Response, ApiError> {
+async fn get_chart(
+    State(st): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    q: Result<Query<TodayQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let (Path((name, chart)), Query(q)) = (path?, q?);
     let c = st.scenarios.latest(&st.store, &name).await?;
     if !charts::CHARTS.contains(&chart.as_str()) {
-        return Err(ApiError::not_found("chart", format!("no chart `{chart}`")).hint(format!("charts: {}", charts::CHARTS.join(", "))));
+        return Err(ApiError::not_found("chart", format!("no chart `{chart}`"))
+            .hint(format!("charts: {}", charts::CHARTS.join(", "))));
     }
     let result = match q.run {
         Some(id) => {
             let (r, v) = run_result(&st, id).await?;
             if r.scenario != c.reference.name {
-                return Err(ApiError::bad("run", format!("run {id} is of scenario `{}`, not `{}`", r.scenario, c.reference.name)));
+                return Err(ApiError::bad(
+                    "run",
+                    format!("run {id} is of scenario `{}`, not `{}`", r.scenario, c.reference.name),
+                ));
             }
             if r.kind == "plan" {
-                return Err(ApiError::bad("run", format!("run {id} is a plan, not a simulation")).hint("draw the baseline or a what-if run"));
+                return Err(ApiError::bad("run", format!("run {id} is a plan, not a simulation"))
+                    .hint("draw the baseline or a what-if run"));
             }
             v
         }
@@ -383,5 +449,6 @@ async fn get_chart(State(st): State<AppState>, path: Result<Path<(String, String
     };
     let status = status_of(&st, &c, q.today.as_deref()).await?;
     let svg = charts::draw(&chart, &c, &result, &status)?.svg();
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], svg).into_response())
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], svg)
+        .into_response())
 }

@@ -3,7 +3,7 @@
 //! elsewhere, so it works on an air-gapped laptop). The page holds no data:
 //! everything it shows comes from the API, with the token when there is one.
 
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -34,7 +34,9 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 /// Anything else: a JSON 404 under `/api/`, a plain one elsewhere.
 pub async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") || uri.path() == "/api" {
-        crate::ApiError::not_found("path", format!("no API route {}", uri.path())).hint("the routes are listed in /api/openapi.json").into_response()
+        crate::ApiError::not_found("path", format!("no API route {}", uri.path()))
+            .hint("the routes are listed in /api/openapi.json")
+            .into_response()
     } else {
         (StatusCode::NOT_FOUND, "not found; the dashboard is at /\n").into_response()
     }

@@ -4,13 +4,13 @@
 
 use drawdown_model::Date;
 use drawdown_ops::Status;
+use drawdown_report::Chart;
 use drawdown_report::fan::{Day, Milestone};
 use drawdown_report::live::{self, Movement, PlanRow, SiteState};
-use drawdown_report::Chart;
 use serde_json::Value;
 
-use crate::scenarios::Compiled;
 use crate::ApiError;
+use crate::scenarios::Compiled;
 
 /// Chart names in the API, in page order.
 pub const CHARTS: [&str; 3] = ["map", "gantt", "fan"];
@@ -23,7 +23,10 @@ pub fn draw(name: &str, c: &Compiled, result: &Value, status: &Status) -> Result
         "map" => Ok(map(c, status)),
         "gantt" => Ok(gantt(result, status)),
         "fan" => Ok(fan(c, result, status)),
-        other => Err(ApiError::not_found("chart", format!("no chart `{other}`")).hint(format!("charts: {}", CHARTS.join(", ")))),
+        other => {
+            Err(ApiError::not_found("chart", format!("no chart `{other}`"))
+                .hint(format!("charts: {}", CHARTS.join(", "))))
+        }
     }
 }
 
@@ -38,7 +41,8 @@ fn state(s: &str) -> SiteState {
 
 fn map(c: &Compiled, status: &Status) -> Chart {
     let state_of = |id: &str| status.sites.iter().find(|s| s.site == id).map(|s| state(s.state));
-    let in_transit: Vec<(String, String, String)> = status.convoys.in_transit.iter().map(|cv| (cv.convoy.clone(), cv.from.clone(), cv.to.clone())).collect();
+    let in_transit: Vec<(String, String, String)> =
+        status.convoys.in_transit.iter().map(|cv| (cv.convoy.clone(), cv.from.clone(), cv.to.clone())).collect();
     live::map(&c.world, &state_of, &in_transit)
 }
 
@@ -59,7 +63,11 @@ fn fan(c: &Compiled, result: &Value, status: &Status) -> Chart {
         .milestones
         .iter()
         .filter(|m| m.metric == "personnel_departed")
-        .map(|m| Milestone { day: m.date.days_since(c.world.start) as f64, value: m.value.value, source: m.source.clone() })
+        .map(|m| Milestone {
+            day: m.date.days_since(c.world.start) as f64,
+            value: m.value.value,
+            source: m.source.clone(),
+        })
         .collect();
     let moved = (status.events > 0).then_some((status.today, status.personnel.out as f64));
     live::fan(&c.world, days, result["runs"].as_u64().unwrap_or(0), milestones, moved)

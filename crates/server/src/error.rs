@@ -3,10 +3,10 @@
 //! names; faults of the server are a 5xx with a generic message, the detail
 //! going to the server's log rather than to the client.
 
+use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use drawdown_ops::{Rejection, StoreError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -45,7 +45,10 @@ impl ApiError {
 
     /// 422: well-formed, but refused by the scenario's or the log's rules.
     pub fn unprocessable(r: Rejection) -> ApiError {
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, body: ErrorBody { error: r.message, field: Some(r.field), hint: r.hint } }
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: ErrorBody { error: r.message, field: Some(r.field), hint: r.hint },
+        }
     }
 
     /// 500: a fault of the server; the detail is logged, not sent.
@@ -101,17 +104,22 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let is_json =
+            req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         if !is_json {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("Content-Type"), "the body must be JSON").hint("send `Content-Type: application/json`"));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Some("Content-Type"),
+                "the body must be JSON",
+            )
+            .hint("send `Content-Type: application/json`"));
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Some("body"), "the request body is too large").hint(format!("at most {} bytes", crate::MAX_BODY_BYTES))
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Some("body"), "the request body is too large")
+                    .hint(format!("at most {} bytes", crate::MAX_BODY_BYTES))
             } else {
                 ApiError::new(r.status(), Some("body"), r.body_text())
             }

@@ -108,8 +108,12 @@ impl AppState {
     pub(crate) async fn compute_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
         match tokio::time::timeout(self.whatif_wait, self.whatif_slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(permit),
-            _ => Err(ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, None, "too many what-ifs and re-plans are running")
-                .hint(format!("retry in a few seconds; each waits up to {} s", self.whatif_wait.as_secs()))),
+            _ => Err(ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                None,
+                "too many what-ifs and re-plans are running",
+            )
+            .hint(format!("retry in a few seconds; each waits up to {} s", self.whatif_wait.as_secs()))),
         }
     }
 }
@@ -141,7 +145,9 @@ impl std::error::Error for ServeError {}
 /// users only; anything else needs a token (and an empty token is no token).
 pub fn check_bind(bind: &SocketAddr, token: Option<&str>) -> Result<(), ServeError> {
     if token.is_some_and(|t| t.trim().is_empty()) {
-        return Err(ServeError::Unsafe("the access token is empty; give a non-empty `--token` or DRAWDOWN_TOKEN".into()));
+        return Err(ServeError::Unsafe(
+            "the access token is empty; give a non-empty `--token` or DRAWDOWN_TOKEN".into(),
+        ));
     }
     if !bind.ip().is_loopback() && token.is_none() {
         return Err(ServeError::Unsafe(format!(
@@ -211,7 +217,11 @@ async fn shutdown_signal() {
 /// The whole application: the page, its assets and the API.
 pub fn router(state: AppState) -> axum::Router {
     let (api, _doc) = api::routes(state.clone());
-    axum::Router::new().merge(assets::routes()).merge(api).fallback(assets::not_found).layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+    axum::Router::new()
+        .merge(assets::routes())
+        .merge(api)
+        .fallback(assets::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The OpenAPI document the router serves at `/api/openapi.json`.

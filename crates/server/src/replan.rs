@@ -8,10 +8,10 @@ use drawdown_model::{Date, Scenario, Source};
 use drawdown_ops::LoggedEvent;
 use drawdown_planner::{Options, Planned};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::scenarios::{diagnostics_error, Compiled};
+use crate::scenarios::{Compiled, diagnostics_error};
 use crate::{ApiError, MAX_PLAN_SECONDS};
 
 /// Solver time limit when the request gives none, seconds.
@@ -41,12 +41,16 @@ pub struct PlanRequest {
 pub fn limits(req: &PlanRequest) -> Result<(f64, Option<u32>), ApiError> {
     let t = req.time_limit_s.unwrap_or(DEFAULT_PLAN_SECONDS);
     if !(1.0..=MAX_PLAN_SECONDS).contains(&t) {
-        return Err(ApiError::bad("time_limit_s", format!("a time limit of {t} s is out of range")).hint(format!("1 to {MAX_PLAN_SECONDS} seconds")));
+        return Err(ApiError::bad("time_limit_s", format!("a time limit of {t} s is out of range"))
+            .hint(format!("1 to {MAX_PLAN_SECONDS} seconds")));
     }
     let margin = match req.margin_days {
         None => None,
         Some(m) if (0..=MAX_MARGIN_DAYS).contains(&m) => u32::try_from(m).ok(),
-        Some(m) => return Err(ApiError::bad("margin_days", format!("a margin of {m} days is out of range")).hint(format!("0 to {MAX_MARGIN_DAYS} days"))),
+        Some(m) => {
+            return Err(ApiError::bad("margin_days", format!("a margin of {m} days is out of range"))
+                .hint(format!("0 to {MAX_MARGIN_DAYS} days")));
+        }
     };
     Ok((t, margin))
 }
@@ -55,14 +59,26 @@ pub fn limits(req: &PlanRequest) -> Result<(f64, Option<u32>), ApiError> {
 /// the day before the deadline, with room left for the margin.
 pub fn check_day(s: &Scenario, today: Date, margin: Option<u32>) -> Result<(), ApiError> {
     let (start, deadline) = (s.scenario.start, s.scenario.deadline);
-    let unprocessable = |field: &str, msg: String| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(field), msg);
+    let unprocessable =
+        |field: &str, msg: String| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(field), msg);
     if today < start || today >= deadline {
-        return Err(unprocessable("today", format!("cannot re-plan from {today}: the plan runs from {start} to the deadline {deadline}")).hint(format!("{start} to {}", deadline.plus_days(-1))));
+        return Err(unprocessable(
+            "today",
+            format!("cannot re-plan from {today}: the plan runs from {start} to the deadline {deadline}"),
+        )
+        .hint(format!("{start} to {}", deadline.plus_days(-1))));
     }
     let days_left = deadline.days_since(today.plus_days(1));
     let margin = margin.or_else(|| s.planner.as_ref().and_then(|p| p.margin_days)).unwrap_or(0);
     if i64::from(margin) >= days_left {
-        return Err(unprocessable("margin_days", format!("a margin of {margin} days leaves no day to plan: {days_left} days from {} to the deadline", today.plus_days(1))).hint(format!("0 to {}", (days_left - 1).max(0))));
+        return Err(unprocessable(
+            "margin_days",
+            format!(
+                "a margin of {margin} days leaves no day to plan: {days_left} days from {} to the deadline",
+                today.plus_days(1)
+            ),
+        )
+        .hint(format!("0 to {}", (days_left - 1).max(0))));
     }
     Ok(())
 }
@@ -70,10 +86,18 @@ pub fn check_day(s: &Scenario, today: Date, margin: Option<u32>) -> Result<(), A
 /// The state at the end of `today`, applied to the scenario, and the
 /// planner's answer from it (CPU work: call it off the async runtime).
 /// Returns what the API sends, without the run id.
-pub fn replan(c: &Compiled, events: &[LoggedEvent], today: Date, time_limit_s: f64, margin: Option<u32>) -> Result<Value, ApiError> {
+pub fn replan(
+    c: &Compiled,
+    events: &[LoggedEvent],
+    today: Date,
+    time_limit_s: f64,
+    margin: Option<u32>,
+) -> Result<Value, ApiError> {
     let (state, notes) = drawdown_ops::state_from_log(&c.scenario, events, today);
-    let state_src = Source::new(format!("the state of `{}` from its log at the end of {today}", c.reference.name), String::new());
-    let (mut applied, _warnings) = drawdown_model::state::apply(&c.scenario, Some((&state, &state_src)), None).map_err(|d| diagnostics_error(&d))?;
+    let state_src =
+        Source::new(format!("the state of `{}` from its log at the end of {today}", c.reference.name), String::new());
+    let (mut applied, _warnings) = drawdown_model::state::apply(&c.scenario, Some((&state, &state_src)), None)
+        .map_err(|d| diagnostics_error(&d))?;
     // The planner replaces the plan, so the old one is neither used nor checked.
     applied.plan = drawdown_model::Plan::default();
     let text = drawdown_model::generate::to_toml(&applied).map_err(ApiError::internal)?;
@@ -85,8 +109,13 @@ pub fn replan(c: &Compiled, events: &[LoggedEvent], today: Date, time_limit_s: f
     if let Some(m) = margin {
         opts.margin_days = m;
     }
-    let planned = drawdown_planner::plan(&scenario, &opts)
-        .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some("scenario"), format!("cannot plan from the state of {}: {e}", state.as_of)))?;
+    let planned = drawdown_planner::plan(&scenario, &opts).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            Some("scenario"),
+            format!("cannot plan from the state of {}: {e}", state.as_of),
+        )
+    })?;
     Ok(json!({
         "today": today.to_string(),
         "as_of": state.as_of.to_string(),
@@ -100,9 +129,16 @@ pub fn replan(c: &Compiled, events: &[LoggedEvent], today: Date, time_limit_s: f
 /// The planner's figures as the dashboard shows them.
 fn summary(p: &Planned) -> Value {
     let s = &p.solve;
-    let closures: Vec<Value> = p.closures.iter().map(|cl| json!({"site": cl.site, "date": cl.date.to_string(), "to": cl.to})).collect();
+    let closures: Vec<Value> =
+        p.closures.iter().map(|cl| json!({"site": cl.site, "date": cl.date.to_string(), "to": cl.to})).collect();
     let e = &p.explanation;
-    let explanation: Vec<&str> = e.binding.iter().map(|b| b.text.as_str()).chain(e.closures.iter().map(String::as_str)).take(EXPLANATION_LINES).collect();
+    let explanation: Vec<&str> = e
+        .binding
+        .iter()
+        .map(|b| b.text.as_str())
+        .chain(e.closures.iter().map(String::as_str))
+        .take(EXPLANATION_LINES)
+        .collect();
     json!({
         "status": s.status,
         "objective": s.objective,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use drawdown_engine::{Summary, World};
 use drawdown_model::{Scenario, Source};
 use drawdown_ops::{NewRun, ScenarioRef, Store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::ApiError;
 
@@ -57,7 +57,10 @@ impl Cache {
                 Some(v) => format!("no version {v} of scenario `{name}` in the store"),
                 None => format!("no scenario `{name}` in the store"),
             };
-            return Err(ApiError::not_found("name", what).hint(format!("stored scenarios: {}", if names.is_empty() { "none".into() } else { names.join(", ") })));
+            return Err(ApiError::not_found("name", what).hint(format!(
+                "stored scenarios: {}",
+                if names.is_empty() { "none".into() } else { names.join(", ") }
+            )));
         };
         let key = (reference.name.clone(), reference.version);
         let mut map = self.compiled.lock().await;
@@ -88,7 +91,8 @@ impl Cache {
 /// Loads, compiles and runs the baseline of a stored scenario's text.
 fn compile_and_simulate(source: &Source) -> Result<(Scenario, World, Summary), ApiError> {
     let (scenario, world) = load_and_compile(source)?;
-    let baseline = drawdown_engine::run_monte_carlo(&world, BASELINE_RUNS, BASELINE_SEED, 0, &|_| {}).map_err(ApiError::internal)?;
+    let baseline = drawdown_engine::run_monte_carlo(&world, BASELINE_RUNS, BASELINE_SEED, 0, &|_| {})
+        .map_err(ApiError::internal)?;
     Ok((scenario, world, baseline))
 }
 
@@ -106,7 +110,11 @@ pub fn diagnostics_error(diags: &[drawdown_model::Diagnostic]) -> ApiError {
     match d {
         Some(d) => {
             let field = d.field.to_string();
-            let mut e = ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(if field.is_empty() { "scenario" } else { &field }), d.message.clone());
+            let mut e = ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Some(if field.is_empty() { "scenario" } else { &field }),
+                d.message.clone(),
+            );
             if let Some(h) = d.hint.clone().or_else(|| d.expected.clone().map(|x| format!("expected {x}"))) {
                 e = e.hint(h);
             }

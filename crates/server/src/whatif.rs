@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use drawdown_engine::World;
 use drawdown_engine::montecarlo::Summary;
 use drawdown_engine::stats::Hist;
-use drawdown_engine::World;
-use drawdown_model::{overrides, Date, Override, Scenario};
+use drawdown_model::{Date, Override, Scenario, overrides};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::scenarios::Compiled;
@@ -47,7 +47,8 @@ fn default_seed() -> u64 {
 /// The request checked against the scenario and turned into overrides.
 pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>, ApiError> {
     if req.runs == 0 || req.runs > MAX_WHATIF_RUNS {
-        return Err(ApiError::bad("runs", format!("{} replications is out of range", req.runs)).hint(format!("1 to {MAX_WHATIF_RUNS}")));
+        return Err(ApiError::bad("runs", format!("{} replications is out of range", req.runs))
+            .hint(format!("1 to {MAX_WHATIF_RUNS}")));
     }
     let known = overrides::variant_names(&c.source);
     let names = || known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
@@ -58,7 +59,12 @@ pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>,
             return Err(ApiError::bad(&field, format!("variant `{v}` is listed twice")));
         }
         if !known.iter().any(|(n, _)| n == v) {
-            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("the scenario has no variant `{v}`")).hint(format!("variants: {}", names())));
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&field),
+                format!("the scenario has no variant `{v}`"),
+            )
+            .hint(format!("variants: {}", names())));
         }
         ovs.extend(overrides::variant(&c.source, v).map_err(|d| crate::scenarios::diagnostics_error(&[d]))?);
     }
@@ -66,16 +72,29 @@ pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>,
     for (site, date) in &req.closures {
         let field = format!("closures.{site}");
         if !closing.contains(&site.as_str()) {
-            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("`{site}` has no planned closure to move")).hint(format!("sites with a planned closure: {}", closing.join(", "))));
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&field),
+                format!("`{site}` has no planned closure to move"),
+            )
+            .hint(format!("sites with a planned closure: {}", closing.join(", "))));
         }
         let Some(d) = Date::parse(date) else {
             return Err(ApiError::bad(&field, format!("`{date}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-11-22"));
         };
         let (start, end) = (c.world.start, c.world.start.plus_days(i64::from(c.world.horizon_day)));
         if d < start || d > end {
-            return Err(ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, Some(&field), format!("{d} is outside the simulated period")).hint(format!("{start} to {end}")));
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&field),
+                format!("{d} is outside the simulated period"),
+            )
+            .hint(format!("{start} to {end}")));
         }
-        ovs.push(Override::parse(&format!("plan.closure.{site}.date={d}")).map_err(|d| crate::scenarios::diagnostics_error(&[d]))?);
+        ovs.push(
+            Override::parse(&format!("plan.closure.{site}.date={d}"))
+                .map_err(|d| crate::scenarios::diagnostics_error(&[d]))?,
+        );
     }
     Ok(ovs)
 }

@@ -6,9 +6,9 @@
 mod common;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 struct Reply {
@@ -102,9 +102,15 @@ async fn scenarios_are_listed_and_described_and_unknown_ones_are_404() {
         assert_eq!(s["personnel"], 13871);
         let variants: Vec<&str> = s["variants"].as_array().unwrap().iter().filter_map(|v| v["name"].as_str()).collect();
         assert!(variants.contains(&"flights-cleared") && variants.contains(&"kidal-as-planned"), "{variants:?}");
-        assert!(s["sites"].as_array().unwrap().iter().any(|x| x["id"] == "kidal" && x["planned_closure"] == "2023-10-31"));
+        assert!(
+            s["sites"].as_array().unwrap().iter().any(|x| x["id"] == "kidal" && x["planned_closure"] == "2023-10-31")
+        );
         let site = |id: &str| s["sites"].as_array().unwrap().iter().find(|x| x["id"] == id).unwrap().clone();
-        assert_eq!((site("gao")["airfield"].clone(), site("ber")["airfield"].clone()), (true.into(), false.into()), "the form offers airfields for flights");
+        assert_eq!(
+            (site("gao")["airfield"].clone(), site("ber")["airfield"].clone()),
+            (true.into(), false.into()),
+            "the form offers airfields for flights"
+        );
         assert_eq!((site("abroad")["exit"].clone(), site("gao")["exit"].clone()), (true.into(), false.into()));
         assert!(s["event_kinds"].as_array().unwrap().iter().any(|k| k == "flight_departed"));
         assert!(s["baseline"]["run"].as_i64().is_some());
@@ -138,20 +144,53 @@ async fn events_are_recorded_listed_and_refused_with_their_field() {
         let id = logged["id"].as_i64().unwrap();
 
         // Refusals, each naming its field; none is written.
-        let unknown_site = post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidl", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "site");
+        let unknown_site =
+            post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidl", "recorded_by": "ops1"}))
+                .await
+                .refused(StatusCode::UNPROCESSABLE_ENTITY, "site");
         assert!(unknown_site["hint"].as_str().unwrap().contains("kidal"), "{unknown_site}");
-        post(&app, &url, json!({"at": "2023-08-01", "kind": "convoy_arrived", "convoy": "C-999", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "convoy");
-        post(&app, &url, json!({"at": "2023-07-19", "kind": "convoy_arrived", "convoy": "C-001", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "at");
-        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": ""})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "recorded_by");
-        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_exploded", "site": "kidal", "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "body");
+        post(
+            &app,
+            &url,
+            json!({"at": "2023-08-01", "kind": "convoy_arrived", "convoy": "C-999", "recorded_by": "ops1"}),
+        )
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY, "convoy");
+        post(
+            &app,
+            &url,
+            json!({"at": "2023-07-19", "kind": "convoy_arrived", "convoy": "C-001", "recorded_by": "ops1"}),
+        )
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY, "at");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": ""}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "recorded_by");
+        post(&app, &url, json!({"at": "2023-08-01", "kind": "site_exploded", "site": "kidal", "recorded_by": "ops1"}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "body");
         post(&app, &url, json!({"at": "2023-08-01", "kind": "convoy_departed", "convoy": "C-2", "from": "kidal", "to": "gao", "trucks": -3, "recorded_by": "ops1"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "body");
-        let bad_json = raw(&app, Request::post(&url).header(header::CONTENT_TYPE, "application/json").body(Body::from("{\"at\": ")).unwrap()).await;
+        let bad_json = raw(
+            &app,
+            Request::post(&url).header(header::CONTENT_TYPE, "application/json").body(Body::from("{\"at\": ")).unwrap(),
+        )
+        .await;
         bad_json.refused(StatusCode::BAD_REQUEST, "body");
-        let not_json = raw(&app, Request::post(&url).header(header::CONTENT_TYPE, "text/plain").body(Body::from("site closed")).unwrap()).await;
+        let not_json = raw(
+            &app,
+            Request::post(&url).header(header::CONTENT_TYPE, "text/plain").body(Body::from("site closed")).unwrap(),
+        )
+        .await;
         not_json.refused(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Content-Type");
         let huge = json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": "ops1", "note": "x".repeat(drawdown_server::MAX_BODY_BYTES)});
         post(&app, &url, huge).await.refused(StatusCode::PAYLOAD_TOO_LARGE, "body");
-        post(&app, "/api/scenarios/nowhere/events", json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": "ops1"})).await.refused(StatusCode::NOT_FOUND, "name");
+        post(
+            &app,
+            "/api/scenarios/nowhere/events",
+            json!({"at": "2023-08-01", "kind": "site_closed", "site": "kidal", "recorded_by": "ops1"}),
+        )
+        .await
+        .refused(StatusCode::NOT_FOUND, "name");
 
         assert_eq!(store.count_events(&name).await.unwrap(), 1, "{}: a refused event was written", db.label);
         let list = get(&app, &url).await.json();
@@ -193,12 +232,17 @@ async fn status_reflects_the_log() {
         post(&app, &url, json!({"at": "2023-08-11", "kind": "flight_departed", "flight": "UN-9", "from": "gao", "to": "abroad", "request": "R-404", "recorded_by": "ops2"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "request");
         let st = get(&app, &format!("/api/scenarios/{name}/status")).await.json();
         assert_eq!(st["today"], "2023-08-11");
-        assert_eq!((st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()), (1.into(), 120.into(), 4.into()));
+        assert_eq!(
+            (st["flights"]["count"].clone(), st["flights"]["personnel"].clone(), st["flights"]["cargo"].clone()),
+            (1.into(), 120.into(), 4.into())
+        );
         assert_eq!((st["personnel"]["out"].clone(), st["personnel"]["out_by_air"].clone()), (120.into(), 120.into()));
         // Before the events, nothing has happened yet.
         let early = get(&app, &format!("/api/scenarios/{name}/status?today=2023-07-15")).await.json();
         assert_eq!(early["convoys"]["in_transit"].as_array().unwrap().len(), 0);
-        get(&app, &format!("/api/scenarios/{name}/status?today=tomorrow")).await.refused(StatusCode::BAD_REQUEST, "today");
+        get(&app, &format!("/api/scenarios/{name}/status?today=tomorrow"))
+            .await
+            .refused(StatusCode::BAD_REQUEST, "today");
     }
 }
 
@@ -208,7 +252,12 @@ async fn what_ifs_simulate_store_a_run_and_refuse_bad_requests() {
         let name = common::unique_name();
         let app = drawdown_server::router(common::state(&db.url, &name, None).await);
         let url = format!("/api/scenarios/{name}/whatif");
-        let r = post(&app, &url, json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11})).await;
+        let r = post(
+            &app,
+            &url,
+            json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11}),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::OK, "{}: {}", db.label, r.text);
         let v = r.json();
         assert_eq!(v["result"]["runs"], 300);
@@ -226,18 +275,36 @@ async fn what_ifs_simulate_store_a_run_and_refuse_bad_requests() {
         let kinds: Vec<&str> = runs.as_array().unwrap().iter().filter_map(|r| r["kind"].as_str()).collect();
         assert!(kinds.contains(&"whatif") && kinds.contains(&"simulate"), "{kinds:?}");
         // Same request, same seed: same numbers.
-        let again = post(&app, &url, json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11})).await.json();
+        let again = post(
+            &app,
+            &url,
+            json!({"variants": ["kidal-as-planned"], "closures": {"timbuktu": "2023-12-10"}, "runs": 300, "seed": 11}),
+        )
+        .await
+        .json();
         assert_eq!(again["result"], v["result"]);
 
         post(&app, &url, json!({"runs": 0})).await.refused(StatusCode::BAD_REQUEST, "runs");
-        let too_many = post(&app, &url, json!({"runs": drawdown_server::MAX_WHATIF_RUNS + 1})).await.refused(StatusCode::BAD_REQUEST, "runs");
+        let too_many = post(&app, &url, json!({"runs": drawdown_server::MAX_WHATIF_RUNS + 1}))
+            .await
+            .refused(StatusCode::BAD_REQUEST, "runs");
         assert!(too_many["hint"].as_str().unwrap().contains("20000"), "{too_many}");
-        let nv = post(&app, &url, json!({"variants": ["flights-clear"]})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "variants[0]");
+        let nv = post(&app, &url, json!({"variants": ["flights-clear"]}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "variants[0]");
         assert!(nv["hint"].as_str().unwrap().contains("flights-cleared"), "{nv}");
-        post(&app, &url, json!({"variants": ["flights-cleared", "flights-cleared"]})).await.refused(StatusCode::BAD_REQUEST, "variants[1]");
-        post(&app, &url, json!({"closures": {"bamako": "2023-10-01"}})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.bamako");
-        post(&app, &url, json!({"closures": {"kidal": "31/10/2023"}})).await.refused(StatusCode::BAD_REQUEST, "closures.kidal");
-        post(&app, &url, json!({"closures": {"kidal": "2025-01-01"}})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.kidal");
+        post(&app, &url, json!({"variants": ["flights-cleared", "flights-cleared"]}))
+            .await
+            .refused(StatusCode::BAD_REQUEST, "variants[1]");
+        post(&app, &url, json!({"closures": {"bamako": "2023-10-01"}}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.bamako");
+        post(&app, &url, json!({"closures": {"kidal": "31/10/2023"}}))
+            .await
+            .refused(StatusCode::BAD_REQUEST, "closures.kidal");
+        post(&app, &url, json!({"closures": {"kidal": "2025-01-01"}}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "closures.kidal");
         post(&app, &url, json!({"runs": "many"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "runs");
         post(&app, &url, json!({"file": "/etc/passwd"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "file");
         get(&app, "/api/runs/987654321").await.refused(StatusCode::NOT_FOUND, "run");
@@ -287,19 +354,31 @@ async fn a_replan_starts_from_the_log_is_stored_and_refuses_bad_requests() {
         get(&app, &format!("/api/scenarios/{name}/charts/fan?run={run}")).await.refused(StatusCode::BAD_REQUEST, "run");
 
         post(&app, &url, json!({"time_limit_s": 0})).await.refused(StatusCode::BAD_REQUEST, "time_limit_s");
-        let long = post(&app, &url, json!({"time_limit_s": 1000})).await.refused(StatusCode::BAD_REQUEST, "time_limit_s");
+        let long =
+            post(&app, &url, json!({"time_limit_s": 1000})).await.refused(StatusCode::BAD_REQUEST, "time_limit_s");
         assert!(long["hint"].as_str().unwrap().contains("60"), "{long}");
-        post(&app, &url, json!({"time_limit_s": "soon"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "time_limit_s");
+        post(&app, &url, json!({"time_limit_s": "soon"}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "time_limit_s");
         post(&app, &url, json!({"margin_days": 31})).await.refused(StatusCode::BAD_REQUEST, "margin_days");
         post(&app, &url, json!({"margin_days": -1})).await.refused(StatusCode::BAD_REQUEST, "margin_days");
-        post(&app, &url, json!({"today": "2023-12-25", "margin_days": 10})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "margin_days");
+        post(&app, &url, json!({"today": "2023-12-25", "margin_days": 10}))
+            .await
+            .refused(StatusCode::UNPROCESSABLE_ENTITY, "margin_days");
         post(&app, &url, json!({"today": "01/11/2023"})).await.refused(StatusCode::BAD_REQUEST, "today");
         post(&app, &url, json!({"today": "2023-02-30"})).await.refused(StatusCode::BAD_REQUEST, "today");
         post(&app, &url, json!({"today": "2023-06-01"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "today");
         post(&app, &url, json!({"today": "2024-01-15"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "today");
         post(&app, &url, json!({"file": "plan.toml"})).await.refused(StatusCode::UNPROCESSABLE_ENTITY, "file");
         post(&app, "/api/scenarios/no-such-mission/plan", json!({})).await.refused(StatusCode::NOT_FOUND, "name");
-        let kinds: Vec<String> = get(&app, &format!("/api/scenarios/{name}/runs")).await.json().as_array().unwrap().iter().filter_map(|r| r["kind"].as_str().map(str::to_string)).collect();
+        let kinds: Vec<String> = get(&app, &format!("/api/scenarios/{name}/runs"))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["kind"].as_str().map(str::to_string))
+            .collect();
         assert_eq!(kinds.iter().filter(|k| *k == "plan").count(), 1, "a refused re-plan stored a run: {kinds:?}");
     }
 }
@@ -319,18 +398,27 @@ async fn charts_are_svg_and_follow_the_run_and_the_log() {
         before.push(r.text);
     }
     // A seizure in the log turns Kidal red on the map and puts it on the Gantt.
-    let ev = json!({"at": "2023-10-31", "kind": "site_seized", "site": "kidal", "by": "armed_group", "recorded_by": "ops1"});
+    let ev =
+        json!({"at": "2023-10-31", "kind": "site_seized", "site": "kidal", "by": "armed_group", "recorded_by": "ops1"});
     assert_eq!(post(&app, &format!("/api/scenarios/{name}/events"), ev).await.status, StatusCode::CREATED);
     let map = get(&app, &chart("map", "")).await.text;
     assert_ne!(map, before[0]);
     let gantt = get(&app, &chart("gantt", "")).await.text;
     assert!(gantt.contains("logged 2023-10-31"), "the Gantt shows the logged closure");
     // A what-if changes the fan chart.
-    let r = post(&app, &format!("/api/scenarios/{name}/whatif"), json!({"closures": {"gao": "2023-09-01"}, "runs": 200})).await;
+    let r =
+        post(&app, &format!("/api/scenarios/{name}/whatif"), json!({"closures": {"gao": "2023-09-01"}, "runs": 200}))
+            .await;
     let r = match r.status {
         StatusCode::OK => r.json(),
         // Gao may have no planned closure in this scenario: move Timbuktu instead.
-        _ => post(&app, &format!("/api/scenarios/{name}/whatif"), json!({"closures": {"timbuktu": "2023-08-20"}, "runs": 200})).await.json(),
+        _ => post(
+            &app,
+            &format!("/api/scenarios/{name}/whatif"),
+            json!({"closures": {"timbuktu": "2023-08-20"}, "runs": 200}),
+        )
+        .await
+        .json(),
     };
     let run = r["run"].as_i64().expect("a run id");
     let fan = get(&app, &chart("fan", &format!("?run={run}"))).await;
@@ -346,16 +434,28 @@ async fn with_a_token_every_api_call_needs_it() {
     let db = &common::stores()[0];
     let name = common::unique_name();
     let app = drawdown_server::router(common::state(&db.url, &name, Some("s3cret-token")).await);
-    for uri in ["/api/scenarios", "/api/openapi.json", &format!("/api/scenarios/{name}/status"), &format!("/api/scenarios/{name}/charts/map")] {
+    for uri in [
+        "/api/scenarios",
+        "/api/openapi.json",
+        &format!("/api/scenarios/{name}/status"),
+        &format!("/api/scenarios/{name}/charts/map"),
+    ] {
         let none = call(&app, Method::GET, uri, None, None).await;
         none.refused(StatusCode::UNAUTHORIZED, "Authorization");
-        call(&app, Method::GET, uri, None, Some("s3cret-tokem")).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
+        call(&app, Method::GET, uri, None, Some("s3cret-tokem"))
+            .await
+            .refused(StatusCode::UNAUTHORIZED, "Authorization");
         call(&app, Method::GET, uri, None, Some("s3cret")).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
         assert_eq!(call(&app, Method::GET, uri, None, Some("s3cret-token")).await.status, StatusCode::OK, "{uri}");
     }
     let ev = json!({"at": "2023-08-04", "kind": "site_closed", "site": "ogossagou", "recorded_by": "ops1"});
-    call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev.clone()), None).await.refused(StatusCode::UNAUTHORIZED, "Authorization");
-    assert_eq!(call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev), Some("s3cret-token")).await.status, StatusCode::CREATED);
+    call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev.clone()), None)
+        .await
+        .refused(StatusCode::UNAUTHORIZED, "Authorization");
+    assert_eq!(
+        call(&app, Method::POST, &format!("/api/scenarios/{name}/events"), Some(ev), Some("s3cret-token")).await.status,
+        StatusCode::CREATED
+    );
     // The page itself holds no data and loads without the token.
     assert_eq!(get(&app, "/").await.status, StatusCode::OK);
 }
@@ -383,7 +483,9 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{}", doc["openapi"]);
     let mut listed: Vec<(String, String)> = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in item.as_object().unwrap().keys().filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str())) {
+        for method in
+            item.as_object().unwrap().keys().filter(|k| ["get", "post", "put", "delete", "patch"].contains(&k.as_str()))
+        {
             listed.push((method.to_uppercase(), path.clone()));
         }
     }
@@ -411,10 +513,14 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     for (method, path) in &listed {
         let uri = path.replace("{name}", &name).replace("{id}", &baseline.to_string()).replace("{chart}", "fan");
         // A re-plan is refused before it solves: routing is what is checked here.
-        let body = (method == "POST").then(|| if path.ends_with("/plan") { json!({"time_limit_s": 0}) } else { json!({}) });
+        let body =
+            (method == "POST").then(|| if path.ends_with("/plan") { json!({"time_limit_s": 0}) } else { json!({}) });
         let r = call(&app, method.parse().unwrap(), &uri, body, None).await;
         assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
-        assert!(!(r.status == StatusCode::NOT_FOUND && r.text.contains("no API route")), "{method} {uri} is documented but not routed");
+        assert!(
+            !(r.status == StatusCode::NOT_FOUND && r.text.contains("no API route")),
+            "{method} {uri} is documented but not routed"
+        );
     }
     // And the errors it promises have their schema.
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());

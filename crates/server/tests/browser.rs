@@ -50,7 +50,12 @@ fn html_of(tab: &Tab, selector: &str) -> String {
 /// Chooses an option of a `<select>` as a person would, and lets the page see the change.
 fn choose(tab: &Tab, selector: &str, value: &str) {
     let el = tab.find_element(selector).expect(selector);
-    el.call_js_fn("function(v) { this.value = v; this.dispatchEvent(new Event('change')); }", vec![serde_json::json!(value)], false).expect("select");
+    el.call_js_fn(
+        "function(v) { this.value = v; this.dispatchEvent(new Event('change')); }",
+        vec![serde_json::json!(value)],
+        false,
+    )
+    .expect("select");
 }
 
 fn fill(tab: &Tab, selector: &str, text: &str) {
@@ -76,7 +81,17 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     });
 
     let profile = tempfile::tempdir().expect("profile");
-    let args: Vec<&OsStr> = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"].iter().map(OsStr::new).collect();
+    let args: Vec<&OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
     let browser = Browser::new(
         LaunchOptions::default_builder()
             .path(Some(chromium))
@@ -130,7 +145,11 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     tab.find_element("input[name=variant][value='flights-cleared']").expect("checkbox").click().expect("click");
     fill(&tab, "#runs", "1000");
     tab.find_element("#run-whatif").expect("button").click().expect("click");
-    wait_until(&tab, "document.getElementById('chart-fan').dataset.run !== 'plan' && !!document.getElementById('chart-fan').dataset.run", "the what-if");
+    wait_until(
+        &tab,
+        "document.getElementById('chart-fan').dataset.run !== 'plan' && !!document.getElementById('chart-fan').dataset.run",
+        "the what-if",
+    );
     let fan_after = html_of(&tab, "#chart-fan");
     assert_ne!(fan_after, fan_before, "the fan chart did not change with the what-if");
     assert!(text_of(&tab, "#whatif-state").contains("flights-cleared"), "{}", text_of(&tab, "#whatif-state"));

@@ -10,7 +10,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const WRITERS: usize = 20;
 const WHATIFS: usize = 5;
@@ -32,7 +32,14 @@ async fn writer(client: reqwest::Client, base: String, w: usize, until: Instant)
     let url = format!("{base}/events");
     let mut seen = Seen::default();
     // Everyone races to close the same site first.
-    let race = client.post(&url).json(&json!({"at": "2023-10-31", "kind": "site_closed", "site": "kidal", "recorded_by": format!("writer-{w}")})).send().await.expect("request");
+    let race = client
+        .post(&url)
+        .json(
+            &json!({"at": "2023-10-31", "kind": "site_closed", "site": "kidal", "recorded_by": format!("writer-{w}")}),
+        )
+        .send()
+        .await
+        .expect("request");
     match race.status().as_u16() {
         201 => {
             let v: Value = race.json().await.expect("json");
@@ -58,12 +65,22 @@ async fn writer(client: reqwest::Client, base: String, w: usize, until: Instant)
         let twice = client.post(&url).json(&departed).send().await.expect("request");
         assert_eq!(twice.status().as_u16(), 422, "second departure of {serial}");
         let ghost = format!("GHOST-{w}-{i}");
-        let r = client.post(&url).json(&json!({"at": arr, "kind": "convoy_arrived", "convoy": ghost, "recorded_by": "x"})).send().await.expect("request");
+        let r = client
+            .post(&url)
+            .json(&json!({"at": arr, "kind": "convoy_arrived", "convoy": ghost, "recorded_by": "x"}))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(r.status().as_u16(), 422, "arrival of {ghost}");
         let body: Value = r.json().await.expect("json");
         assert_eq!(body["field"], "convoy", "{body}");
         seen.refused.push(ghost);
-        let r = client.post(&url).json(&json!({"at": arr, "kind": "convoy_arrived", "convoy": serial, "recorded_by": format!("writer-{w}")})).send().await.expect("request");
+        let r = client
+            .post(&url)
+            .json(&json!({"at": arr, "kind": "convoy_arrived", "convoy": serial, "recorded_by": format!("writer-{w}")}))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(r.status().as_u16(), 201, "arrival {serial}");
         let v: Value = r.json().await.expect("json");
         seen.accepted.insert(v["id"].as_i64().expect("id"), ("convoy_arrived".into(), serial));
@@ -144,13 +161,26 @@ async fn run_against(db: &common::TestStore) {
         }
     }
     assert_eq!(store.count_events(&name).await.expect("count") as usize, stored.len());
-    assert_eq!(stored.len(), accepted.len(), "{}: accepted {} events, the store has {}", db.label, accepted.len(), stored.len());
+    assert_eq!(
+        stored.len(),
+        accepted.len(),
+        "{}: accepted {} events, the store has {}",
+        db.label,
+        accepted.len(),
+        stored.len()
+    );
     assert_eq!(stored, accepted, "{}: the store differs from what was accepted", db.label);
     let subjects: BTreeSet<&str> = stored.values().map(|(_, s)| s.as_str()).collect();
     for r in &refused {
         assert!(!subjects.contains(r.as_str()), "{}: refused {r} was stored", db.label);
     }
-    println!("{}: {} events accepted and stored, {} refused, {whatifs_done} what-ifs in {:?}", db.label, accepted.len(), refused.len() * 2, duration());
+    println!(
+        "{}: {} events accepted and stored, {} refused, {whatifs_done} what-ifs in {:?}",
+        db.label,
+        accepted.len(),
+        refused.len() * 2,
+        duration()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -19,7 +19,11 @@ pub struct TestStore {
 /// The stores every test runs against.
 pub fn stores() -> Vec<TestStore> {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let mut v = vec![TestStore { url: format!("sqlite:{}", dir.path().join("drawdown.db").display()), label: "sqlite", _dir: Some(dir) }];
+    let mut v = vec![TestStore {
+        url: format!("sqlite:{}", dir.path().join("drawdown.db").display()),
+        label: "sqlite",
+        _dir: Some(dir),
+    }];
     match std::env::var("DRAWDOWN_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => v.push(TestStore { url, label: "postgres", _dir: None }),
         _ => assert!(
