@@ -13,6 +13,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use drawdown_engine::SimResult;
+use drawdown_engine::result::{ConvoyRow, DailyRow, SiteRow};
+use drawdown_engine::stats::Q;
 use drawdown_engine::world::MIN_PER_DAY;
 use drawdown_engine::{Fate, Outcome, World};
 use parquet::basic::{Compression, Repetition, Type as PhysicalType};
@@ -20,7 +23,6 @@ use parquet::data_type::{BoolType, Int64Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
-use serde_json::Value;
 
 use crate::atomic::AtomicFile;
 
@@ -87,7 +89,7 @@ impl Exporter {
         c.push(Cell::Int(u64::from(o.wounded)));
         c.push(Cell::Int(u64::from(o.killed)));
         for f in Fate::ALL {
-            c.push(Cell::Int(o.equipment.get(f as usize).copied().map_or(0, u64::from)));
+            c.push(Cell::Int(u64::from(o.equipment[f])));
         }
         c.push(Cell::Int(u64::from(o.clearances.requested)));
         c.push(Cell::Int(u64::from(o.clearances.approved)));
@@ -108,14 +110,14 @@ impl Exporter {
 
     /// Writes the summary tables and puts every file in place. Until this
     /// returns `Ok`, no target path has been touched.
-    pub fn finish(self, report: &Value) -> Result<(), String> {
+    pub fn finish(self, result: &SimResult) -> Result<(), String> {
         let mut ready: Vec<AtomicFile> = Vec::new();
         if let Some(out) = self.csv {
             ready.push(out.replications.finish()?);
-            ready.push(table(&out.dir.join("daily.csv"), DAILY, rows(report, "daily"))?);
-            ready.push(table(&out.dir.join("sites.csv"), SITES, rows(report, "sites"))?);
-            ready.push(table(&out.dir.join("convoys.csv"), CONVOYS, rows(report, "convoys"))?);
-            ready.push(summary_table(&out.dir.join("summary.csv"), report)?);
+            ready.push(table(&out.dir.join("daily.csv"), &daily_cols(), &result.daily)?);
+            ready.push(table(&out.dir.join("sites.csv"), &site_cols(), &result.sites)?);
+            ready.push(table(&out.dir.join("convoys.csv"), &convoy_cols(), &result.convoys)?);
+            ready.push(summary_table(&out.dir.join("summary.csv"), result)?);
         }
         if let Some(out) = self.parquet {
             ready.push(out.finish()?);
@@ -366,129 +368,107 @@ fn to_i64(x: u64) -> i64 {
     i64::try_from(x).unwrap_or(i64::MAX)
 }
 
-/// Summary-table columns: (header, JSON pointer into a row of the report).
-type Spec = &'static [(&'static str, &'static str)];
+/// A summary-table column: its header and its cell in one row.
+type Col<T> = (&'static str, fn(&T) -> String);
 
-const DAILY: Spec = &[
-    ("date", "/date"),
-    ("personnel_departed_mean", "/personnel_departed/mean"),
-    ("personnel_departed_p5", "/personnel_departed/p5"),
-    ("personnel_departed_p50", "/personnel_departed/p50"),
-    ("personnel_departed_p95", "/personnel_departed/p95"),
-    ("sites_closed_mean", "/sites_closed/mean"),
-    ("sites_closed_p5", "/sites_closed/p5"),
-    ("sites_closed_p50", "/sites_closed/p50"),
-    ("sites_closed_p95", "/sites_closed/p95"),
-];
-
-const SITES: Spec = &[
-    ("id", "/id"),
-    ("name", "/name"),
-    ("planned_closure", "/planned_closure"),
-    ("historical_closure", "/historical_closure"),
-    ("p_closed", "/p_closed"),
-    ("closed_p5", "/closed_on/p5"),
-    ("closed_p50", "/closed_on/p50"),
-    ("closed_p95", "/closed_on/p95"),
-    ("handover_state", "/handover/state"),
-    ("handover_armed_group", "/handover/armed_group"),
-];
-
-const CONVOYS: Spec = &[
-    ("id", "/id"),
-    ("from", "/from"),
-    ("to", "/to"),
-    ("p_departed", "/p_departed"),
-    ("departed_p5", "/departed/p5"),
-    ("departed_p50", "/departed/p50"),
-    ("departed_p95", "/departed/p95"),
-    ("days_mean", "/days/mean"),
-    ("days_p5", "/days/p5"),
-    ("days_p50", "/days/p50"),
-    ("days_p95", "/days/p95"),
-    ("incidents_mean", "/incidents/mean"),
-    ("incidents_p5", "/incidents/p5"),
-    ("incidents_p50", "/incidents/p50"),
-    ("incidents_p95", "/incidents/p95"),
-    ("wounded_mean", "/wounded/mean"),
-    ("wounded_p5", "/wounded/p5"),
-    ("wounded_p50", "/wounded/p50"),
-    ("wounded_p95", "/wounded/p95"),
-    ("killed_mean", "/killed/mean"),
-    ("killed_p5", "/killed/p5"),
-    ("killed_p50", "/killed/p50"),
-    ("killed_p95", "/killed/p95"),
-];
-
-fn rows<'a>(report: &'a Value, key: &str) -> &'a [Value] {
-    report.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+/// A number as in the JSON result (`5.0`, `0.25`); empty for `None`.
+fn n(x: f64) -> String {
+    serde_json::Number::from_f64(x).map_or_else(String::new, |v| v.to_string())
 }
 
-/// A JSON value as a CSV cell: strings as they are, null (or missing) empty.
-fn cell(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => u8::from(*b).to_string(),
-        Some(v) => v.to_string(),
-    }
+fn opt(x: Option<f64>) -> String {
+    x.map(n).unwrap_or_default()
 }
 
-/// Writes a summary table from rows of the report (not yet committed).
-fn table(path: &Path, spec: Spec, rows: &[Value]) -> Result<AtomicFile, String> {
-    let mut f = CsvFile::create(path, spec.iter().map(|(h, _)| h))?;
+fn day(d: Option<drawdown_model::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The four columns of a distribution: mean, P5, P50, P95.
+macro_rules! q_cols {
+    ($t:ty, $name:literal, $($field:tt)+) => {
+        [
+            (concat!($name, "_mean"), (|r: &$t| n(r.$($field)+.mean)) as fn(&$t) -> String),
+            (concat!($name, "_p5"), |r: &$t| n(r.$($field)+.p5)),
+            (concat!($name, "_p50"), |r: &$t| n(r.$($field)+.p50)),
+            (concat!($name, "_p95"), |r: &$t| n(r.$($field)+.p95)),
+        ]
+    };
+}
+
+fn daily_cols() -> Vec<Col<DailyRow>> {
+    let mut c: Vec<Col<DailyRow>> = vec![("date", |r| r.date.to_string())];
+    c.extend(q_cols!(DailyRow, "personnel_departed", personnel_departed));
+    c.extend(q_cols!(DailyRow, "sites_closed", sites_closed));
+    c
+}
+
+fn site_cols() -> Vec<Col<SiteRow>> {
+    vec![
+        ("id", |r| r.id.clone()),
+        ("name", |r| r.name.clone()),
+        ("planned_closure", |r| day(r.planned_closure)),
+        ("historical_closure", |r| day(r.historical_closure)),
+        ("p_closed", |r| n(r.p_closed)),
+        ("closed_p5", |r| day(r.closed_on.p5)),
+        ("closed_p50", |r| day(r.closed_on.p50)),
+        ("closed_p95", |r| day(r.closed_on.p95)),
+        ("handover_state", |r| n(r.handover.state)),
+        ("handover_armed_group", |r| n(r.handover.armed_group)),
+    ]
+}
+
+fn convoy_cols() -> Vec<Col<ConvoyRow>> {
+    let mut c: Vec<Col<ConvoyRow>> = vec![
+        ("id", |r| r.id.clone()),
+        ("from", |r| r.from.clone()),
+        ("to", |r| r.to.clone()),
+        ("p_departed", |r| n(r.p_departed)),
+        ("departed_p5", |r| day(r.departed.p5)),
+        ("departed_p50", |r| day(r.departed.p50)),
+        ("departed_p95", |r| day(r.departed.p95)),
+        ("days_mean", |r| opt(r.days.mean)),
+        ("days_p5", |r| opt(r.days.p5)),
+        ("days_p50", |r| opt(r.days.p50)),
+        ("days_p95", |r| opt(r.days.p95)),
+    ];
+    c.extend(q_cols!(ConvoyRow, "incidents", incidents));
+    c.extend(q_cols!(ConvoyRow, "wounded", wounded));
+    c.extend(q_cols!(ConvoyRow, "killed", killed));
+    c
+}
+
+/// Writes a summary table (not yet committed).
+fn table<T>(path: &Path, cols: &[Col<T>], rows: &[T]) -> Result<AtomicFile, String> {
+    let mut f = CsvFile::create(path, cols.iter().map(|(h, _)| h))?;
     for r in rows {
-        f.out.write_record(spec.iter().map(|(_, p)| cell(r.pointer(p)))).map_err(|e| f.err(e))?;
+        f.out.write_record(cols.iter().map(|(_, cell)| cell(r))).map_err(|e| f.err(e))?;
     }
     f.finish()
 }
 
-/// `summary.csv`: one row per summary quantity. Distributions give mean and
+/// `summary.csv`: one row per headline quantity. Distributions give mean and
 /// quantiles; single numbers (a probability, a mean, a rate) only the mean
-/// column. Nested groups are named with dots (`equipment.repatriated`).
-fn summary_table(path: &Path, report: &Value) -> Result<AtomicFile, String> {
-    fn walk(prefix: &str, v: &Value, out: &mut Vec<[String; 5]>) {
-        let Some(obj) = v.as_object() else { return };
-        let mut entries: Vec<(&String, &Value)> = obj.iter().collect();
-        entries.sort_by_key(|(k, _)| rank(k));
-        for (k, v) in entries {
-            let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
-            match v {
-                Value::Object(o) if o.contains_key("mean") => {
-                    out.push([name, cell(o.get("mean")), cell(o.get("p5")), cell(o.get("p50")), cell(o.get("p95"))])
-                }
-                Value::Object(_) => walk(&name, v, out),
-                Value::Number(_) => {
-                    let name = name.strip_suffix("_mean").map_or(name.clone(), str::to_string);
-                    out.push([name, cell(Some(v)), String::new(), String::new(), String::new()]);
-                }
-                _ => {}
-            }
-        }
-    }
-    /// The report's order (its map may be sorted by key), unknown keys last.
-    fn rank(k: &str) -> usize {
-        const ORDER: [&str; 9] = [
-            "personnel_departed_by_deadline",
-            "sites_closed_by_deadline",
-            "p_all_sites_closed_by_deadline",
-            "wounded",
-            "killed",
-            "equipment",
-            "flight_clearances",
-            "requested_mean",
-            "approval_rate",
-        ];
-        let fate = Fate::ALL.iter().position(|f| f.as_str() == k).map(|i| ORDER.len() + i);
-        ORDER.iter().position(|o| *o == k).or(fate).unwrap_or(usize::MAX)
-    }
-    let mut rows = Vec::new();
-    if let Some(s) = report.get("summary") {
-        walk("", s, &mut rows);
-    }
+/// column. Groups are named with dots (`equipment.repatriated`).
+fn summary_table(path: &Path, r: &SimResult) -> Result<AtomicFile, String> {
+    let h = &r.summary;
+    let dist = |name: String, q: &Q| [name, n(q.mean), n(q.p5), n(q.p50), n(q.p95)];
+    let single = |name: &str, x: f64| [name.to_string(), n(x), String::new(), String::new(), String::new()];
+    let mut rows = vec![
+        dist("personnel_departed_by_deadline".into(), &h.personnel_departed_by_deadline),
+        dist("sites_closed_by_deadline".into(), &h.sites_closed_by_deadline),
+        single("p_all_sites_closed_by_deadline", h.p_all_sites_closed_by_deadline),
+        dist("wounded".into(), &h.wounded),
+        dist("killed".into(), &h.killed),
+    ];
+    rows.extend(h.equipment.iter().map(|(f, q)| dist(format!("equipment.{}", f.as_str()), q)));
+    rows.push(single("flight_clearances.requested", h.flight_clearances.requested_mean));
+    rows.push(single("flight_clearances.approval_rate", h.flight_clearances.approval_rate));
+    rows.push(dist("personnel_road_kkm".into(), &h.personnel_road_kkm));
+    rows.push(dist("vehicles_damaged".into(), &h.vehicles_damaged));
     let mut f = CsvFile::create(path, ["metric", "mean", "p5", "p50", "p95"])?;
-    for r in &rows {
-        f.out.write_record(r).map_err(|e| f.err(e))?;
+    for row in &rows {
+        f.out.write_record(row).map_err(|e| f.err(e))?;
     }
     f.finish()
 }

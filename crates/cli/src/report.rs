@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use drawdown_engine::{World, run_monte_carlo};
 use drawdown_report::{Comparison, Report};
@@ -77,9 +76,8 @@ fn build(args: &Args) -> Result<(), String> {
     let (src, loaded) = crate::input::load_for_run(&args.scenario).map_err(|()| String::new())?;
     let world = World::compile(&loaded.scenario).map_err(|e| e.to_string())?;
     say(&format!("simulating {} replications…", args.runs));
-    let t0 = Instant::now();
     let summary = run_monte_carlo(&world, args.runs, args.seed, args.threads, &|_| {})?;
-    let results = crate::simulate::to_json(&world, &loaded.scenario, &summary, t0.elapsed().as_secs_f64());
+    let results = drawdown_engine::SimResult::new(&world, &loaded.scenario, &summary);
 
     let comparison = match &args.compare {
         Some(spec) => {

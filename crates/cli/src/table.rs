@@ -1,19 +1,31 @@
-//! The human-readable summary of a simulation, rendered from the same JSON
-//! object that `--format json` prints (one source of truth for both).
+//! The human-readable summary of a simulation, rendered from the same typed
+//! result that `--format json` prints (one source of truth for both).
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use drawdown_engine::SimResult;
+use drawdown_engine::result::{DateBand, MaybeQ};
+use drawdown_engine::stats::Q;
+use drawdown_model::Date;
 
-fn num(v: &Value) -> String {
-    match v.as_f64() {
-        Some(x) if x.fract() == 0.0 => group_thousands(x as i64),
-        Some(x) => format!("{x:.1}"),
-        None => "-".into(),
-    }
+/// How long the run took: shown under the table, never part of the result.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub events: u64,
+    pub runs: u64,
+    pub wall_seconds: f64,
 }
 
-fn group_thousands(n: i64) -> String {
+/// A count or a mean: whole numbers with thousands separators, others with one decimal.
+pub fn num(x: f64) -> String {
+    if x.fract() == 0.0 { group_thousands(x as i64) } else { format!("{x:.1}") }
+}
+
+fn opt_num(x: Option<f64>) -> String {
+    x.map_or("-".into(), num)
+}
+
+pub fn group_thousands(n: i64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -25,125 +37,115 @@ fn group_thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// "P50 (P5–P95)" of a quantity object.
-fn q(v: &Value) -> String {
-    format!("{} ({}–{})", num(&v["p50"]), num(&v["p5"]), num(&v["p95"]))
+/// "P50 (P5–P95)".
+fn q(v: &Q) -> String {
+    format!("{} ({}–{})", num(v.p50), num(v.p5), num(v.p95))
 }
 
-fn s(v: &Value) -> String {
-    v.as_str().map_or("-".into(), str::to_string)
+fn maybe_q(v: &MaybeQ) -> String {
+    format!("{} ({}–{})", opt_num(v.p50), opt_num(v.p5), opt_num(v.p95))
 }
 
-pub fn render(r: &Value) -> String {
+fn date(d: Option<Date>) -> String {
+    d.map_or("-".into(), |d| d.to_string())
+}
+
+pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     let mut o = String::new();
-    let sm = &r["summary"];
-    let t = &r["totals"];
-    let _ = writeln!(o, "{} — {} replications, seed {}", s(&r["name"]), num(&r["runs"]), num(&r["seed"]));
-    let _ = writeln!(o, "{} → deadline {}", s(&r["start"]), s(&r["deadline"]));
+    let sm = &r.summary;
+    let t = &r.totals;
+    let _ = writeln!(o, "{} — {} replications, seed {}", r.name, num(r.runs as f64), r.seed);
+    let _ = writeln!(o, "{} → deadline {}", r.start, r.deadline);
     let _ = writeln!(
         o,
         "holdings: {} personnel, {} vehicles, {} containers; {} sites to close\n",
-        num(&t["personnel"]),
-        num(&t["vehicles"]),
-        num(&t["containers"]),
-        num(&t["sites_to_close"])
+        num(f64::from(t.personnel)),
+        num(f64::from(t.vehicles)),
+        num(f64::from(t.containers)),
+        t.sites_to_close
     );
     let _ = writeln!(o, "By the deadline                  P50 (P5–P95)");
-    let _ = writeln!(o, "  personnel departed             {}", q(&sm["personnel_departed_by_deadline"]));
-    let _ = writeln!(o, "  sites closed                   {}", q(&sm["sites_closed_by_deadline"]));
-    let _ = writeln!(
-        o,
-        "  P(all planned closures done)   {:.1} %",
-        sm["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0) * 100.0
-    );
-    let _ = writeln!(o, "  wounded                        {}", q(&sm["wounded"]));
-    let _ = writeln!(o, "  killed                         {}", q(&sm["killed"]));
-    let _ = writeln!(o, "  vehicles damaged               {}", q(&sm["vehicles_damaged"]));
-    let _ = writeln!(o, "  personnel road exposure        {} thousand person-km", q(&sm["personnel_road_kkm"]));
+    let _ = writeln!(o, "  personnel departed             {}", q(&sm.personnel_departed_by_deadline));
+    let _ = writeln!(o, "  sites closed                   {}", q(&sm.sites_closed_by_deadline));
+    let _ = writeln!(o, "  P(all planned closures done)   {:.1} %", sm.p_all_sites_closed_by_deadline * 100.0);
+    let _ = writeln!(o, "  wounded                        {}", q(&sm.wounded));
+    let _ = writeln!(o, "  killed                         {}", q(&sm.killed));
+    let _ = writeln!(o, "  vehicles damaged               {}", q(&sm.vehicles_damaged));
+    let _ = writeln!(o, "  personnel road exposure        {} thousand person-km", q(&sm.personnel_road_kkm));
     let _ = writeln!(
         o,
         "  flight clearance approval      {:.1} % of {} requests/run",
-        sm["flight_clearances"]["approval_rate"].as_f64().unwrap_or(0.0) * 100.0,
-        num(&sm["flight_clearances"]["requested_mean"])
+        sm.flight_clearances.approval_rate * 100.0,
+        num(sm.flight_clearances.requested_mean)
     );
     let _ = writeln!(o, "Equipment (vehicles + containers + other items)");
-    if let Some(eq) = sm["equipment"].as_object() {
-        for (k, v) in eq {
-            let _ = writeln!(o, "  {:<30} {}", k.replace('_', " "), q(v));
-        }
+    for (fate, v) in sm.equipment.iter() {
+        let _ = writeln!(o, "  {:<30} {}", fate.as_str().replace('_', " "), q(v));
     }
     let _ = writeln!(o, "\nSites            planned     closed P50  (P5 – P95)                 state  armed group");
-    for site in r["sites"].as_array().into_iter().flatten() {
-        let c = &site["closed_on"];
-        if site["planned_closure"].is_null() {
-            let _ = writeln!(o, "  {:<14} {:<11} stays open (no planned closure)", s(&site["id"]), "-");
+    for site in &r.sites {
+        let Some(planned) = site.planned_closure else {
+            let _ = writeln!(o, "  {:<14} {:<11} stays open (no planned closure)", site.id, "-");
             continue;
-        }
+        };
+        let c: &DateBand = &site.closed_on;
         let _ = writeln!(
             o,
             "  {:<14} {:<11} {:<11} ({} – {})  {:>5.0} %  {:>5.0} %",
-            s(&site["id"]),
-            s(&site["planned_closure"]),
-            s(&c["p50"]),
-            s(&c["p5"]),
-            s(&c["p95"]),
-            site["handover"]["state"].as_f64().unwrap_or(0.0) * 100.0,
-            site["handover"]["armed_group"].as_f64().unwrap_or(0.0) * 100.0,
+            site.id,
+            planned.to_string(),
+            date(c.p50),
+            date(c.p5),
+            date(c.p95),
+            site.handover.state * 100.0,
+            site.handover.armed_group * 100.0,
         );
     }
     let _ = writeln!(
         o,
         "\nConvoys                      route                 departed P50  days P50 (P5–P95)   incidents   wounded"
     );
-    for c in r["convoys"].as_array().into_iter().flatten() {
-        let d = &c["days"];
+    for c in &r.convoys {
         let _ = writeln!(
             o,
             "  {:<26} {:<21} {:<13} {:<19} {:<11} {}",
-            s(&c["id"]),
-            format!("{}→{}", s(&c["from"]), s(&c["to"])),
-            s(&c["departed"]["p50"]),
-            format!("{} ({}–{})", num(&d["p50"]), num(&d["p5"]), num(&d["p95"])),
-            q(&c["incidents"]),
-            q(&c["wounded"]),
+            c.id,
+            format!("{}→{}", c.from, c.to),
+            date(c.departed.p50),
+            maybe_q(&c.days),
+            q(&c.incidents),
+            q(&c.wounded),
         );
     }
     let _ = writeln!(o, "\nPersonnel departed (cumulative)       P50 (P5–P95)        sites closed");
-    let daily = r["daily"].as_array().cloned().unwrap_or_default();
-    for (i, d) in daily.iter().enumerate() {
-        if i % 14 == 0 || i + 1 == daily.len() {
+    for (i, d) in r.daily.iter().enumerate() {
+        if i % 14 == 0 || i + 1 == r.daily.len() {
             let _ = writeln!(
                 o,
                 "  {}                      {:<22}  {}",
-                s(&d["date"]),
-                q(&d["personnel_departed"]),
-                num(&d["sites_closed"]["p50"])
+                d.date,
+                q(&d.personnel_departed),
+                num(d.sites_closed.p50)
             );
         }
     }
-    let ms: Vec<&Value> =
-        r["milestones"].as_array().into_iter().flatten().filter(|m| !m["simulated"].is_null()).collect();
+    let ms: Vec<_> = r.milestones.iter().filter_map(|m| m.simulated.as_ref().map(|s| (m, s))).collect();
     if !ms.is_empty() {
         let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
-        for m in ms {
-            let _ = writeln!(
-                o,
-                "  {} {:<32} {:>9}   {}",
-                s(&m["date"]),
-                s(&m["metric"]).replace('_', " "),
-                num(&m["observed"]),
-                q(&m["simulated"])
-            );
+        for (m, sim) in ms {
+            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", m.date, m.metric.replace('_', " "), num(m.observed), q(sim));
         }
     }
-    let e = &r["engine"];
-    let _ = writeln!(
-        o,
-        "\nengine: {} events in {:.2} s ({} events/s, {} replications/s)",
-        num(&e["events"]),
-        e["wall_seconds"].as_f64().unwrap_or(0.0),
-        num(&e["events_per_second"]),
-        num(&e["replications_per_second"])
-    );
+    if let Some(t) = timing {
+        let rate = |n: f64| if t.wall_seconds > 0.0 { n / t.wall_seconds } else { 0.0 };
+        let _ = writeln!(
+            o,
+            "\nengine: {} events in {:.2} s ({} events/s, {:.1} replications/s)",
+            num(t.events as f64),
+            t.wall_seconds,
+            num(rate(t.events as f64).round()),
+            rate(t.runs as f64)
+        );
+    }
     o
 }

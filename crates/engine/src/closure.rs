@@ -120,7 +120,7 @@ impl Sim<'_> {
                 (Disposal::Destroy, _) => Fate::Destroyed,
                 (Disposal::Abandon, _) => Fate::Abandoned,
             };
-            self.fates[l][fate as usize] += n;
+            self.fates[l][fate] += n;
         }
     }
 

@@ -36,10 +36,7 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         metric("personnel_road_kkm", |o| o.personnel_road_kkm.into()),
     ];
     for f in Fate::ALL {
-        m.push(Metric {
-            name: format!("equipment.{}", f.as_str()),
-            get: Box::new(move |o| o.equipment[f as usize].into()),
-        });
+        m.push(Metric { name: format!("equipment.{}", f.as_str()), get: Box::new(move |o| o.equipment[f].into()) });
     }
     let deadline_end = (w.deadline_day + 1) * crate::world::MIN_PER_DAY;
     // Every base, closed by the plan or not, so two plans of one mission

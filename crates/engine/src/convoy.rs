@@ -5,7 +5,6 @@
 use rand_distr::{Distribution, Poisson};
 
 use crate::engine::{Convoy, Duty, Ev, MOVE_MINUTE, Sim, Stage};
-use crate::outcome::Fate;
 use crate::rng::{Purpose, Stream};
 use crate::world::{MIN_PER_DAY, NONE, Threat};
 
@@ -398,7 +397,7 @@ impl Sim<'_> {
             let k = entry.1.min(n);
             entry.1 -= k;
             n -= k;
-            self.fates[entry.0 as usize][Fate::Lost as usize] += k;
+            self.fates[entry.0 as usize].lost += k;
         }
         while n > 0 && cv.trucks > 0 {
             n -= 1;
@@ -410,7 +409,7 @@ impl Sim<'_> {
                 let k = entry.1.min((units / load).ceil() as u32);
                 entry.1 -= k;
                 units -= f64::from(k) * load;
-                self.fates[entry.0 as usize][Fate::Lost as usize] += k;
+                self.fates[entry.0 as usize].lost += k;
                 if units <= 0.0 {
                     break;
                 }

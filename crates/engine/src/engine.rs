@@ -10,7 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::outcome::{Fate, Outcome, Taker};
+use crate::outcome::{ByFate, Outcome, Taker};
 use crate::rng::Keys;
 use crate::world::{MIN_PER_DAY, NONE, World};
 
@@ -113,8 +113,9 @@ pub struct Sim<'w> {
     pub departed: Vec<u32>,
     pub killed_pax: Vec<u32>,
     pub departed_total: u32,
-    /// Items per lot per terminal fate (all but `InCountry`).
-    pub fates: Vec<[u32; 6]>,
+    /// Items per lot per terminal fate (`InCountry` stays 0: it is what is
+    /// not in a terminal fate).
+    pub fates: Vec<ByFate<u32>>,
     /// Idle trucks at each fleet's home.
     pub idle: Vec<u32>,
     pub convoys: Vec<Convoy>,
@@ -169,7 +170,7 @@ impl<'w> Sim<'w> {
             departed: vec![0; ng],
             killed_pax: vec![0; ng],
             departed_total: 0,
-            fates: vec![[0; 6]; nl],
+            fates: vec![ByFate::default(); nl],
             idle: w.fleets.iter().map(|f| f.trucks).collect(),
             convoys: Vec::with_capacity(64),
             flights: Vec::with_capacity(256),
@@ -260,13 +261,14 @@ impl<'w> Sim<'w> {
         let end = (self.w.deadline_day + 1) * MIN_PER_DAY;
         self.out.all_closed_by_deadline =
             self.w.closures.iter().all(|c| self.out.site_closed[c.site as usize].is_some_and(|t| t < end));
-        let mut eq = [0u32; 7];
-        for f in &self.fates {
-            for (i, n) in f.iter().enumerate() {
-                eq[i] += n;
+        let mut eq = ByFate::<u32>::default();
+        for lot in &self.fates {
+            for (f, n) in lot.iter() {
+                eq[f] += n;
             }
         }
-        eq[Fate::InCountry as usize] = self.w.total_items - eq[..6].iter().sum::<u32>();
+        let terminal: u32 = eq.values().sum();
+        eq.in_country = self.w.total_items - terminal;
         self.out.equipment = eq;
         self.out.wounded = self.out.convoys.iter().map(|c| c.wounded).sum();
         self.out.killed = self.out.convoys.iter().map(|c| c.killed).sum();
@@ -287,7 +289,7 @@ impl<'w> Sim<'w> {
         }
         for &(l, n) in items {
             if exit {
-                self.fates[l as usize][Fate::Repatriated as usize] += n;
+                self.fates[l as usize].repatriated += n;
             } else {
                 self.add_items(site, l, n);
             }
@@ -509,7 +511,7 @@ impl<'w> Sim<'w> {
             }
         }
         for l in 0..nl {
-            let total = items[l] + self.fates[l].iter().map(|&n| u64::from(n)).sum::<u64>();
+            let total = items[l] + self.fates[l].values().map(|&n| u64::from(n)).sum::<u64>();
             if total != u64::from(w.lots[l].count) {
                 return Err(format!(
                     "minute {}: equipment lot {l} counts {total}, expected {}",

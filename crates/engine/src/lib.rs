@@ -17,6 +17,7 @@ pub mod convoy;
 pub mod engine;
 pub mod montecarlo;
 pub mod outcome;
+pub mod result;
 pub mod rng;
 pub mod sensitivity;
 pub mod stats;
@@ -24,5 +25,6 @@ pub mod world;
 
 pub use engine::{simulate, simulate_checked};
 pub use montecarlo::{Summary, run_monte_carlo, run_monte_carlo_with};
-pub use outcome::{Fate, Outcome, Taker};
+pub use outcome::{ByFate, Fate, Outcome, Taker};
+pub use result::SimResult;
 pub use world::World;

@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 
 use crate::engine::simulate;
-use crate::outcome::{Outcome, Taker};
+use crate::outcome::{ByFate, Outcome, Taker};
 use crate::stats::Hist;
 use crate::world::{MIN_PER_DAY, World};
 
@@ -29,6 +29,14 @@ pub struct ConvoySummary {
     pub damaged: Hist,
 }
 
+/// How many replications ended with each taker holding a site (the rest:
+/// still open at the horizon).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Takers {
+    pub state: u64,
+    pub armed_group: u64,
+}
+
 /// Streaming statistics over all replications.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -43,12 +51,11 @@ pub struct Summary {
     pub killed: Hist,
     pub vehicles_damaged: Hist,
     pub personnel_road_kkm: Hist,
-    /// By `Fate`.
-    pub equipment: Vec<Hist>,
+    pub equipment: ByFate<Hist>,
     /// Day index each site was vacated (None: not within the horizon).
     pub site_closed: Vec<Hist>,
-    /// Counts of (state, armed group) takeovers per site.
-    pub site_taken: Vec<[u64; 2]>,
+    /// Who took each site, counted over replications.
+    pub site_taken: Vec<Takers>,
     pub convoys: Vec<ConvoySummary>,
     pub clearances_requested: u64,
     pub clearances_approved: u64,
@@ -62,9 +69,8 @@ impl Summary {
             seed,
             departed_daily: vec![Hist::new(); days],
             closed_daily: vec![Hist::new(); days],
-            equipment: vec![Hist::new(); 7],
             site_closed: vec![Hist::new(); w.n_sites()],
-            site_taken: vec![[0; 2]; w.n_sites()],
+            site_taken: vec![Takers::default(); w.n_sites()],
             convoys: vec![ConvoySummary::default(); w.lines.len() + w.closures.len()],
             ..Default::default()
         }
@@ -86,14 +92,14 @@ impl Summary {
         self.killed.add(o.killed);
         self.vehicles_damaged.add(o.vehicles_damaged);
         self.personnel_road_kkm.add(o.personnel_road_kkm);
-        for (h, &v) in self.equipment.iter_mut().zip(&o.equipment) {
-            h.add(v);
+        for (f, &v) in o.equipment.iter() {
+            self.equipment[f].add(v);
         }
         for (s, closed) in o.site_closed.iter().enumerate() {
             self.site_closed[s].add_opt(closed.map(|t| t / MIN_PER_DAY));
             match o.site_taken[s] {
-                Taker::State => self.site_taken[s][0] += 1,
-                Taker::ArmedGroup => self.site_taken[s][1] += 1,
+                Taker::State => self.site_taken[s].state += 1,
+                Taker::ArmedGroup => self.site_taken[s].armed_group += 1,
                 Taker::Open => {}
             }
         }

@@ -1,17 +1,20 @@
 //! What one replication produced: the compact record the Monte Carlo layer
 //! folds into its statistics.
 
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
 /// Where equipment ended up. `InCountry` is still at a site or on the road.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(usize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Fate {
-    Repatriated = 0,
-    HandedOver = 1,
-    Sold = 2,
-    Destroyed = 3,
-    Abandoned = 4,
-    Lost = 5,
-    InCountry = 6,
+    Repatriated,
+    HandedOver,
+    Sold,
+    Destroyed,
+    Abandoned,
+    Lost,
+    InCountry,
 }
 
 impl Fate {
@@ -24,6 +27,7 @@ impl Fate {
         Fate::Lost,
         Fate::InCountry,
     ];
+    /// The fate's name in files and output (its serde name).
     pub fn as_str(self) -> &'static str {
         match self {
             Fate::Repatriated => "repatriated",
@@ -37,8 +41,73 @@ impl Fate {
     }
 }
 
+/// One value per equipment fate, addressed by `Fate` (never by a bare
+/// index). Serialised as an object keyed by the fates' names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ByFate<T> {
+    pub repatriated: T,
+    pub handed_over: T,
+    pub sold: T,
+    pub destroyed: T,
+    pub abandoned: T,
+    pub lost: T,
+    pub in_country: T,
+}
+
+impl<T> ByFate<T> {
+    /// Each fate with its value, in `Fate::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Fate, &T)> {
+        Fate::ALL.into_iter().map(move |f| (f, &self[f]))
+    }
+    /// The values, in `Fate::ALL` order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        Fate::ALL.into_iter().map(move |f| &self[f])
+    }
+    pub fn map<U>(&self, mut f: impl FnMut(&T) -> U) -> ByFate<U> {
+        ByFate {
+            repatriated: f(&self.repatriated),
+            handed_over: f(&self.handed_over),
+            sold: f(&self.sold),
+            destroyed: f(&self.destroyed),
+            abandoned: f(&self.abandoned),
+            lost: f(&self.lost),
+            in_country: f(&self.in_country),
+        }
+    }
+}
+
+impl<T> std::ops::Index<Fate> for ByFate<T> {
+    type Output = T;
+    fn index(&self, f: Fate) -> &T {
+        match f {
+            Fate::Repatriated => &self.repatriated,
+            Fate::HandedOver => &self.handed_over,
+            Fate::Sold => &self.sold,
+            Fate::Destroyed => &self.destroyed,
+            Fate::Abandoned => &self.abandoned,
+            Fate::Lost => &self.lost,
+            Fate::InCountry => &self.in_country,
+        }
+    }
+}
+
+impl<T> std::ops::IndexMut<Fate> for ByFate<T> {
+    fn index_mut(&mut self, f: Fate) -> &mut T {
+        match f {
+            Fate::Repatriated => &mut self.repatriated,
+            Fate::HandedOver => &mut self.handed_over,
+            Fate::Sold => &mut self.sold,
+            Fate::Destroyed => &mut self.destroyed,
+            Fate::Abandoned => &mut self.abandoned,
+            Fate::Lost => &mut self.lost,
+            Fate::InCountry => &mut self.in_country,
+        }
+    }
+}
+
 /// Who took a vacated site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Taker {
     #[default]
     Open,
@@ -93,7 +162,7 @@ pub struct Outcome {
     /// Thousands of person-km travelled by road (exposure of personnel).
     pub personnel_road_kkm: u32,
     /// Equipment items by fate at the end of the deadline day.
-    pub equipment: [u32; 7],
+    pub equipment: ByFate<u32>,
     /// Minute each site was vacated (None: still open at the horizon).
     pub site_closed: Vec<Option<u32>>,
     pub site_taken: Vec<Taker>,

@@ -6,7 +6,8 @@
 //! Adding counts commutes, so merging is order-free: the result is the same
 //! whatever the number of threads.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 /// Counts of whole-number observations; `None` observations (e.g. "site not
 /// closed within the horizon") sort after every value.
@@ -19,7 +20,7 @@ pub struct Hist {
 }
 
 /// Mean and nearest-rank quantiles.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Q {
     pub mean: f64,
     pub p5: f64,

@@ -37,7 +37,7 @@ fn equipment_fates_add_up_to_the_holdings() {
     let w = World::compile(&toy()).unwrap();
     for r in 0..100 {
         let o = simulate(&w, 3, r);
-        assert_eq!(o.equipment.iter().sum::<u32>(), w.total_items, "replication {r}");
+        assert_eq!(o.equipment.values().sum::<u32>(), w.total_items, "replication {r}");
         assert!(o.departed_by_deadline <= w.total_personnel);
     }
 }
@@ -96,7 +96,7 @@ fn a_customs_hold_of_every_truck_stops_the_pickup() {
         // No truck ever leaves the hub: only vehicles drive out of the north,
         // and nothing reaches the port.
         assert_eq!(o.convoys[0].trips, 0);
-        assert_eq!(o.equipment[drawdown_engine::Fate::Repatriated as usize], 0);
+        assert_eq!(o.equipment.repatriated, 0);
     }
 }
 
@@ -154,7 +154,7 @@ proptest! {
         let w = World::compile(&s).unwrap();
         for r in 0..3 {
             let o = simulate_checked(&w, seed, r).map_err(TestCaseError::fail)?;
-            prop_assert_eq!(o.equipment.iter().sum::<u32>(), w.total_items);
+            prop_assert_eq!(o.equipment.values().sum::<u32>(), w.total_items);
         }
     }
 }

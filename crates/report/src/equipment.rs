@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use drawdown_engine::Fate;
+
 use crate::svg::{self, Scale, c, colour};
 use crate::{Chart, Report};
 
@@ -18,26 +20,27 @@ pub struct Bar {
     pub mean: f64,
 }
 
-const FATES: [(&str, &str, &str); 7] = [
-    ("repatriated", "repatriated", colour::GREEN),
-    ("handed_over", "handed over", colour::BLUE),
-    ("sold", "sold", colour::SKY),
-    ("destroyed", "destroyed", colour::ORANGE),
-    ("abandoned", "abandoned", colour::PURPLE),
-    ("lost", "lost (attacks)", colour::DARK_RED),
-    ("in_country", "still in the country", "#999999"),
+/// Each fate's label and colour, in the order drawn.
+const FATES: [(Fate, &str, &str); 7] = [
+    (Fate::Repatriated, "repatriated", colour::GREEN),
+    (Fate::HandedOver, "handed over", colour::BLUE),
+    (Fate::Sold, "sold", colour::SKY),
+    (Fate::Destroyed, "destroyed", colour::ORANGE),
+    (Fate::Abandoned, "abandoned", colour::PURPLE),
+    (Fate::Lost, "lost (attacks)", colour::DARK_RED),
+    (Fate::InCountry, "still in the country", "#999999"),
 ];
 
 pub fn chart(r: &Report) -> Chart {
-    let eq = &r.results["summary"]["equipment"];
+    let eq = &r.results.summary.equipment;
     let bars: Vec<Bar> = FATES
         .iter()
-        .map(|(key, label, col)| {
-            let g = |k: &str| eq[*key][k].as_f64().unwrap_or(0.0);
-            Bar { label, colour: col, p5: g("p5"), p50: g("p50"), p95: g("p95"), mean: g("mean") }
+        .map(|(fate, label, col)| {
+            let q = &eq[*fate];
+            Bar { label, colour: col, p5: q.p5, p50: q.p50, p95: q.p95, mean: q.mean }
         })
         .collect();
-    draw(&bars, f64::from(r.world.total_items), r.results["runs"].as_u64().unwrap_or(0))
+    draw(&bars, f64::from(r.world.total_items), r.results.runs)
 }
 
 pub fn draw(bars: &[Bar], total: f64, runs: u64) -> Chart {

@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
+use drawdown_engine::SimResult;
 use drawdown_model::Date;
-use serde_json::Value;
 
 use crate::svg::{self, Placer, Scale, c, colour, esc};
 use crate::{Chart, Report};
@@ -40,18 +40,14 @@ pub struct Fan {
 pub fn chart(r: &Report) -> Chart {
     let res = r.results;
     let start = r.world.start;
-    let days = res["daily"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    let q = &d["personnel_departed"];
-                    let g = |k: &str| q[k].as_f64().unwrap_or(0.0);
-                    Day { p5: g("p5"), p50: g("p50"), p95: g("p95") }
-                })
-                .collect()
+    let days = res
+        .daily
+        .iter()
+        .map(|d| {
+            let q = &d.personnel_departed;
+            Day { p5: q.p5, p50: q.p50, p95: q.p95 }
         })
-        .unwrap_or_default();
+        .collect();
     let milestones = milestones(res, start, "personnel_departed");
     draw(&Fan {
         start,
@@ -59,30 +55,17 @@ pub fn chart(r: &Report) -> Chart {
         total: f64::from(r.world.total_personnel),
         days,
         milestones,
-        runs: res["runs"].as_u64().unwrap_or(0),
+        runs: res.runs,
     })
 }
 
-/// The scenario's milestones of one metric, as (day index, value).
-pub fn milestones(res: &Value, start: Date, metric: &str) -> Vec<Milestone> {
-    res["milestones"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter(|m| m["metric"] == metric)
-                .filter_map(|m| {
-                    let d = Date::parse(m["date"].as_str()?)?;
-                    // `observed` since the calibration table; `value` before.
-                    let value = m["observed"].as_f64().or_else(|| m["value"].as_f64())?;
-                    Some(Milestone {
-                        day: d.days_since(start) as f64,
-                        value,
-                        source: m["source"].as_str().map(str::to_string),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+/// The result's milestones of one metric, as (day index, value).
+pub fn milestones(res: &SimResult, start: Date, metric: &str) -> Vec<Milestone> {
+    res.milestones
+        .iter()
+        .filter(|m| m.metric == metric)
+        .map(|m| Milestone { day: m.date.days_since(start) as f64, value: m.observed, source: m.source.clone() })
+        .collect()
 }
 
 pub fn draw(f: &Fan) -> Chart {

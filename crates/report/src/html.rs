@@ -5,7 +5,8 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
+use drawdown_engine::SimResult;
+use drawdown_engine::stats::Q;
 
 use crate::svg::{self, esc};
 use crate::{Chart, Report, compare, inputs};
@@ -71,8 +72,8 @@ pub fn page(r: &Report, charts: &[Chart]) -> String {
         r.variant_note.as_ref().map(|v| format!(" with {}", esc(v))).unwrap_or_default(),
         esc(&svg::long_date(s.start)),
         esc(&svg::long_date(s.deadline)),
-        esc(&crate::replications(res["runs"].as_u64().unwrap_or(0))),
-        res["seed"]
+        esc(&crate::replications(res.runs)),
+        res.seed
     );
     if !s.description.trim().is_empty() {
         o.push_str("<div class=\"description\">");
@@ -123,16 +124,15 @@ pub fn page(r: &Report, charts: &[Chart]) -> String {
         "<footer>Made by drawdown {} from <code>{}</code>: {}, seed {}. The same scenario and seed give the same report on any machine and any number of threads. Map outlines: Natural Earth (public domain). Charts are inline SVG; this file needs no network.</footer>",
         env!("CARGO_PKG_VERSION"),
         esc(&r.source.name),
-        esc(&crate::replications(res["runs"].as_u64().unwrap_or(0))),
-        res["seed"]
+        esc(&crate::replications(res.runs)),
+        res.seed
     );
     o.push_str("</main></body></html>\n");
     o
 }
 
-fn q(v: &Value) -> (f64, f64, f64, f64) {
-    let g = |k: &str| v[k].as_f64().unwrap_or(0.0);
-    (g("mean"), g("p5"), g("p50"), g("p95"))
+fn q(v: &Q) -> (f64, f64, f64, f64) {
+    (v.mean, v.p5, v.p50, v.p95)
 }
 
 fn card(o: &mut String, key: &str, value: &str, detail: &str) {
@@ -145,12 +145,12 @@ fn card(o: &mut String, key: &str, value: &str, detail: &str) {
     );
 }
 
-fn headline(o: &mut String, res: &Value) {
-    let sum = &res["summary"];
-    let total = res["totals"]["personnel"].as_f64().unwrap_or(0.0);
-    let sites = res["totals"]["sites_to_close"].as_f64().unwrap_or(0.0);
+fn headline(o: &mut String, res: &SimResult) {
+    let sum = &res.summary;
+    let total = f64::from(res.totals.personnel);
+    let sites = f64::from(res.totals.sites_to_close);
     o.push_str("<div class=\"cards\">");
-    let (_, p5, p50, p95) = q(&sum["personnel_departed_by_deadline"]);
+    let (_, p5, p50, p95) = q(&sum.personnel_departed_by_deadline);
     card(
         o,
         "Personnel out by the deadline (median)",
@@ -162,35 +162,35 @@ fn headline(o: &mut String, res: &Value) {
             svg::int(p95)
         ),
     );
-    let p_all = sum["p_all_sites_closed_by_deadline"].as_f64().unwrap_or(0.0);
+    let p_all = sum.p_all_sites_closed_by_deadline;
     card(
         o,
         "Probability every site is vacated by the deadline",
         &svg::pct(p_all),
         &format!("{} sites to close", svg::int(sites)),
     );
-    let (_, p5, p50, p95) = q(&sum["sites_closed_by_deadline"]);
+    let (_, p5, p50, p95) = q(&sum.sites_closed_by_deadline);
     card(
         o,
         "Sites vacated by the deadline (median)",
         &format!("{} of {}", svg::int(p50), svg::int(sites)),
         &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
     );
-    let (m, p5, _, p95) = q(&sum["wounded"]);
+    let (m, p5, _, p95) = q(&sum.wounded);
     card(
         o,
         "Wounded (mean per replication)",
         &svg::num((m * 10.0).round() / 10.0),
         &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
     );
-    let (m, p5, _, p95) = q(&sum["killed"]);
+    let (m, p5, _, p95) = q(&sum.killed);
     card(
         o,
         "Killed (mean per replication)",
         &svg::num((m * 10.0).round() / 10.0),
         &format!("90 % range {}–{}", svg::int(p5), svg::int(p95)),
     );
-    card(o, "Replications", &svg::int(res["runs"].as_f64().unwrap_or(0.0)), &format!("seed {}", res["seed"]));
+    card(o, "Replications", &svg::int(res.runs as f64), &format!("seed {}", res.seed));
     o.push_str("</div>");
 }
 

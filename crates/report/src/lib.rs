@@ -17,9 +17,8 @@
 //! library would add weight without adding anything a reader sees.
 //!
 //! The crate draws; it computes no statistics. The numbers come from the
-//! engine's `Summary`, from the CLI's JSON result (`drawdown simulate
-//! --format json`, passed in as `results`), from `compare::compare` and from
-//! `sensitivity::tornado`.
+//! engine's typed `SimResult` (passed in as `results`), from
+//! `compare::compare` and from `sensitivity::tornado`.
 
 pub mod casualties;
 pub mod compare;
@@ -34,12 +33,12 @@ pub mod svg;
 pub mod timeline;
 pub mod tornado;
 
+use drawdown_engine::SimResult;
 use drawdown_engine::World;
 use drawdown_engine::compare::Difference;
 use drawdown_engine::montecarlo::Summary;
 use drawdown_engine::sensitivity::Tornado;
 use drawdown_model::{Scenario, Source};
-use serde_json::Value;
 
 /// Everything a report shows.
 pub struct Report<'a> {
@@ -48,8 +47,8 @@ pub struct Report<'a> {
     pub scenario: &'a Scenario,
     pub world: &'a World,
     pub summary: &'a Summary,
-    /// The simulation result as `drawdown simulate --format json` prints it.
-    pub results: &'a Value,
+    /// The simulation result (what `drawdown simulate --format json` prints).
+    pub results: &'a SimResult,
     /// How the scenario was chosen, e.g. `--variant flights-cleared`.
     pub variant_note: Option<String>,
     pub comparison: Option<Comparison>,

@@ -148,16 +148,16 @@ pub fn plain_marker(s: &drawdown_engine::world::Site) -> Marker {
 
 pub fn chart(r: &Report) -> Chart {
     let handover = |id: &str| -> Option<(f64, f64)> {
-        let s = r.results["sites"].as_array()?.iter().find(|s| s["id"] == id)?;
-        s["planned_closure"].as_str()?;
-        Some((s["handover"]["state"].as_f64().unwrap_or(0.0), s["handover"]["armed_group"].as_f64().unwrap_or(0.0)))
+        let s = r.results.site(id)?;
+        s.planned_closure?;
+        Some((s.handover.state, s.handover.armed_group))
     };
     let corridor_closes: Vec<bool> = r.scenario.corridors.iter().map(|c| !c.closed.is_empty()).collect();
     let mut t = Theatre::from_world(r.world, &corridor_closes, &|s| match handover(&s.id) {
         Some((state, armed_group)) => Marker::Closing { state, armed_group },
         None => plain_marker(s),
     });
-    t.runs = r.results["runs"].as_u64().unwrap_or(0);
+    t.runs = r.results.runs;
     draw(&t)
 }
 

@@ -7,7 +7,6 @@
 use std::fmt::Write;
 
 use drawdown_model::Date;
-use serde_json::Value;
 
 use crate::svg::{self, Scale, c, colour};
 use crate::{Chart, Report};
@@ -37,27 +36,21 @@ pub struct Timeline {
 
 pub fn chart(r: &Report) -> Chart {
     let start = r.world.start;
-    let day = |v: &Value| v.as_str().and_then(Date::parse).map(|d| d.days_since(start) as f64);
-    let mut rows: Vec<Row> = r.results["sites"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|s| {
-                    let name =
-                        s["name"].as_str().filter(|n| !n.is_empty()).or(s["id"].as_str()).unwrap_or("?").to_string();
-                    Row {
-                        name,
-                        planned: day(&s["planned_closure"]),
-                        historical: day(&s["historical_closure"]),
-                        p5: day(&s["closed_on"]["p5"]),
-                        p50: day(&s["closed_on"]["p50"]),
-                        p95: day(&s["closed_on"]["p95"]),
-                        p_closed: s["p_closed"].as_f64().unwrap_or(0.0),
-                    }
-                })
-                .collect()
+    let day = |d: Option<Date>| d.map(|d| d.days_since(start) as f64);
+    let mut rows: Vec<Row> = r
+        .results
+        .sites
+        .iter()
+        .map(|s| Row {
+            name: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
+            planned: day(s.planned_closure),
+            historical: day(s.historical_closure),
+            p5: day(s.closed_on.p5),
+            p50: day(s.closed_on.p50),
+            p95: day(s.closed_on.p95),
+            p_closed: s.p_closed,
         })
-        .unwrap_or_default();
+        .collect();
     // Planned order; open sites last.
     rows.sort_by(|a, b| a.planned.unwrap_or(f64::INFINITY).total_cmp(&b.planned.unwrap_or(f64::INFINITY)));
     draw(&Timeline {
@@ -65,7 +58,7 @@ pub fn chart(r: &Report) -> Chart {
         deadline_day: r.world.deadline_day,
         horizon_day: r.world.horizon_day,
         rows,
-        runs: r.results["runs"].as_u64().unwrap_or(0),
+        runs: r.results.runs,
     })
 }
 

@@ -261,8 +261,8 @@ async function refreshCharts() {
 }
 
 function outcome(result) {
-  const base = state.info.baseline.outcome;
-  const o = result ? result.outcome : null;
+  const base = state.info.baseline.summary;
+  const o = result ? result.summary : null;
   const row = (label, f) => el("tr", {}, el("th", {}, label), el("td", { class: "n" }, f(base)), el("td", { class: "n" }, o ? f(o) : ""));
   $("outcome").replaceChildren(
     el("tr", {}, el("th", {}, "By the deadline"), el("th", { class: "n" }, "plan"), el("th", { class: "n" }, result ? "what-if" : "")),

@@ -10,6 +10,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use drawdown_engine::SimResult;
 use drawdown_model::Date;
 use drawdown_ops::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, NewRun, Store};
 use serde::Deserialize;
@@ -143,7 +144,7 @@ fn describe(c: &Compiled) -> Value {
         "convoy_lines": s.plan.lines.iter().map(|l| &l.id).collect::<Vec<_>>(),
         "event_kinds": EventKind::NAMES,
         "incident_kinds": INCIDENT_KINDS,
-        "baseline": {"run": c.baseline_run, "outcome": c.baseline_result["outcome"]},
+        "baseline": {"run": c.baseline_run, "summary": c.baseline_result.summary},
         "limits": {"whatif_runs": crate::MAX_WHATIF_RUNS, "body_bytes": crate::MAX_BODY_BYTES},
     })
 }
@@ -279,7 +280,7 @@ async fn record_event(
     params(("name" = String, Path, description = "Scenario name")),
     request_body = WhatIfRequest,
     responses(
-        (status = 200, description = "`{run, scenario, version, request, result, baseline: {run, outcome}}`", content_type = "application/json"),
+        (status = 200, description = "`{run, scenario, version, request, result, baseline: {run, summary}}`; `result` is a simulation result (schema in docs/result.schema.json)", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 503, description = "Too many what-ifs running; retry shortly", body = ErrorBody)))]
@@ -294,10 +295,10 @@ async fn run_whatif(
     let _slot = st.compute_slot().await?;
     let result = {
         let (c, runs, seed) = (Arc::clone(&c), req.runs, req.seed);
-        tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        tokio::task::spawn_blocking(move || -> Result<SimResult, ApiError> {
             let (scenario, world) = whatif::world_for(&c, &ovs)?;
             let sum = drawdown_engine::run_monte_carlo(&world, runs, seed, 0, &|_| {}).map_err(ApiError::internal)?;
-            Ok(whatif::result_json(&world, &scenario, &sum))
+            Ok(SimResult::new(&world, &scenario, &sum))
         })
         .await
         .map_err(ApiError::internal)??
@@ -308,7 +309,7 @@ async fn run_whatif(
         version: c.reference.version,
         kind: "whatif".into(),
         params: params.clone(),
-        result: result.clone(),
+        result: serde_json::to_value(&result).map_err(ApiError::internal)?,
         recorded_by: "dashboard".into(),
     };
     let stored = st.store.put_run(&run).await?;
@@ -318,7 +319,7 @@ async fn run_whatif(
         "version": c.reference.version,
         "request": params,
         "result": result,
-        "baseline": {"run": c.baseline_run, "outcome": c.baseline_result["outcome"]},
+        "baseline": {"run": c.baseline_run, "summary": c.baseline_result.summary},
     })))
 }
 
@@ -401,6 +402,21 @@ async fn run_result(st: &AppState, id: i64) -> Result<(drawdown_ops::RunRef, Val
     Ok((r, v))
 }
 
+/// A stored simulation run's result, typed; a run stored in an older form
+/// of the result is refused with a hint rather than drawn with zeros.
+fn simulation_of(id: i64, v: Value) -> Result<SimResult, ApiError> {
+    let version = v.get("schema_version").and_then(Value::as_u64);
+    if version != Some(u64::from(drawdown_engine::result::SCHEMA_VERSION)) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("run"),
+            format!("run {id} was stored in an older form of the result (schema {})", version.unwrap_or(1)),
+        )
+        .hint("run the what-if again to draw it"));
+    }
+    serde_json::from_value(v).map_err(ApiError::internal)
+}
+
 /// One run: its reference and its result.
 #[utoipa::path(get, path = "/api/runs/{id}", tag = "simulation",
     params(("id" = i64, Path, description = "Run id")),
@@ -443,7 +459,7 @@ async fn get_chart(
                 return Err(ApiError::bad("run", format!("run {id} is a plan, not a simulation"))
                     .hint("draw the baseline or a what-if run"));
             }
-            v
+            simulation_of(id, v)?
         }
         None => c.baseline_result.clone(),
     };

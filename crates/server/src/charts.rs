@@ -1,11 +1,12 @@
 //! The dashboard's three charts, drawn by `drawdown-report`'s live
-//! variants from a simulation result (`whatif::result_json`, the baseline's
-//! or a what-if's) and the plan-versus-actual status of the log.
+//! variants from a simulation result (the baseline's or a what-if's) and the
+//! plan-versus-actual status of the log.
 
+use drawdown_engine::SimResult;
 use drawdown_model::Date;
 use drawdown_ops::Status;
 use drawdown_report::Chart;
-use drawdown_report::fan::{Day, Milestone};
+use drawdown_report::fan::Day;
 use drawdown_report::live::{self, Movement, PlanRow, SiteState};
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub const CHARTS: [&str; 3] = ["map", "gantt", "fan"];
 /// Convoy movements drawn on the Gantt (the most recent ones).
 const MOVEMENTS_SHOWN: usize = 12;
 
-pub fn draw(name: &str, c: &Compiled, result: &Value, status: &Status) -> Result<Chart, ApiError> {
+pub fn draw(name: &str, c: &Compiled, result: &SimResult, status: &Status) -> Result<Chart, ApiError> {
     match name {
         "map" => Ok(map(c, status)),
         "gantt" => Ok(gantt(result, status)),
@@ -46,58 +47,37 @@ fn map(c: &Compiled, status: &Status) -> Chart {
     live::map(&c.world, &state_of, &in_transit)
 }
 
-fn fan(c: &Compiled, result: &Value, status: &Status) -> Chart {
-    let days = result["daily_personnel_departed"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    let g = |i: usize| d[i].as_f64().unwrap_or(0.0);
-                    Day { p5: g(0), p50: g(1), p95: g(2) }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let milestones = c
-        .scenario
-        .milestones
+fn fan(c: &Compiled, result: &SimResult, status: &Status) -> Chart {
+    let days = result
+        .daily
         .iter()
-        .filter(|m| m.metric == "personnel_departed")
-        .map(|m| Milestone {
-            day: m.date.days_since(c.world.start) as f64,
-            value: m.value.value,
-            source: m.source.clone(),
-        })
+        .map(|d| Day { p5: d.personnel_departed.p5, p50: d.personnel_departed.p50, p95: d.personnel_departed.p95 })
         .collect();
+    let milestones = drawdown_report::fan::milestones(result, c.world.start, "personnel_departed");
     let moved = (status.events > 0).then_some((status.today, status.personnel.out as f64));
-    live::fan(&c.world, days, result["runs"].as_u64().unwrap_or(0), milestones, moved)
+    live::fan(&c.world, days, result.runs, milestones, moved)
 }
 
 fn date(v: &Value) -> Option<Date> {
     v.as_str().and_then(|s| Date::parse(s.get(..10).unwrap_or(s)))
 }
 
-fn gantt(result: &Value, status: &Status) -> Chart {
-    let sites = result["sites"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| {
-                    let id = s["id"].as_str()?;
-                    let logged = status.sites.iter().find(|x| x.site == id);
-                    let actual = logged.and_then(|x| Some((date(&Value::from(x.closed_at.clone()?))?, state(x.state))));
-                    Some(PlanRow {
-                        name: s["name"].as_str().filter(|n| !n.is_empty()).unwrap_or(id).to_string(),
-                        planned: date(&s["planned"])?,
-                        p5: date(&s["closed_on"]["p5"]),
-                        p50: date(&s["closed_on"]["p50"]),
-                        p95: date(&s["closed_on"]["p95"]),
-                        actual,
-                    })
-                })
-                .collect()
+fn gantt(result: &SimResult, status: &Status) -> Chart {
+    let sites = result
+        .closing_sites()
+        .filter_map(|s| {
+            let logged = status.sites.iter().find(|x| x.site == s.id);
+            let actual = logged.and_then(|x| Some((date(&Value::from(x.closed_at.clone()?))?, state(x.state))));
+            Some(PlanRow {
+                name: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
+                planned: s.planned_closure?,
+                p5: s.closed_on.p5,
+                p50: s.closed_on.p50,
+                p95: s.closed_on.p95,
+                actual,
+            })
         })
-        .unwrap_or_default();
+        .collect();
     let mut moves: Vec<Movement> = status
         .convoys
         .arrived
@@ -121,6 +101,6 @@ fn gantt(result: &Value, status: &Status) -> Chart {
         sites,
         movements,
         more_movements: more,
-        runs: result["runs"].as_u64().unwrap_or(0),
+        runs: result.runs,
     })
 }

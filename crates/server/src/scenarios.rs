@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use drawdown_engine::{Summary, World};
+use drawdown_engine::{SimResult, Summary, World};
 use drawdown_model::{Scenario, Source};
 use drawdown_ops::{NewRun, ScenarioRef, Store};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::ApiError;
 
@@ -26,8 +26,8 @@ pub struct Compiled {
     pub scenario: Scenario,
     pub world: World,
     pub baseline: Summary,
-    /// `whatif::result_json` of the baseline.
-    pub baseline_result: Value,
+    /// The baseline's result.
+    pub baseline_result: SimResult,
     /// The baseline's run id in the store.
     pub baseline_run: i64,
 }
@@ -72,13 +72,13 @@ impl Cache {
             let source = source.clone();
             tokio::task::spawn_blocking(move || compile_and_simulate(&source)).await.map_err(ApiError::internal)??
         };
-        let baseline_result = crate::whatif::result_json(&world, &scenario, &baseline);
+        let baseline_result = SimResult::new(&world, &scenario, &baseline);
         let run = NewRun {
             scenario: reference.name.clone(),
             version: reference.version,
             kind: "simulate".into(),
             params: json!({"runs": BASELINE_RUNS, "seed": BASELINE_SEED}),
-            result: baseline_result.clone(),
+            result: serde_json::to_value(&baseline_result).map_err(ApiError::internal)?,
             recorded_by: "drawdown serve".into(),
         };
         let baseline_run = store.put_run(&run).await?.id;

@@ -7,11 +7,8 @@
 use std::collections::BTreeMap;
 
 use drawdown_engine::World;
-use drawdown_engine::montecarlo::Summary;
-use drawdown_engine::stats::Hist;
 use drawdown_model::{Date, Override, Scenario, overrides};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::scenarios::Compiled;
@@ -103,62 +100,4 @@ pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>,
 pub fn world_for(c: &Compiled, ovs: &[Override]) -> Result<(Scenario, World), ApiError> {
     let src = overrides::apply(&c.source, ovs).map_err(|d| crate::scenarios::diagnostics_error(&d))?;
     crate::scenarios::load_and_compile(&src)
-}
-
-fn q(h: &Hist) -> Value {
-    serde_json::to_value(h.q()).unwrap_or(Value::Null)
-}
-
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
-/// What the dashboard shows of a simulation, and what the charts are drawn
-/// from (stored as the run's result): the outcome by the deadline, the
-/// daily quantiles of personnel out, and each closing site's vacating date.
-pub fn result_json(w: &World, s: &Scenario, sum: &Summary) -> Value {
-    let runs = sum.runs.max(1) as f64;
-    let date_q = |h: &Hist| {
-        let d = |p: f64| h.quantile(p).map(|x| w.date_of_day(x).to_string());
-        json!({"p5": d(0.05), "p50": d(0.5), "p95": d(0.95)})
-    };
-    let sites: Vec<Value> = w
-        .closures
-        .iter()
-        .map(|cl| {
-            let i = cl.site as usize;
-            json!({
-                "id": w.sites[i].id,
-                "name": w.sites[i].name,
-                "planned": w.date_of_day(cl.day).to_string(),
-                "closed_on": date_q(&sum.site_closed[i]),
-                "p_closed": round4(sum.site_closed[i].fraction_some()),
-                "taken": {"state": round4(sum.site_taken[i][0] as f64 / runs), "armed_group": round4(sum.site_taken[i][1] as f64 / runs)},
-            })
-        })
-        .collect();
-    let daily: Vec<[u32; 3]> = sum
-        .departed_daily
-        .iter()
-        .map(|h| [h.quantile(0.05).unwrap_or(0), h.quantile(0.5).unwrap_or(0), h.quantile(0.95).unwrap_or(0)])
-        .collect();
-    json!({
-        "scenario": w.id,
-        "name": s.scenario.name,
-        "runs": sum.runs,
-        "seed": sum.seed,
-        "start": w.start.to_string(),
-        "deadline": w.date_of_day(w.deadline_day).to_string(),
-        "personnel": w.total_personnel,
-        "outcome": {
-            "personnel_departed_by_deadline": q(&sum.departed_by_deadline),
-            "sites_closed_by_deadline": q(&sum.sites_closed_by_deadline),
-            "p_all_sites_closed_by_deadline": round4(sum.all_closed_by_deadline as f64 / runs),
-            "killed": q(&sum.killed),
-            "wounded": q(&sum.wounded),
-            "vehicles_damaged": q(&sum.vehicles_damaged),
-        },
-        "daily_personnel_departed": daily,
-        "sites": sites,
-    })
 }

@@ -114,7 +114,7 @@ async fn scenarios_are_listed_and_described_and_unknown_ones_are_404() {
         assert_eq!((site("abroad")["exit"].clone(), site("gao")["exit"].clone()), (true.into(), false.into()));
         assert!(s["event_kinds"].as_array().unwrap().iter().any(|k| k == "flight_departed"));
         assert!(s["baseline"]["run"].as_i64().is_some());
-        let p50 = s["baseline"]["outcome"]["personnel_departed_by_deadline"]["p50"].as_f64().unwrap();
+        let p50 = s["baseline"]["summary"]["personnel_departed_by_deadline"]["p50"].as_f64().unwrap();
         assert!(p50 > 10_000.0 && p50 <= 13_871.0, "{p50}");
         // The same text again is the same version.
         assert_eq!(get(&app, &format!("/api/scenarios/{name}?version=1")).await.json()["version"], 1);
@@ -263,9 +263,10 @@ async fn what_ifs_simulate_store_a_run_and_refuse_bad_requests() {
         assert_eq!(v["result"]["runs"], 300);
         assert_eq!(v["result"]["seed"], 11);
         let site = |id: &str| v["result"]["sites"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap().clone();
-        assert_eq!(site("kidal")["planned"], "2023-11-22", "the variant moves Kidal");
-        assert_eq!(site("timbuktu")["planned"], "2023-12-10", "the closure date was moved");
-        assert_eq!(v["result"]["daily_personnel_departed"].as_array().unwrap().len(), 184);
+        assert_eq!(site("kidal")["planned_closure"], "2023-11-22", "the variant moves Kidal");
+        assert_eq!(site("timbuktu")["planned_closure"], "2023-12-10", "the closure date was moved");
+        assert_eq!(v["result"]["daily"].as_array().unwrap().len(), 184);
+        assert_eq!(v["result"]["schema_version"], drawdown_engine::result::SCHEMA_VERSION);
         // Stored, and listed with the baseline.
         let run = v["run"].as_i64().unwrap();
         let stored = get(&app, &format!("/api/runs/{run}")).await.json();

@@ -99,7 +99,7 @@ async fn what_ifs(client: reqwest::Client, base: String, k: usize, until: Instan
         match r.status().as_u16() {
             200 => {
                 let v: Value = r.json().await.expect("json");
-                let out = v["result"]["outcome"]["personnel_departed_by_deadline"]["p50"].as_f64().expect("p50");
+                let out = v["result"]["summary"]["personnel_departed_by_deadline"]["p50"].as_f64().expect("p50");
                 assert!(out > 0.0 && out <= 13_871.0, "{out}");
                 assert_eq!(v["result"]["runs"], 1000);
                 done += 1;
