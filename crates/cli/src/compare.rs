@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use drawdown_engine::World;
 use drawdown_engine::compare::{Difference, compare};
+use drawdown_model::uncertain::InputSpace;
 use drawdown_model::{Source, load};
 use serde_json::json;
 
@@ -32,6 +33,8 @@ pub struct Args {
     pub runs: u64,
     #[command(flatten)]
     pub run: crate::input::RunArgs,
+    #[command(flatten)]
+    pub inputs: crate::input::InputArgs,
     /// Show every metric, not only those that differ.
     #[arg(long)]
     pub all: bool,
@@ -42,8 +45,16 @@ fn is_plan_file(src: &Source) -> bool {
     toml::from_str::<toml::Table>(&src.text).is_ok_and(|d| d.contains_key("plan") && !d.contains_key("scenario"))
 }
 
+/// One side of a comparison: its name, the scenario and its compiled world,
+/// and its uncertain inputs.
+pub struct Side {
+    pub name: String,
+    pub world: World,
+    pub space: InputSpace,
+}
+
 /// Builds one side of a comparison from its description (diagnostics printed).
-pub fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
+pub fn side(file: &Source, spec: &str) -> Result<Side, ()> {
     let path = PathBuf::from(spec);
     let src = if spec.ends_with(".toml") || (path.is_file() && !spec.contains('=')) {
         let other = crate::input::source(Some(&path)).map_err(|(s, d)| print_diagnostics(&s, &d))?;
@@ -60,8 +71,9 @@ pub fn side(file: &Source, spec: &str) -> Result<(String, World), ()> {
         crate::input::with_overrides(file, Some(spec), &[]).map_err(|d| print_diagnostics(file, &d))?
     };
     let loaded = load(&src).map_err(|d| print_diagnostics(&src, &d))?;
-    let w = crate::input::compile(&loaded.scenario)?;
-    Ok((spec.to_string(), w))
+    let world = crate::input::compile(&loaded.scenario)?;
+    let space = crate::input::input_space(&src, &loaded.scenario)?;
+    Ok(Side { name: spec.to_string(), world, space })
 }
 
 /// Paired runs compare two variants or plans of one mission: the same sites.
@@ -83,33 +95,35 @@ pub fn run(args: Args) -> ExitCode {
     let Ok(src) = crate::input::source(file.as_ref()).map_err(|(s, d)| print_diagnostics(&s, &d)) else {
         return ExitCode::from(1);
     };
-    let (Ok((bname, bw)), Ok((vname, vw))) = (side(&src, base), side(&src, variant)) else {
+    let (Ok(b), Ok(v)) = (side(&src, base), side(&src, variant)) else {
         return ExitCode::from(1);
     };
-    if let Err(e) = same_mission(&bname, &bw, &vname, &vw) {
+    let (bname, bw, vname) = (&b.name, &b.world, &v.name);
+    if let Err(e) = same_mission(bname, bw, vname, &v.world) {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    let t0 = std::time::Instant::now();
-    let diffs = match compare(&bw, &vw, args.runs, args.run.seed, args.run.threads, &|_| {}) {
+    let (bi, vi) = (args.inputs.of(&b.space, bw), args.inputs.of(&v.space, &v.world));
+    let diffs = match compare(bi, vi, args.runs, args.run.seed, args.run.threads, &|_| {}) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
     };
-    let wall = t0.elapsed().as_secs_f64();
+    let sampled = bi.is_sampled() || vi.is_sampled();
     match args.run.format {
         Format::Json => {
             let v = json!({
                 "scenario": bw.id, "base": bname, "variant": vname, "runs": args.runs, "seed": args.run.seed,
-                "method": "paired replications with common random numbers; 95 % CI = mean ± 1.96·sd/√n",
+                "inputs": if sampled { "sampled" } else { "point" },
+                "per_draw": if sampled { args.inputs.per_draw } else { 1 },
+                "method": "paired replications with common random numbers (at both levels with sampled inputs); 95 % CI = mean ± 1.96·sd/√n",
                 "differences": diffs,
-                "wall_seconds": (wall * 1000.0).round() / 1000.0,
             });
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Format::Table => print!("{}", table(&bw.id, &bname, &vname, args.runs, &diffs, args.all)),
+        Format::Table => print!("{}", table(&bw.id, bname, vname, args.runs, sampled, &diffs, args.all)),
     }
     ExitCode::SUCCESS
 }
@@ -124,8 +138,9 @@ fn fmt(x: f64) -> String {
     }
 }
 
-fn table(id: &str, b: &str, v: &str, runs: u64, diffs: &[Difference], all: bool) -> String {
-    let mut o = format!("{id}: `{v}` versus `{b}`, {runs} paired replications (common random numbers)\n\n");
+fn table(id: &str, b: &str, v: &str, runs: u64, sampled: bool, diffs: &[Difference], all: bool) -> String {
+    let inputs = if sampled { "sampled inputs, paired draw by draw" } else { "point inputs" };
+    let mut o = format!("{id}: `{v}` versus `{b}`, {runs} paired replications (common random numbers; {inputs})\n\n");
     o += &format!(
         "{:<40} {:>10} {:>10} {:>11}  {:<24} {:>10}\n",
         "metric", "base", "variant", "difference", "95 % CI", "var. red."

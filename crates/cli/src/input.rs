@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use drawdown_engine::Inputs;
+use drawdown_model::uncertain::InputSpace;
 use drawdown_model::{Diagnostic, Loaded, Override, Source, load, overrides};
 
 use crate::diagnostics::print_diagnostics;
@@ -28,6 +30,43 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// Where replications take their inputs from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum InputsFlag {
+    /// Draw every uncertain input (a value with a confidence or a low/high
+    /// range, or a calibration posterior) once per group of replications.
+    Sampled,
+    /// Every input at its value in every replication (chance only).
+    Point,
+}
+
+/// `--inputs` and `--per-draw`, shared by the commands that simulate.
+#[derive(clap::Args, Clone, Debug)]
+pub struct InputArgs {
+    /// Inputs: `sampled` (input uncertainty and chance) or `point` (chance only).
+    #[arg(long, value_enum, default_value_t = InputsFlag::Sampled)]
+    pub inputs: InputsFlag,
+    /// Replications per input draw, with sampled inputs (the variance split needs 2 or more).
+    #[arg(long, value_name = "N", default_value_t = drawdown_engine::inputs::PER_DRAW,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub per_draw: u32,
+}
+
+/// A scenario's uncertain inputs, or the error printed.
+pub fn input_space(src: &Source, scenario: &drawdown_model::Scenario) -> Result<InputSpace, ()> {
+    InputSpace::new(src, scenario).map_err(|d| print_diagnostics(src, &[d]))
+}
+
+impl InputArgs {
+    /// The inputs of a run: sampled from `space`, or the point world.
+    pub fn of<'a>(&self, space: &'a InputSpace, world: &'a drawdown_engine::World) -> Inputs<'a> {
+        match self.inputs {
+            InputsFlag::Sampled => Inputs::sampled(space, world, self.per_draw),
+            InputsFlag::Point => Inputs::Point(world),
+        }
+    }
 }
 
 /// Compiles a validated scenario for the engine, reporting a failure.

@@ -12,7 +12,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use drawdown_engine::{World, run_monte_carlo};
+use drawdown_engine::{World, run_monte_carlo_with};
 use drawdown_report::{Comparison, Report};
 
 use crate::atomic::write_atomic;
@@ -49,6 +49,8 @@ pub struct Args {
     /// tornado runs two points per uncertain input.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     pub tornado_runs: Option<u64>,
+    #[command(flatten)]
+    pub inputs: crate::input::InputArgs,
     /// No progress messages.
     #[arg(long, short)]
     pub quiet: bool,
@@ -76,16 +78,19 @@ fn build(args: &Args) -> Result<(), String> {
     let (src, loaded) = crate::input::load_for_run(&args.scenario).map_err(|()| String::new())?;
     let world = World::compile(&loaded.scenario).map_err(|e| e.to_string())?;
     say(&format!("simulating {} replications…", args.runs));
-    let summary = run_monte_carlo(&world, args.runs, args.seed, args.threads, &|_| {})?;
+    let space = crate::input::input_space(&src, &loaded.scenario).map_err(|()| String::new())?;
+    let inputs = args.inputs.of(&space, &world);
+    let summary = run_monte_carlo_with(inputs, args.runs, args.seed, args.threads, &|_| {}, &mut |_, _| Ok(()))?;
     let results = drawdown_engine::SimResult::new(&world, &loaded.scenario, &summary);
 
     let comparison = match &args.compare {
         Some(spec) => {
-            let (_, variant) = crate::compare::side(&src, spec).map_err(|()| String::new())?;
-            crate::compare::same_mission("the scenario", &world, spec, &variant)?;
+            let variant = crate::compare::side(&src, spec).map_err(|()| String::new())?;
+            crate::compare::same_mission("the scenario", &world, spec, &variant.world)?;
             say(&format!("comparing with `{spec}` ({} paired replications)…", args.runs));
+            let vi = args.inputs.of(&variant.space, &variant.world);
             let differences =
-                drawdown_engine::compare::compare(&world, &variant, args.runs, args.seed, args.threads, &|_| {})?;
+                drawdown_engine::compare::compare(inputs, vi, args.runs, args.seed, args.threads, &|_| {})?;
             let site_names: HashMap<String, String> =
                 world.sites.iter().filter(|s| !s.name.is_empty()).map(|s| (s.id.clone(), s.name.clone())).collect();
             Some(Comparison { variant: spec.clone(), runs: args.runs, seed: args.seed, differences, site_names })

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use drawdown_engine::{SimResult, run_monte_carlo, run_monte_carlo_with};
+use drawdown_engine::{SimResult, run_monte_carlo_with};
 
 use crate::input::Format;
 
@@ -18,6 +18,8 @@ pub struct Args {
     pub runs: u64,
     #[command(flatten)]
     pub run: crate::input::RunArgs,
+    #[command(flatten)]
+    pub inputs: crate::input::InputArgs,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -30,12 +32,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let Ok((_, loaded)) = crate::input::load_for_run(&args.scenario) else {
+    let Ok((src, loaded)) = crate::input::load_for_run(&args.scenario) else {
         return ExitCode::from(1);
     };
     let Ok(world) = crate::input::compile(&loaded.scenario) else {
         return ExitCode::from(1);
     };
+    let Ok(space) = crate::input::input_space(&src, &loaded.scenario) else {
+        return ExitCode::from(1);
+    };
+    let inputs = args.inputs.of(&space, &world);
     let mut exporter = match crate::export::Exporter::new(&world, args.csv.as_deref(), args.parquet.as_deref()) {
         Ok(e) => e,
         Err(e) => {
@@ -50,11 +56,10 @@ pub fn run(args: Args) -> ExitCode {
             b.set_position(done);
         }
     };
+    let (runs, seed, threads) = (args.runs, args.run.seed, args.run.threads);
     let summary = match exporter.as_mut() {
-        Some(x) => {
-            run_monte_carlo_with(&world, args.runs, args.run.seed, args.run.threads, &progress, &mut |r, o| x.row(r, o))
-        }
-        None => run_monte_carlo(&world, args.runs, args.run.seed, args.run.threads, &progress),
+        Some(x) => run_monte_carlo_with(inputs, runs, seed, threads, &progress, &mut |r, o| x.row(r, o)),
+        None => run_monte_carlo_with(inputs, runs, seed, threads, &progress, &mut |_, _| Ok(())),
     };
     let wall = t0.elapsed().as_secs_f64();
     if let Some(b) = bar {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use drawdown_engine::SimResult;
-use drawdown_engine::result::{DateBand, MaybeQ};
+use drawdown_engine::result::{DateBand, InputMode, InputsUsed, MaybeQ};
 use drawdown_engine::stats::Q;
 use drawdown_model::Date;
 
@@ -50,12 +50,30 @@ fn date(d: Option<Date>) -> String {
     d.map_or("-".into(), |d| d.to_string())
 }
 
+/// What the bands include.
+fn inputs_line(i: &InputsUsed) -> String {
+    match i.mode {
+        InputMode::Point => {
+            "inputs: every input at its value (--inputs point): the bands are chance within one world only".to_string()
+        }
+        InputMode::Sampled => format!(
+            "inputs: {} uncertain input{} sampled{} ({} draws × {} replications): the bands include input uncertainty",
+            i.uncertain,
+            if i.uncertain == 1 { "" } else { "s" },
+            if i.calibrated { ", calibrated ones from the posterior" } else { "" },
+            num(i.draws as f64),
+            i.per_draw
+        ),
+    }
+}
+
 pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     let mut o = String::new();
     let sm = &r.summary;
     let t = &r.totals;
     let _ = writeln!(o, "{} — {} replications, seed {}", r.name, num(r.runs as f64), r.seed);
     let _ = writeln!(o, "{} → deadline {}", r.start, r.deadline);
+    let _ = writeln!(o, "{}", inputs_line(&r.inputs));
     let _ = writeln!(
         o,
         "holdings: {} personnel, {} vehicles, {} containers; {} sites to close\n",
@@ -81,6 +99,22 @@ pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     let _ = writeln!(o, "Equipment (vehicles + containers + other items)");
     for (fate, v) in sm.equipment.iter() {
         let _ = writeln!(o, "  {:<30} {}", fate.as_str().replace('_', " "), q(v));
+    }
+    if !r.variance.is_empty() {
+        let _ = writeln!(o, "Where the spread comes from      inputs   chance");
+        for v in &r.variance {
+            if v.variance == 0.0 {
+                let _ = writeln!(o, "  {:<30} no spread", v.metric.replace('_', " "));
+                continue;
+            }
+            let _ = writeln!(
+                o,
+                "  {:<30} {:>4.0} %   {:>4.0} %",
+                v.metric.replace('_', " "),
+                v.inputs * 100.0,
+                v.chance * 100.0
+            );
+        }
     }
     let _ = writeln!(o, "\nSites            planned     closed P50  (P5 – P95)                 state  armed group");
     for site in &r.sites {
@@ -133,7 +167,11 @@ pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     if !ms.is_empty() {
         let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
         for (m, sim) in ms {
-            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", m.date, m.metric.replace('_', " "), num(m.observed), q(sim));
+            let what = match &m.convoy {
+                Some(c) => format!("{} {c}", m.metric.name().replace('_', " ")),
+                None => m.metric.name().replace('_', " "),
+            };
+            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", m.date, what, num(m.observed), q(sim));
         }
     }
     if let Some(t) = timing {

@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use crate::engine::simulate;
-use crate::montecarlo::run_batches;
+use crate::inputs::{Inputs, run_groups};
 use crate::outcome::{Fate, Outcome, Taker};
 use crate::world::World;
 
@@ -138,26 +138,29 @@ pub struct Difference {
     pub variance_reduction: Option<f64>,
 }
 
-/// Runs `runs` pairs and compares every metric.
+/// Runs `runs` pairs and compares every metric. With sampled inputs both
+/// sides draw the same quantile of every input they share (`inputs.rs`).
 pub fn compare(
-    base: &World,
-    variant: &World,
+    base: Inputs,
+    variant: Inputs,
     runs: u64,
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Difference>, String> {
-    let ms = metrics(base);
+    let ms = metrics(base.point());
     let mut sums = vec![PairSums::default(); ms.len()];
-    run_batches(
+    run_groups(
+        &[base, variant],
         runs,
+        seed,
         threads,
         progress,
-        |r| {
-            let (b, v) = (simulate(base, seed, r), simulate(variant, seed, r));
+        |w, r| {
+            let (b, v) = (simulate(w[0], seed, r), simulate(w[1], seed, r));
             ms.iter().map(|m| (m.of(&b), m.of(&v))).collect::<Vec<_>>()
         },
-        |pairs| {
+        |_, pairs| {
             for (s, (b, v)) in sums.iter_mut().zip(pairs) {
                 s.add(b, v);
             }

@@ -15,7 +15,9 @@ pub mod closure;
 pub mod compare;
 pub mod convoy;
 pub mod engine;
+pub mod inputs;
 pub mod montecarlo;
+pub mod observe;
 pub mod outcome;
 pub mod result;
 pub mod rng;
@@ -24,6 +26,7 @@ pub mod stats;
 pub mod world;
 
 pub use engine::{simulate, simulate_checked};
+pub use inputs::Inputs;
 pub use montecarlo::{Summary, run_monte_carlo, run_monte_carlo_with};
 pub use outcome::{ByFate, Fate, Outcome, Taker};
 pub use result::SimResult;

@@ -10,6 +10,7 @@
 use rayon::prelude::*;
 
 use crate::engine::simulate;
+use crate::inputs::{Inputs, run_groups};
 use crate::outcome::{ByFate, Outcome, Taker};
 use crate::stats::Hist;
 use crate::world::{MIN_PER_DAY, World};
@@ -37,8 +38,118 @@ pub struct Takers {
     pub armed_group: u64,
 }
 
+/// A figure read off one replication's outcome.
+pub type Reading = fn(&Outcome) -> f64;
+
+/// The headline figures whose variance is split into input and chance.
+pub const SPLIT_METRICS: [(&str, Reading); 8] = [
+    ("personnel_departed_by_deadline", |o| f64::from(o.departed_by_deadline)),
+    ("sites_closed_by_deadline", |o| f64::from(o.sites_closed_by_deadline)),
+    ("all_sites_closed_by_deadline", |o| f64::from(u8::from(o.all_closed_by_deadline))),
+    ("wounded", |o| f64::from(o.wounded)),
+    ("killed", |o| f64::from(o.killed)),
+    ("vehicles_damaged", |o| f64::from(o.vehicles_damaged)),
+    ("equipment_repatriated", |o| f64::from(o.equipment.repatriated)),
+    ("equipment_destroyed", |o| f64::from(o.equipment.destroyed)),
+];
+
+/// Streaming sums for a one-way analysis of variance over groups of
+/// replications that share their input draw: the between-group part is the
+/// input uncertainty, the within-group part the chance of one world.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VarianceSplit {
+    /// Replications and groups folded.
+    pub n: u64,
+    pub groups: u64,
+    /// Per metric of `SPLIT_METRICS`: Σy, Σy², Σ over finished groups of (group sum)² / group size.
+    sum: Vec<f64>,
+    sum2: Vec<f64>,
+    between: Vec<f64>,
+    /// Σn_j² over finished groups (for unequal group sizes).
+    sizes2: f64,
+    /// The group being folded: its index, size and sums.
+    current: Option<(u64, u64, Vec<f64>)>,
+}
+
+/// One metric's variance and the share of it due to the inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Split {
+    pub variance: f64,
+    /// Between-group variance component ÷ total, in [0, 1].
+    pub input_share: f64,
+}
+
+impl VarianceSplit {
+    fn new() -> VarianceSplit {
+        let k = SPLIT_METRICS.len();
+        VarianceSplit { sum: vec![0.0; k], sum2: vec![0.0; k], between: vec![0.0; k], ..Default::default() }
+    }
+
+    fn close_group(&mut self) {
+        if let Some((_, size, sums)) = self.current.take() {
+            for (b, s) in self.between.iter_mut().zip(&sums) {
+                *b += s * s / size as f64;
+            }
+            self.sizes2 += (size * size) as f64;
+            self.groups += 1;
+        }
+    }
+
+    fn add(&mut self, group: u64, o: &Outcome) {
+        if self.current.as_ref().is_some_and(|c| c.0 != group) {
+            self.close_group();
+        }
+        let cur = self.current.get_or_insert_with(|| (group, 0, vec![0.0; SPLIT_METRICS.len()]));
+        cur.1 += 1;
+        self.n += 1;
+        for (k, (_, f)) in SPLIT_METRICS.iter().enumerate() {
+            let y = f(o);
+            cur.2[k] += y;
+            self.sum[k] += y;
+            self.sum2[k] += y * y;
+        }
+    }
+
+    /// The split of every metric of `SPLIT_METRICS`, in order (`None` with
+    /// fewer than two groups or no replication sharing a group).
+    pub fn splits(&self) -> Option<Vec<Split>> {
+        let mut me = self.clone();
+        me.close_group();
+        let (n, g) = (me.n as f64, me.groups as f64);
+        if me.groups < 2 || me.n <= me.groups {
+            return None;
+        }
+        // Effective group size for unequal groups (n0 of the one-way ANOVA).
+        let n0 = (n - me.sizes2 / n) / (g - 1.0);
+        Some(
+            (0..SPLIT_METRICS.len())
+                .map(|k| {
+                    let ssb = me.between[k] - me.sum[k] * me.sum[k] / n;
+                    let ssw = me.sum2[k] - me.between[k];
+                    let msw = (ssw / (n - g)).max(0.0);
+                    let msb = (ssb / (g - 1.0)).max(0.0);
+                    let input = ((msb - msw) / n0).max(0.0);
+                    let total = input + msw;
+                    Split { variance: total, input_share: if total > 0.0 { input / total } else { 0.0 } }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// How the inputs of a sampled run were drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sampled {
+    /// Uncertain inputs drawn per group.
+    pub inputs: usize,
+    /// Replications per input draw.
+    pub per_draw: u32,
+    /// Some inputs come from a calibration's posterior.
+    pub calibrated: bool,
+}
+
 /// Streaming statistics over all replications.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     pub runs: u64,
     pub seed: u64,
@@ -60,6 +171,11 @@ pub struct Summary {
     pub clearances_requested: u64,
     pub clearances_approved: u64,
     pub events: u64,
+    /// With sampled inputs: the variance of the headline figures split into
+    /// inputs and chance. `None` with point inputs.
+    pub variance: Option<VarianceSplit>,
+    /// With sampled inputs: what was drawn.
+    pub sampled: Option<Sampled>,
 }
 
 impl Summary {
@@ -117,8 +233,8 @@ impl Summary {
     }
 }
 
-/// Runs `runs` replications on `threads` threads (0: all cores), calling
-/// `progress(done)` after each batch.
+/// Runs `runs` replications of the point world on `threads` threads (0:
+/// all cores), calling `progress(done)` after each batch.
 pub fn run_monte_carlo(
     w: &World,
     runs: u64,
@@ -126,39 +242,47 @@ pub fn run_monte_carlo(
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary, String> {
-    run_monte_carlo_with(w, runs, seed, threads, progress, &mut |_, _| Ok(()))
+    run_monte_carlo_with(Inputs::Point(w), runs, seed, threads, progress, &mut |_, _| Ok(()))
 }
 
-/// Like `run_monte_carlo`, also handing every outcome, in replication order,
-/// to `each` (e.g. to stream per-replication rows to a file). An error from
-/// `each` stops the run.
+/// Runs `runs` replications of `inputs` (point or sampled), also handing
+/// every outcome, in replication order, to `each` (e.g. to stream
+/// per-replication rows to a file). An error from `each` stops the run.
 pub fn run_monte_carlo_with(
-    w: &World,
+    inputs: Inputs,
     runs: u64,
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
     each: &mut dyn FnMut(u64, &Outcome) -> Result<(), String>,
 ) -> Result<Summary, String> {
-    let mut summary = Summary::new(w, seed);
+    let mut summary = Summary::new(inputs.point(), seed);
+    if let Inputs::Sampled { space, per_draw, .. } = inputs {
+        summary.variance = Some(VarianceSplit::new());
+        summary.sampled = Some(Sampled { inputs: space.inputs.len(), per_draw, calibrated: space.posterior.is_some() });
+    }
     let mut failed = None;
-    run_batches(
+    run_groups(
+        &[inputs],
         runs,
+        seed,
         threads,
         progress,
-        |r| simulate(w, seed, r),
-        |o| {
+        |w, r| simulate(w[0], seed, r),
+        |group, o| {
             if failed.is_none()
                 && let Err(e) = each(summary.runs, &o)
             {
                 failed = Some(e);
             }
             summary.add(&o);
+            if let Some(v) = &mut summary.variance {
+                v.add(group, &o);
+            }
         },
     )?;
     failed.map_or(Ok(summary), Err)
 }
-
 /// The batching skeleton shared by every many-replication job: replications
 /// `0..runs` are computed in parallel a batch at a time by `replicate`, then
 /// handed to `fold` in replication order.

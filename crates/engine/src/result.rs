@@ -13,11 +13,11 @@
 //! wall time, so the same command gives the same JSON on a quiet or a busy
 //! machine and on any number of threads.
 
-use drawdown_model::{Date, Scenario};
+use drawdown_model::{Date, MilestoneMetric, Scenario};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::montecarlo::{ConvoySummary, Summary};
+use crate::montecarlo::{ConvoySummary, SPLIT_METRICS, Summary, VarianceSplit};
 use crate::outcome::ByFate;
 use crate::stats::{Hist, Q};
 use crate::world::{NONE, World};
@@ -50,7 +50,50 @@ pub struct SimResult {
     pub convoys: Vec<ConvoyRow>,
     /// The scenario's observed milestones beside the simulated quantiles on their dates.
     pub milestones: Vec<MilestoneRow>,
+    /// Where the replications took their inputs from.
+    pub inputs: InputsUsed,
+    /// With sampled inputs: the share of each headline figure's variance due
+    /// to the inputs and to chance within a run (empty with point inputs).
+    pub variance: Vec<VarianceRow>,
     pub engine: EngineCounts,
+}
+
+/// Point or sampled inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputMode {
+    /// Every input at its point value in every replication.
+    Point,
+    /// Uncertain inputs drawn once per group of replications.
+    Sampled,
+}
+
+/// How the inputs were drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InputsUsed {
+    pub mode: InputMode,
+    /// Uncertain inputs drawn (0 with point inputs).
+    pub uncertain: usize,
+    /// Replications per input draw.
+    pub per_draw: u32,
+    /// Number of input draws (groups).
+    pub draws: u64,
+    /// Some inputs were drawn from a calibration's posterior.
+    pub calibrated: bool,
+}
+
+/// One headline figure's variance, split (one-way analysis of variance
+/// over the groups of replications that share an input draw).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct VarianceRow {
+    pub metric: String,
+    /// Total variance over replications.
+    pub variance: f64,
+    /// Share from the inputs (between groups), in [0, 1].
+    pub inputs: f64,
+    /// Share from chance within a run (within groups) = 1 − `inputs`; both
+    /// are 0 when the figure does not vary at all.
+    pub chance: f64,
 }
 
 /// What the scenario holds and must close.
@@ -162,11 +205,14 @@ pub struct ConvoyRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MilestoneRow {
     pub date: Date,
-    pub metric: String,
+    pub metric: MilestoneMetric,
+    /// The convoy row of a convoy metric.
+    pub convoy: Option<String>,
     pub observed: f64,
     pub source: Option<String>,
     pub note: Option<String>,
-    /// `None`: the date is outside the simulated days.
+    /// `None`: the date is outside the simulated days (or, for a convoy's
+    /// duration, the median replication completed no trip).
     pub simulated: Option<Q>,
 }
 
@@ -235,6 +281,8 @@ impl SimResult {
             sites: sites(w, sum),
             convoys: convoys(w, sum),
             milestones: milestones(w, s, sum),
+            inputs: inputs_used(sum),
+            variance: variance(sum),
             engine: EngineCounts { events: sum.events },
         }
     }
@@ -248,6 +296,33 @@ impl SimResult {
     pub fn site(&self, id: &str) -> Option<&SiteRow> {
         self.sites.iter().find(|s| s.id == id)
     }
+}
+
+fn inputs_used(sum: &Summary) -> InputsUsed {
+    match sum.sampled {
+        Some(s) => InputsUsed {
+            mode: InputMode::Sampled,
+            uncertain: s.inputs,
+            per_draw: s.per_draw,
+            draws: sum.runs.div_ceil(u64::from(s.per_draw)),
+            calibrated: s.calibrated,
+        },
+        None => InputsUsed { mode: InputMode::Point, uncertain: 0, per_draw: 1, draws: 1, calibrated: false },
+    }
+}
+
+fn variance(sum: &Summary) -> Vec<VarianceRow> {
+    let Some(splits) = sum.variance.as_ref().and_then(VarianceSplit::splits) else { return Vec::new() };
+    SPLIT_METRICS
+        .iter()
+        .zip(splits)
+        .map(|((name, _), s)| VarianceRow {
+            metric: name.to_string(),
+            variance: round4(s.variance),
+            inputs: round4(s.input_share),
+            chance: if s.variance > 0.0 { round4(1.0 - s.input_share) } else { 0.0 },
+        })
+        .collect()
 }
 
 fn headline(sum: &Summary) -> Headline {
@@ -319,22 +394,14 @@ fn convoys(w: &World, sum: &Summary) -> Vec<ConvoyRow> {
 fn milestones(w: &World, s: &Scenario, sum: &Summary) -> Vec<MilestoneRow> {
     s.milestones
         .iter()
-        .map(|m| {
-            let day = m.date.days_since(w.start);
-            let daily = match m.metric.as_str() {
-                "personnel_departed" => Some(&sum.departed_daily),
-                "sites_closed" => Some(&sum.closed_daily),
-                _ => None,
-            };
-            let hist = daily.and_then(|h| usize::try_from(day).ok().and_then(|d| h.get(d)));
-            MilestoneRow {
-                date: m.date,
-                metric: m.metric.clone(),
-                observed: m.value.value,
-                source: m.source.clone().or_else(|| m.value.prov.source.clone()),
-                note: m.value.prov.note.clone(),
-                simulated: hist.map(Hist::q),
-            }
+        .map(|m| MilestoneRow {
+            date: m.date,
+            metric: m.metric,
+            convoy: m.convoy.clone(),
+            observed: m.value.value,
+            source: m.source.clone().or_else(|| m.value.prov.source.clone()),
+            note: m.value.prov.note.clone(),
+            simulated: crate::observe::simulated(w, m, sum),
         })
         .collect()
 }

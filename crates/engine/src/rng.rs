@@ -49,6 +49,10 @@ pub enum Purpose {
     Serviceable = 4,
     Race = 5,
     Vehicles = 6,
+    /// An uncertain input's draw (keyed by input draw, not replication).
+    Input = 7,
+    /// Air cover for a convoy's march day.
+    AirCover = 8,
 }
 
 /// The root of one replication's draws.

@@ -210,6 +210,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         vehicles_damaged_per_incident: Some(Num::new(1.0)),
         vehicles_destroyed_per_incident: Some(Num::new(0.2)),
         delay_hours_per_incident: Num::new(5.0),
+        casualty_dispersion: None,
     };
     let threats = vec![threat("south", 0.01), threat("centre", 0.08), threat("north", 0.3), threat("east", 0.15)];
 
@@ -384,6 +385,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             import_ban: Vec::new(),
         },
         presences,
+        situation: Default::default(),
         plan: Plan {
             closures,
             lines,
@@ -399,6 +401,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
         },
         planner: None,
         milestones: Vec::new(),
+        calibration: None,
         variants: Default::default(),
     }
 }

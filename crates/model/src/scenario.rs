@@ -40,6 +40,8 @@ pub struct Scenario {
     #[serde(default, rename = "presence")]
     pub presences: Vec<Presence>,
     #[serde(default)]
+    pub situation: Situation,
+    #[serde(default)]
     pub plan: Plan,
     /// `[planner]`: objective weights and solver settings of `drawdown plan`
     /// (every field optional; absent: the documented defaults).
@@ -49,6 +51,8 @@ pub struct Scenario {
     /// calibration table. They never influence the simulation.
     #[serde(default, rename = "milestone")]
     pub milestones: Vec<Milestone>,
+    #[serde(default)]
+    pub calibration: Option<Calibration>,
     /// Named what-ifs: `[variants.NAME]` with `set = { "PATH" = VALUE }`
     /// (see `overrides.rs`). They change nothing unless asked for.
     #[serde(default)]
@@ -380,6 +384,11 @@ pub struct ThreatPeriod {
     pub vehicles_destroyed_per_incident: Option<Num>,
     /// Hours the column is held per incident.
     pub delay_hours_per_incident: Num,
+    /// Shape k of the incident's severity, a Gamma(k, 1/k) factor (mean 1)
+    /// on the wounded, killed and vehicle means: small k gives rare
+    /// mass-casualty strikes. Absent: every incident has the mean severity.
+    #[serde(default)]
+    pub casualty_dispersion: Option<Num>,
 }
 
 /// `[policy]`: the host state's behaviour over time.
@@ -640,14 +649,111 @@ pub struct PlannerSettings {
     pub bucket_days: Option<u32>,
 }
 
-/// `[[milestone]]`: an observed fact, for charts and the calibration table.
+/// What a milestone observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneMetric {
+    /// Personnel departed (cumulative) by the end of the milestone's date.
+    PersonnelDeparted,
+    /// Sites closed (cumulative) by the end of the milestone's date.
+    SitesClosed,
+    /// Mean duration in days of a convoy row's completed loaded trips.
+    ConvoyDays,
+    /// Incidents (IED strikes and ambushes) on a convoy row.
+    ConvoyIncidents,
+    /// Wounded on a convoy row.
+    ConvoyWounded,
+}
+
+impl MilestoneMetric {
+    pub const ALL: [MilestoneMetric; 5] = [
+        MilestoneMetric::PersonnelDeparted,
+        MilestoneMetric::SitesClosed,
+        MilestoneMetric::ConvoyDays,
+        MilestoneMetric::ConvoyIncidents,
+        MilestoneMetric::ConvoyWounded,
+    ];
+    /// The metric's name in files and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            MilestoneMetric::PersonnelDeparted => "personnel_departed",
+            MilestoneMetric::SitesClosed => "sites_closed",
+            MilestoneMetric::ConvoyDays => "convoy_days",
+            MilestoneMetric::ConvoyIncidents => "convoy_incidents",
+            MilestoneMetric::ConvoyWounded => "convoy_wounded",
+        }
+    }
+    /// Whether the metric is about one convoy row (and needs `convoy`).
+    pub fn of_convoy(self) -> bool {
+        matches!(self, MilestoneMetric::ConvoyDays | MilestoneMetric::ConvoyIncidents | MilestoneMetric::ConvoyWounded)
+    }
+}
+
+impl std::fmt::Display for MilestoneMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `[[milestone]]`: an observed fact from the record. Drawn on charts,
+/// compared in the output, fitted by `drawdown calibrate` and predicted by
+/// `drawdown backtest`; never an input of the simulation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     pub date: Date,
-    /// `personnel_departed` or `sites_closed`.
-    pub metric: String,
+    pub metric: MilestoneMetric,
+    /// For the convoy metrics: the convoy row (a road line's id, or
+    /// `close-<site>` for a closing convoy).
+    #[serde(default)]
+    pub convoy: Option<String>,
     pub value: Num,
+    /// Standard deviation of the observation's error, in the metric's units
+    /// (default: `docs/model.md` §10).
+    #[serde(default)]
+    pub error: Option<Num>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// `[calibration]`: which uncertain inputs `drawdown calibrate` fits, and the
+/// posterior it wrote. With a posterior, each sampled replication draws one
+/// of its rows for those inputs (the joint distribution, correlations kept);
+/// every other uncertain input is drawn from its own range.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    /// Paths of the inputs to fit (as `--set` takes them); empty: every uncertain input.
+    #[serde(default)]
+    pub fit: Vec<String>,
+    /// How the posterior was obtained, e.g. `abc-smc`.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// The posterior's columns: input paths.
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    /// The posterior: equally weighted draws, one value per column.
+    #[serde(default)]
+    pub samples: Vec<Vec<f64>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `[situation]`: how a convoy's situation scales the incident rate of its
+/// zone (`docs/model.md` §4.3). Every factor defaults to 1 (no effect).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    /// A closing convoy leaving a site an armed group contests (its
+    /// `[[presence]]` race drew "contested").
+    #[serde(default)]
+    pub closing_contested: Option<Num>,
+    /// A convoy's march day without air cover: the day's overwatch request
+    /// to `air_cover_group` was refused.
+    #[serde(default)]
+    pub without_air_cover: Option<Num>,
+    /// Clearance group whose approval decides air cover, one request per
+    /// convoy and march day. Absent: air cover is not modelled.
+    #[serde(default)]
+    pub air_cover_group: Option<String>,
 }

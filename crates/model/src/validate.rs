@@ -46,6 +46,8 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     v.priority();
     v.dispositions();
     v.milestones();
+    v.situation();
+    v.calibration();
     v.planner();
     v.limits();
     v.connectivity();
@@ -828,13 +830,15 @@ impl<'a> Validator<'a> {
                 Range::NonNegative,
             );
             self.num(path.key("delay_hours_per_incident"), &t.delay_hours_per_incident, Range::NonNegative);
+            self.opt_num(path.key("casualty_dispersion"), &t.casualty_dispersion, Range::Positive);
         }
         self.periods_in_order("threat", "zone", s.threats.iter().map(|t| (t.zone.as_str(), t.from)));
     }
 
     fn policy(&mut self) {
         let s = self.s;
-        let used: HashSet<&str> = s.aircraft.iter().map(|a| a.clearance.as_str()).collect();
+        let used: HashSet<&str> =
+            s.aircraft.iter().map(|a| a.clearance.as_str()).chain(s.situation.air_cover_group.as_deref()).collect();
         for (i, c) in s.policy.clearance.iter().enumerate() {
             let path = p("policy.clearance").index(i);
             if !used.contains(c.group.as_str()) {
@@ -1298,19 +1302,88 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Milestones: a convoy metric names a convoy row (a road line, or
+    /// `close-<site>` of a closure); the others name none.
     fn milestones(&mut self) {
-        const METRICS: [&str; 2] = ["personnel_departed", "sites_closed"];
-        for (i, m) in self.s.milestones.iter().enumerate() {
+        let s = self.s;
+        let rows: Vec<String> = s
+            .plan
+            .lines
+            .iter()
+            .filter(|l| l.mode == crate::scenario::Mode::Road)
+            .map(|l| l.id.clone())
+            .chain(s.plan.closures.iter().map(|c| format!("close-{}", c.site)))
+            .collect();
+        for (i, m) in s.milestones.iter().enumerate() {
             let path = p("milestone").index(i);
-            if !METRICS.contains(&m.metric.as_str()) {
-                let hint = did_you_mean(&m.metric, METRICS).unwrap_or_else(|| "use one of the listed metrics".into());
-                self.push(
-                    Diagnostic::error(path.key("metric"), format!("unknown milestone metric `{}`", m.metric))
-                        .expected("one of: personnel_departed, sites_closed")
-                        .hint(hint),
-                );
+            match (&m.convoy, m.metric.of_convoy()) {
+                (None, true) => self.push(
+                    Diagnostic::error(path.key("metric"), format!("a `{}` milestone needs a convoy", m.metric))
+                        .expected("`convoy = \"<row>\"`: a road line's id, or close-<site> for a closing convoy")
+                        .hint(format!("convoy rows: {}", some_ids(rows.iter().map(String::as_str)))),
+                ),
+                (Some(c), true) if !rows.contains(c) => {
+                    let hint = did_you_mean(c, rows.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("convoy rows: {}", some_ids(rows.iter().map(String::as_str))));
+                    self.push(
+                        Diagnostic::error(path.key("convoy"), format!("no convoy row `{c}`"))
+                            .expected("a road line's id, or close-<site> for a closing convoy")
+                            .hint(hint),
+                    );
+                }
+                (Some(_), false) => self.push(
+                    Diagnostic::error(path.key("convoy"), format!("a `{}` milestone is not about a convoy", m.metric))
+                        .expected("no `convoy` field for this metric")
+                        .hint("remove `convoy`, or use convoy_days, convoy_incidents or convoy_wounded"),
+                ),
+                _ => {}
             }
             self.num(path.key("value"), &m.value, Range::NonNegative);
+            self.opt_num(path.key("error"), &m.error, Range::Positive);
+        }
+    }
+
+    /// `[situation]`: factors > 0; the air-cover group has clearance periods.
+    fn situation(&mut self) {
+        let s = self.s;
+        let sit = &s.situation;
+        self.opt_num(p("situation.closing_contested"), &sit.closing_contested, Range::Positive);
+        self.opt_num(p("situation.without_air_cover"), &sit.without_air_cover, Range::Positive);
+        if let Some(g) = &sit.air_cover_group
+            && !s.policy.clearance.iter().any(|c| &c.group == g)
+        {
+            let groups: Vec<&str> = s.policy.clearance.iter().map(|c| c.group.as_str()).collect();
+            let hint = did_you_mean(g, groups.iter().copied())
+                .unwrap_or_else(|| format!("add a [[policy.clearance]] with group = \"{g}\""));
+            self.push(
+                Diagnostic::error(p("situation.air_cover_group"), format!("clearance group `{g}` has no periods"))
+                    .expected("a group named by some [[policy.clearance]]")
+                    .hint(hint),
+            );
+        }
+    }
+
+    /// `[calibration]`: every posterior row has one finite value per column.
+    fn calibration(&mut self) {
+        let Some(c) = &self.s.calibration else { return };
+        for (i, row) in c.samples.iter().enumerate() {
+            let path = p("calibration.samples").index(i);
+            if row.len() != c.inputs.len() {
+                self.push(
+                    Diagnostic::error(
+                        path,
+                        format!("posterior row {i} has {} values for {} inputs", row.len(), c.inputs.len()),
+                    )
+                    .expected("one value per entry of `calibration.inputs`")
+                    .hint("rewrite the posterior with `drawdown calibrate`"),
+                );
+            } else if row.iter().any(|x| !x.is_finite()) {
+                self.push(
+                    Diagnostic::error(path, format!("posterior row {i} has a value that is not a finite number"))
+                        .expected("finite numbers")
+                        .hint("rewrite the posterior with `drawdown calibrate`"),
+                );
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use drawdown_engine::SimResult;
-use drawdown_model::Date;
+use drawdown_model::{Date, MilestoneMetric};
 
 use crate::svg::{self, Placer, Scale, c, colour, esc};
 use crate::{Chart, Report};
@@ -48,7 +48,7 @@ pub fn chart(r: &Report) -> Chart {
             Day { p5: q.p5, p50: q.p50, p95: q.p95 }
         })
         .collect();
-    let milestones = milestones(res, start, "personnel_departed");
+    let milestones = milestones(res, start, MilestoneMetric::PersonnelDeparted);
     draw(&Fan {
         start,
         deadline_day: r.world.deadline_day,
@@ -60,7 +60,7 @@ pub fn chart(r: &Report) -> Chart {
 }
 
 /// The result's milestones of one metric, as (day index, value).
-pub fn milestones(res: &SimResult, start: Date, metric: &str) -> Vec<Milestone> {
+pub fn milestones(res: &SimResult, start: Date, metric: MilestoneMetric) -> Vec<Milestone> {
     res.milestones
         .iter()
         .filter(|m| m.metric == metric)

@@ -3,7 +3,7 @@
 //! plan-versus-actual status of the log.
 
 use drawdown_engine::SimResult;
-use drawdown_model::Date;
+use drawdown_model::{Date, MilestoneMetric};
 use drawdown_ops::Status;
 use drawdown_report::Chart;
 use drawdown_report::fan::Day;
@@ -53,7 +53,7 @@ fn fan(c: &Compiled, result: &SimResult, status: &Status) -> Chart {
         .iter()
         .map(|d| Day { p5: d.personnel_departed.p5, p50: d.personnel_departed.p50, p95: d.personnel_departed.p95 })
         .collect();
-    let milestones = drawdown_report::fan::milestones(result, c.world.start, "personnel_departed");
+    let milestones = drawdown_report::fan::milestones(result, c.world.start, MilestoneMetric::PersonnelDeparted);
     let moved = (status.events > 0).then_some((status.today, status.personnel.out as f64));
     live::fan(&c.world, days, result.runs, milestones, moved)
 }
