@@ -6,7 +6,7 @@ use drawdown_model::Date;
 use drawdown_ops::Status;
 use drawdown_report::Chart;
 use drawdown_report::fan::{Day, Milestone};
-use drawdown_report::live::{self, Movement, PlanRow, SiteState};
+use drawdown_report::live::{self, Movement, PlanRow};
 use serde_json::Value;
 
 use crate::ApiError;
@@ -30,17 +30,8 @@ pub fn draw(name: &str, c: &Compiled, result: &Value, status: &Status) -> Result
     }
 }
 
-fn state(s: &str) -> SiteState {
-    match s {
-        "closed" => SiteState::Closed,
-        "handed_over" => SiteState::HandedOver,
-        "seized" => SiteState::Seized,
-        _ => SiteState::Open,
-    }
-}
-
 fn map(c: &Compiled, status: &Status) -> Chart {
-    let state_of = |id: &str| status.sites.iter().find(|s| s.site == id).map(|s| state(s.state));
+    let state_of = |id: &str| status.sites.iter().find(|s| s.site == id).map(|s| s.state);
     let in_transit: Vec<(String, String, String)> =
         status.convoys.in_transit.iter().map(|cv| (cv.convoy.clone(), cv.from.clone(), cv.to.clone())).collect();
     live::map(&c.world, &state_of, &in_transit)
@@ -85,7 +76,7 @@ fn gantt(result: &Value, status: &Status) -> Chart {
                 .filter_map(|s| {
                     let id = s["id"].as_str()?;
                     let logged = status.sites.iter().find(|x| x.site == id);
-                    let actual = logged.and_then(|x| Some((date(&Value::from(x.closed_at.clone()?))?, state(x.state))));
+                    let actual = logged.and_then(|x| Some((drawdown_ops::day_of(x.closed_at?), x.state)));
                     Some(PlanRow {
                         name: s["name"].as_str().filter(|n| !n.is_empty()).unwrap_or(id).to_string(),
                         planned: date(&s["planned"])?,
@@ -103,12 +94,10 @@ fn gantt(result: &Value, status: &Status) -> Chart {
         .arrived
         .iter()
         .chain(&status.convoys.in_transit)
-        .filter_map(|cv| {
-            Some(Movement {
-                label: format!("{} {}→{}", cv.convoy, cv.from, cv.to),
-                departed: date(&Value::from(cv.departed.clone()))?,
-                arrived: cv.arrived.as_ref().and_then(|a| date(&Value::from(a.clone()))),
-            })
+        .map(|cv| Movement {
+            label: format!("{} {}→{}", cv.convoy, cv.from, cv.to),
+            departed: drawdown_ops::day_of(cv.departed),
+            arrived: cv.arrived.map(drawdown_ops::day_of),
         })
         .collect();
     moves.sort_by_key(|m| m.departed);
