@@ -3,6 +3,11 @@
 //! Every problem names the file, the byte span (turned into line and column
 //! when shown), the field path (e.g. `link[3].to`), what was expected and a
 //! hint. Problems are collected, not thrown, so one `check` reports them all.
+//!
+//! The same type carries every refusal of user input elsewhere: an event the
+//! operations log refuses (`drawdown_ops::Rejection`) and the server's
+//! `{error, field, hint}` bodies are diagnostics too, so a field, a message
+//! and a hint mean one thing everywhere.
 
 use std::ops::Range;
 
@@ -58,6 +63,26 @@ impl Path {
         p.0.push(Seg::Index(i));
         p
     }
+    /// A field named as written (`closures.kidal`, `Content-Type`), kept
+    /// verbatim as one key so that it displays exactly as given; empty: the root.
+    pub fn verbatim(name: &str) -> Path {
+        if name.is_empty() { Path::root() } else { Path(vec![Seg::Key(name.to_string())]) }
+    }
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for Path {
+    fn from(s: &str) -> Path {
+        Path::parse(s)
+    }
+}
+
+impl From<String> for Path {
+    fn from(s: String) -> Path {
+        Path::parse(&s)
+    }
 }
 
 impl std::fmt::Display for Path {
@@ -79,8 +104,8 @@ impl std::fmt::Display for Path {
     }
 }
 
-/// One problem found in a scenario.
-#[derive(Debug, Clone)]
+/// One problem found in user input: a scenario, a state file, an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// What is wrong, in one sentence.
@@ -96,10 +121,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(field: Path, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), field, expected: None, hint: None, span: None }
+    pub fn error(field: impl Into<Path>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            field: field.into(),
+            expected: None,
+            hint: None,
+            span: None,
+        }
     }
-    pub fn warning(field: Path, message: impl Into<String>) -> Self {
+    pub fn warning(field: impl Into<Path>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(field, message) }
     }
     pub fn expected(mut self, e: impl Into<String>) -> Self {
@@ -114,6 +146,22 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// `field: message (hint)`, on one line (no file position: that needs the source).
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.field.is_root() {
+            write!(f, "{}: ", self.field)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
 
 /// The closest known id to `wrong`, for "did you mean" hints.
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {

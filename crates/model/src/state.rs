@@ -93,27 +93,70 @@ pub fn parse(src: &Source) -> Result<State, Vec<Diagnostic>> {
     })
 }
 
+/// A site's state in an operation in progress: what the operations log
+/// says of it (`open` until it closes; a closure by handover or seizure
+/// says who took it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteState {
+    Open,
+    /// Vacated; nobody recorded as having taken it yet.
+    Closed,
+    HandedOver,
+    Seized,
+}
+
+impl SiteState {
+    /// Closed in any way (vacated, handed over or seized).
+    pub fn is_closed(self) -> bool {
+        self != SiteState::Open
+    }
+}
+
+/// Where people and items sent to `site` are now: along the closing
+/// convoys of closed sites (`closed`), to the first site that is not closed.
+/// Closures never form a cycle (a site is not closed towards itself); the
+/// walk stops after as many steps as there are closures regardless.
+pub fn follow_closed<'a>(closed: &'a [ClosedSite], site: &'a str) -> &'a str {
+    let mut at = site;
+    for _ in 0..=closed.len() {
+        match closed.iter().find(|c| c.site == at) {
+            Some(c) => at = c.to.as_str(),
+            None => break,
+        }
+    }
+    at
+}
+
 /// Applies a state (and/or a new start date) to a scenario. `from` defaults
 /// to the state's `as_of` and may not be before it. Errors are located in
-/// the state file (`state_src`).
+/// the state file (`state_src`); nothing is applied unless every check passes.
 pub fn apply(
     s: &Scenario,
     state: Option<(&State, &Source)>,
     from: Option<Date>,
 ) -> Result<(Scenario, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut errs = Vec::new();
-    let mut warnings = Vec::new();
     let as_of = state.map(|x| x.0.as_of);
     let start = from.or(as_of).unwrap_or(s.scenario.start);
+    let mut errs = check_start(s, as_of, from, start);
+    if let Some((st, _)) = state {
+        errs.extend(check_state(s, st, start));
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
     let mut t = s.clone();
-    let site_kind = |id: &str| s.sites.iter().find(|x| x.id == id).map(|x| x.kind);
-    let unknown_site = |path: Path, id: &str| {
-        let ids: Vec<&str> = s.sites.iter().map(|x| x.id.as_str()).collect();
-        Diagnostic::error(path, format!("unknown site `{id}`")).expected("a site id of the scenario").hint(
-            crate::diag::did_you_mean(id, ids.iter().copied())
-                .unwrap_or_else(|| "use the scenario's [[site]] ids".into()),
-        )
-    };
+    t.scenario.start = start;
+    if let Some((st, _)) = state {
+        apply_state(&mut t, st, start);
+    }
+    let warnings = start_plan_at(&mut t, start);
+    Ok((t, warnings))
+}
+
+/// The new start: not before the state's date, and within the scenario.
+fn check_start(s: &Scenario, as_of: Option<Date>, from: Option<Date>, start: Date) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
     if let (Some(a), Some(f)) = (as_of, from)
         && f < a
     {
@@ -136,129 +179,123 @@ pub fn apply(
             .hint("check the year and the scenario"),
         );
     }
-    t.scenario.start = start;
-    if let Some((st, _)) = state {
-        let mut closed: Vec<(&str, &str)> = Vec::new();
-        for (i, c) in st.closed.iter().enumerate() {
-            let path = Path::parse("closed").index(i);
-            match site_kind(&c.site) {
-                None => errs.push(unknown_site(path.key("site"), &c.site)),
-                Some(k) if !k.is_base() => errs.push(
-                    Diagnostic::error(path.key("site"), format!("`{}` is not a base, so it is never closed", c.site))
-                        .expected("a camp, temporary base, hub or hq")
-                        .hint("remove this entry"),
-                ),
-                Some(_) => closed.push((c.site.as_str(), c.to.as_str())),
-            }
-            if site_kind(&c.to).is_none() {
-                errs.push(unknown_site(path.key("to"), &c.to));
-            }
-            if c.date > st.as_of {
-                errs.push(
-                    Diagnostic::error(
-                        path.key("date"),
-                        format!("closed on {} but the state is as of {}", c.date, st.as_of),
-                    )
-                    .expected(format!("a date on or before {}", st.as_of))
-                    .hint("a closure after the state's date has not happened yet; leave it to the plan"),
-                );
-            }
+    errs
+}
+
+/// Everything the state names must be of the scenario: closed sites are
+/// bases, closed by the state's date; nobody and nothing is at a closed
+/// site; holds end after the re-plan starts.
+fn check_state(s: &Scenario, st: &State, start: Date) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
+    let site_kind = |id: &str| s.sites.iter().find(|x| x.id == id).map(|x| x.kind);
+    let unknown_site = |path: Path, id: &str| {
+        let ids: Vec<&str> = s.sites.iter().map(|x| x.id.as_str()).collect();
+        Diagnostic::error(path, format!("unknown site `{id}`")).expected("a site id of the scenario").hint(
+            crate::diag::did_you_mean(id, ids.iter().copied())
+                .unwrap_or_else(|| "use the scenario's [[site]] ids".into()),
+        )
+    };
+    let mut closed: Vec<&str> = Vec::new();
+    for (i, c) in st.closed.iter().enumerate() {
+        let path = Path::parse("closed").index(i);
+        match site_kind(&c.site) {
+            None => errs.push(unknown_site(path.key("site"), &c.site)),
+            Some(k) if !k.is_base() => errs.push(
+                Diagnostic::error(path.key("site"), format!("`{}` is not a base, so it is never closed", c.site))
+                    .expected("a camp, temporary base, hub or hq")
+                    .hint("remove this entry"),
+            ),
+            Some(_) => closed.push(c.site.as_str()),
         }
-        let is_closed = |id: &str| closed.iter().any(|c| c.0 == id);
-        // Follow closed sites to where their people went.
-        let redirect = |id: &str| -> String {
-            let mut at = id;
-            for _ in 0..closed.len() + 1 {
-                match closed.iter().find(|c| c.0 == at) {
-                    Some(c) => at = c.1,
-                    None => break,
-                }
-            }
-            at.to_string()
-        };
-        for (i, g) in st.personnel.iter().enumerate() {
-            let path = Path::parse("personnel").index(i);
-            if site_kind(&g.site).is_none() {
-                errs.push(unknown_site(path.key("site"), &g.site));
-            } else if is_closed(&g.site) {
-                errs.push(
-                    Diagnostic::error(
-                        path.key("site"),
-                        format!("people at `{}`, which the state says is closed", g.site),
-                    )
+        if site_kind(&c.to).is_none() {
+            errs.push(unknown_site(path.key("to"), &c.to));
+        }
+        if c.date > st.as_of {
+            errs.push(
+                Diagnostic::error(
+                    path.key("date"),
+                    format!("closed on {} but the state is as of {}", c.date, st.as_of),
+                )
+                .expected(format!("a date on or before {}", st.as_of))
+                .hint("a closure after the state's date has not happened yet; leave it to the plan"),
+            );
+        }
+    }
+    let located = st
+        .personnel
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (Path::parse("personnel").index(i), g.site.as_str(), "people"))
+        .chain(
+            st.equipment.iter().enumerate().map(|(i, e)| (Path::parse("equipment").index(i), e.site.as_str(), "items")),
+        );
+    for (path, site, what) in located {
+        if site_kind(site).is_none() {
+            errs.push(unknown_site(path.key("site"), site));
+        } else if closed.contains(&site) {
+            errs.push(
+                Diagnostic::error(path.key("site"), format!("{what} at `{site}`, which the state says is closed"))
                     .expected("an open site")
                     .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
-                );
-            }
+            );
         }
-        for (i, e) in st.equipment.iter().enumerate() {
-            let path = Path::parse("equipment").index(i);
-            if site_kind(&e.site).is_none() {
-                errs.push(unknown_site(path.key("site"), &e.site));
-            } else if is_closed(&e.site) {
-                errs.push(
-                    Diagnostic::error(
-                        path.key("site"),
-                        format!("items at `{}`, which the state says is closed", e.site),
-                    )
-                    .expected("an open site")
-                    .hint("move them to where the closing convoy went, or remove the [[closed]] entry"),
-                );
-            }
+    }
+    for (i, h) in st.held.iter().enumerate() {
+        let path = Path::parse("held").index(i);
+        if site_kind(&h.site).is_none() {
+            errs.push(unknown_site(path.key("site"), &h.site));
         }
-        for (i, h) in st.held.iter().enumerate() {
-            let path = Path::parse("held").index(i);
-            if site_kind(&h.site).is_none() {
-                errs.push(unknown_site(path.key("site"), &h.site));
-            }
-            if h.to.is_some_and(|to| to <= start) {
-                errs.push(
-                    Diagnostic::error(
-                        path.key("to"),
-                        format!("released on {} before the re-plan starts ({start})", h.to.expect("checked")),
-                    )
+        if let Some(to) = h.to.filter(|to| *to <= start) {
+            errs.push(
+                Diagnostic::error(path.key("to"), format!("released on {to} before the re-plan starts ({start})"))
                     .expected(format!("a date after {start}, or no `to`"))
                     .hint("remove trucks that are no longer held"),
-                );
-            }
+            );
         }
-        if !errs.is_empty() {
-            return Err(errs);
-        }
-        t.personnel = st.personnel.clone();
-        t.equipment = st.equipment.clone();
-        // A closed site stays a road node but holds and closes nothing.
-        for site in &mut t.sites {
-            if is_closed(&site.id) {
-                site.kind = SiteKind::Waypoint;
-            }
-        }
-        t.presences.retain(|p| !is_closed(&p.site));
-        for (i, h) in st.held.iter().enumerate() {
-            t.policy.customs_hold.push(CustomsHold {
-                id: format!("state-held-{}", i + 1),
-                site: h.site.clone(),
-                trucks: h.trucks.clone(),
-                from: start,
-                to: h.to,
-                source: Some("state file".into()),
-            });
-        }
-        // The plan: closures of closed sites go; closing convoys and lines
-        // aimed at closed sites go where those sites' people went.
-        t.plan.closures.retain(|c| !is_closed(&c.site));
-        for c in &mut t.plan.closures {
-            c.to = redirect(&c.to);
-        }
-        t.plan.lines.retain(|l| !is_closed(&l.from));
-        for l in &mut t.plan.lines {
-            l.to = redirect(&l.to);
-        }
-        t.plan.lines.retain(|l| l.from != l.to);
-    } else if !errs.is_empty() {
-        return Err(errs);
     }
-    // Dated plan entries before the new start move to it, or go if over.
+    errs
+}
+
+/// Puts a checked state into the scenario: people and items where the state
+/// has them, closed sites made road nodes, held trucks as customs holds, and
+/// the plan's closures and lines kept off closed sites.
+fn apply_state(t: &mut Scenario, st: &State, start: Date) {
+    let is_closed = |id: &str| st.closed.iter().any(|c| c.site == id);
+    t.personnel = st.personnel.clone();
+    t.equipment = st.equipment.clone();
+    // A closed site stays a road node but holds and closes nothing.
+    for site in &mut t.sites {
+        if is_closed(&site.id) {
+            site.kind = SiteKind::Waypoint;
+        }
+    }
+    t.presences.retain(|p| !is_closed(&p.site));
+    for (i, h) in st.held.iter().enumerate() {
+        t.policy.customs_hold.push(CustomsHold {
+            id: format!("state-held-{}", i + 1),
+            site: h.site.clone(),
+            trucks: h.trucks.clone(),
+            from: start,
+            to: h.to,
+            source: Some("state file".into()),
+        });
+    }
+    // The plan: closures of closed sites go; closing convoys and lines
+    // aimed at closed sites go where those sites' people went.
+    t.plan.closures.retain(|c| !is_closed(&c.site));
+    for c in &mut t.plan.closures {
+        c.to = follow_closed(&st.closed, &c.to).to_string();
+    }
+    t.plan.lines.retain(|l| !is_closed(&l.from));
+    for l in &mut t.plan.lines {
+        l.to = follow_closed(&st.closed, &l.to).to_string();
+    }
+    t.plan.lines.retain(|l| l.from != l.to);
+}
+
+/// Dated plan entries before the new start move to it, or go if they are
+/// over by then; a warning for each closure moved.
+fn start_plan_at(t: &mut Scenario, start: Date) -> Vec<Diagnostic> {
     let mut moved: Vec<Closure> = Vec::new();
     for c in &mut t.plan.closures {
         if c.date < start {
@@ -266,19 +303,22 @@ pub fn apply(
             c.date = start;
         }
     }
-    for c in &moved {
-        warnings.push(Diagnostic::warning(
-            Path::parse("plan.closure").key(&c.site),
-            format!("the plan closed `{}` on {}, before {start}; it now closes on {start}", c.site, c.date),
-        ));
-    }
+    let warnings = moved
+        .iter()
+        .map(|c| {
+            Diagnostic::warning(
+                Path::parse("plan.closure").key(&c.site),
+                format!("the plan closed `{}` on {}, before {start}; it now closes on {start}", c.site, c.date),
+            )
+        })
+        .collect();
     t.plan.lines.retain(|l| l.until.unwrap_or(l.ready) >= start);
     for l in &mut t.plan.lines {
         if l.ready < start {
             l.ready = start;
         }
     }
-    Ok((t, warnings))
+    warnings
 }
 
 /// Locates diagnostics about a state file in its text.

@@ -4,18 +4,26 @@
 //! user's work) and PostgreSQL (a team's server): scenarios (versioned), runs
 //! and their results, and the operations log of actual events, each validated
 //! against the scenario and the events already logged before it is written,
-//! in one transaction. `status` compares the log with the plan.
+//! in one transaction. `status` compares the log with the plan, and
+//! `state_from_log` gives the re-planning state; both read the log through
+//! one replay (`replay.rs`).
+
+// Rejections are the model's diagnostics (field, message, hint, span):
+// large, but only on the error path of reading user input, as in the model.
+#![allow(clippy::result_large_err)]
 
 mod error;
 mod event;
+mod names;
+mod replay;
 mod state;
 mod status;
 mod store;
 mod validate;
 
 pub use error::{Rejection, StoreError};
-pub use event::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, parse_at};
+pub use event::{At, EventKind, IncidentKind, LoggedEvent, NewEvent, day_of, format_at, parse_at, short_at, start_of};
 pub use state::state_from_log;
-pub use status::{Status, status};
+pub use status::{Gap, Status, status};
 pub use store::{Backend, NewRun, RunRef, ScenarioRef, Store};
 pub use validate::{Limits, validate};

@@ -3,13 +3,17 @@
 //!
 //! The log records convoys and flights by their people and trucks, not by
 //! which groups or lots they carried, so the state is built by these rules
-//! (and says so in its notes):
+//! (and says so in its notes), reading the log as `status` does (one
+//! replay, `replay.rs`):
 //! - a convoy or flight that departed takes its `personnel` from the groups
 //!   at its origin, in the plan's priority order (non-essential first by
 //!   default; guards and rear parties only leave with the closing convoy),
 //!   and puts them at its destination, or out of the country if that is an
-//!   exit (arrived or not: a convoy on the road is counted where it is
-//!   going; a flight has no arrival event);
+//!   exit. People are out when their movement reached an exit, as in
+//!   `status`; a state has no "in transit", so a convoy still on the road
+//!   counts where it is going (out, if that is an exit: the one way the
+//!   state's people out can exceed the status's, by the personnel of those
+//!   convoys, and a note says so);
 //! - a site closed, handed over or seized is closed on that date; whoever
 //!   and whatever the log has not moved out of it went with its closing
 //!   convoy to the plan's closure destination for it (else the destination
@@ -20,176 +24,196 @@
 
 use std::collections::BTreeMap;
 
-use drawdown_model::state::{ClosedSite, Held, Out, State};
+use drawdown_model::state::{ClosedSite, Held, Out, State, follow_closed};
 use drawdown_model::{Count, Date, PersonnelGroup, Role, Scenario};
 
-use crate::event::{EventKind, LoggedEvent};
+use crate::event::{LoggedEvent, day_of};
+use crate::replay::{Mode, Replay, Step};
 
 /// The state at the end of `today` (so `as_of` is the day after), from the
 /// events dated on or before `today`, with notes on what was assumed.
 pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (State, Vec<String>) {
-    let mut notes = Vec::new();
-    let mut events: Vec<&LoggedEvent> = events.iter().filter(|e| date_of(e).is_some_and(|d| d <= today)).collect();
-    events.sort_by(|a, b| (a.at.as_str(), a.id).cmp(&(b.at.as_str(), b.id)));
-
-    let is_exit = |id: &str| s.sites.iter().find(|x| x.id == id).is_some_and(|x| x.kind.is_exit());
-    let order: Vec<Role> = s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]);
-    let mut people = s.personnel.clone();
-    let mut items = s.equipment.clone();
-    let mut out_people: u64 = 0;
-    let mut closed: Vec<ClosedSite> = Vec::new();
-    let mut last_convoy_to: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut held: BTreeMap<&str, i64> = BTreeMap::new();
-
-    for e in &events {
-        let day = date_of(e).expect("filtered above");
-        match &e.kind {
-            EventKind::ConvoyDeparted { convoy: serial, from, to, personnel, .. }
-            | EventKind::FlightDeparted { flight: serial, from, to, personnel, .. } => {
-                let what = if matches!(e.kind, EventKind::ConvoyDeparted { .. }) {
-                    last_convoy_to.insert(from.as_str(), to.as_str());
-                    "convoy"
-                } else {
-                    "flight"
-                };
-                let destination = if is_exit(to) { None } else { Some(to.as_str()) };
-                let left = depart(&mut people, &order, from, destination, *personnel, &mut out_people);
-                if left > 0 {
-                    notes.push(format!(
-                        "{what} {serial} left {from} with {personnel} personnel but only {} who may leave by {what} were there; {left} not moved",
-                        personnel - left
-                    ));
-                }
-            }
-            EventKind::SiteClosed { site }
-            | EventKind::SiteHandedOver { site, .. }
-            | EventKind::SiteSeized { site, .. } => {
-                if closed.iter().any(|c| c.site == *site) {
-                    continue;
-                }
-                let to = s
-                    .plan
-                    .closures
-                    .iter()
-                    .find(|c| c.site == *site)
-                    .map(|c| c.to.clone())
-                    .or_else(|| last_convoy_to.get(site.as_str()).map(|t| t.to_string()));
-                // Where it went may itself have closed: follow the chain.
-                let to = to.map(|to| follow(&closed, to));
-                let Some(to) = to.filter(|to| to != site) else {
-                    notes.push(format!("{site} closed on {day}, but neither the plan nor the log says where its closing convoy went; left open in the state"));
-                    continue;
-                };
-                for g in people.iter_mut().filter(|g| g.site == *site) {
-                    if is_exit(&to) {
-                        out_people += u64::from(g.count.value);
-                        g.count.value = 0;
-                    } else {
-                        g.site = to.clone();
-                    }
-                }
-                for l in items.iter_mut().filter(|l| l.site == *site) {
-                    l.site = to.clone();
-                }
-                closed.push(ClosedSite { site: site.clone(), date: day, to });
-            }
-            EventKind::TrucksHeld { at, trucks } => *held.entry(at.as_str()).or_default() += i64::from(*trucks),
-            EventKind::TrucksReleased { at, trucks } => *held.entry(at.as_str()).or_default() -= i64::from(*trucks),
-            _ => {}
+    let log = Replay::new(s, events, today);
+    let mut w = Whereabouts::new(s);
+    for step in &log.steps {
+        match *step {
+            Step::Departed(i) => w.depart(&log.movements[i]),
+            Step::Closed { closing, at } => w.close(s, log.closings[closing].site, day_of(at)),
         }
     }
+    let Whereabouts { mut people, mut items, out, closed, mut notes, .. } = w;
     // People and items sent to a site that closed later went on with it.
     for g in &mut people {
-        g.site = follow(&closed, std::mem::take(&mut g.site));
+        g.site = follow_closed(&closed, &g.site).to_string();
     }
     for l in &mut items {
-        l.site = follow(&closed, std::mem::take(&mut l.site));
+        l.site = follow_closed(&closed, &l.site).to_string();
     }
-    people.retain(|g| g.count.value > 0);
-    // Merge groups that ended up alike, so the file stays short.
-    let mut merged: Vec<PersonnelGroup> = Vec::new();
-    for g in people {
-        match merged.iter_mut().find(|m| m.site == g.site && m.contingent == g.contingent && m.role == g.role) {
-            Some(m) => m.count = Count::new(m.count.value + g.count.value),
-            None => merged.push(g),
-        }
+    for m in log.movements.iter().filter(|m| m.in_transit() && m.to_exit) {
+        notes.push(format!(
+            "convoy {} is still on the road to {} at the end of {today}: its personnel are counted out (a state has no \"in transit\")",
+            m.serial, m.to
+        ));
     }
-    if !events.is_empty()
-        && !events.iter().any(|e| matches!(e.kind, EventKind::ConvoyDeparted { .. } | EventKind::FlightDeparted { .. }))
-    {
+    if !log.events.is_empty() && log.movements.is_empty() {
         notes.push("no convoy or flight in the log: people are where the scenario has them".into());
     }
     notes.push("equipment moves are not logged: lots are where the scenario has them, or where their closed site's convoy went".into());
     let state = State {
         as_of: today.plus_days(1),
-        out: Out { personnel: Some(Count::new(u32::try_from(out_people).unwrap_or(u32::MAX))), items: None },
+        out: Out { personnel: Some(Count::new(u32::try_from(out).unwrap_or(u32::MAX))), items: None },
         closed,
-        personnel: merged,
+        personnel: merged(people),
         equipment: items,
-        held: held
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(n as u32), to: None })
+        held: log
+            .holds
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(*n as u32), to: None })
             .collect(),
     };
     (state, notes)
 }
 
-/// Moves up to `n` people from the groups at `from`, in the priority
-/// `order`, to `to` (`None`: out of the country, added to `out`). Returns
-/// how many of the `n` were not there to move.
-fn depart(
-    people: &mut Vec<PersonnelGroup>,
-    order: &[Role],
-    from: &str,
-    to: Option<&str>,
-    n: u32,
-    out: &mut u64,
-) -> u32 {
-    let mut left = n;
-    let mut moved = Vec::new();
-    for role in order {
-        for g in people.iter_mut().filter(|g| g.site == from && g.role == *role) {
-            let k = left.min(g.count.value);
-            if k > 0 {
-                g.count.value -= k;
-                left -= k;
-                moved.push((g.clone(), k));
-            }
-        }
-    }
-    for (mut g, k) in moved {
-        match to {
-            None => *out += u64::from(k),
-            Some(to) => {
-                g.site = to.to_string();
-                g.count = Count::new(k);
-                people.push(g);
-            }
-        }
-    }
-    left
+/// Where everyone and everything is as the log's steps are applied.
+struct Whereabouts<'a> {
+    people: Vec<PersonnelGroup>,
+    items: Vec<drawdown_model::EquipmentLot>,
+    /// People out of the country.
+    out: u64,
+    closed: Vec<ClosedSite>,
+    /// Who leaves first by convoy or flight: the plan's priority order.
+    order: Vec<Role>,
+    /// The destination of the last convoy that left each site.
+    last_convoy_to: BTreeMap<&'a str, &'a str>,
+    exits: Vec<&'a str>,
+    notes: Vec<String>,
 }
 
-/// Where people sent to `at` are now: along the closing convoys of closed
-/// sites. Closures never form a cycle (a site is not closed towards itself).
-fn follow(closed: &[ClosedSite], mut at: String) -> String {
-    for _ in 0..=closed.len() {
-        match closed.iter().find(|c| c.site == at) {
-            Some(c) => at = c.to.clone(),
-            None => break,
+impl<'a> Whereabouts<'a> {
+    fn new(s: &'a Scenario) -> Whereabouts<'a> {
+        Whereabouts {
+            people: s.personnel.clone(),
+            items: s.equipment.clone(),
+            out: 0,
+            closed: Vec::new(),
+            order: s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]),
+            last_convoy_to: BTreeMap::new(),
+            exits: s.sites.iter().filter(|x| x.kind.is_exit()).map(|x| x.id.as_str()).collect(),
+            notes: Vec::new(),
         }
     }
-    at
+
+    fn is_exit(&self, id: &str) -> bool {
+        self.exits.contains(&id)
+    }
+
+    /// A convoy or flight takes its personnel from the groups at its origin
+    /// in priority order, to its destination (out, if that is an exit), from
+    /// the day it departs.
+    fn depart(&mut self, m: &crate::replay::Movement<'a>) {
+        let what = match m.mode {
+            Mode::Road => {
+                self.last_convoy_to.insert(m.from, m.to);
+                "convoy"
+            }
+            Mode::Air => "flight",
+        };
+        let destination = if self.is_exit(m.to) { None } else { Some(m.to) };
+        let left = self.take(m.from, destination, m.personnel);
+        if left > 0 {
+            self.notes.push(format!(
+                "{what} {} left {} with {} personnel but only {} who may leave by {what} were there; {left} not moved",
+                m.serial,
+                m.from,
+                m.personnel,
+                m.personnel - left
+            ));
+        }
+    }
+
+    /// Moves up to `n` people from the groups at `from`, in priority order,
+    /// to `to` (`None`: out of the country). Returns how many of the `n`
+    /// were not there to move.
+    fn take(&mut self, from: &str, to: Option<&str>, n: u32) -> u32 {
+        let mut left = n;
+        let mut moved = Vec::new();
+        for role in &self.order {
+            for g in self.people.iter_mut().filter(|g| g.site == from && g.role == *role) {
+                let k = left.min(g.count.value);
+                if k > 0 {
+                    g.count.value -= k;
+                    left -= k;
+                    moved.push((g.clone(), k));
+                }
+            }
+        }
+        for (mut g, k) in moved {
+            match to {
+                None => self.out += u64::from(k),
+                Some(to) => {
+                    g.site = to.to_string();
+                    g.count = Count::new(k);
+                    self.people.push(g);
+                }
+            }
+        }
+        left
+    }
+
+    /// A site closed: whoever and whatever is still there went with its
+    /// closing convoy, to the plan's closure destination (else the
+    /// destination of the last convoy that left it), on along later closures.
+    fn close(&mut self, s: &Scenario, site: &str, day: Date) {
+        if self.closed.iter().any(|c| c.site == site) {
+            return;
+        }
+        let to = s
+            .plan
+            .closures
+            .iter()
+            .find(|c| c.site == site)
+            .map(|c| c.to.as_str())
+            .or_else(|| self.last_convoy_to.get(site).copied())
+            .map(|to| follow_closed(&self.closed, to).to_string());
+        let Some(to) = to.filter(|to| to != site) else {
+            self.notes.push(format!(
+                "{site} closed on {day}, but neither the plan nor the log says where its closing convoy went; left open in the state"
+            ));
+            return;
+        };
+        let exit = self.is_exit(&to);
+        for g in self.people.iter_mut().filter(|g| g.site == site) {
+            if exit {
+                self.out += u64::from(g.count.value);
+                g.count.value = 0;
+            } else {
+                g.site = to.clone();
+            }
+        }
+        for l in self.items.iter_mut().filter(|l| l.site == site) {
+            l.site = to.clone();
+        }
+        self.closed.push(ClosedSite { site: site.to_string(), date: day, to });
+    }
 }
 
-fn date_of(e: &LoggedEvent) -> Option<Date> {
-    Date::parse(e.at.get(..10)?)
+/// Groups that ended up alike merged, so the file stays short; empty ones dropped.
+fn merged(people: Vec<PersonnelGroup>) -> Vec<PersonnelGroup> {
+    let mut merged: Vec<PersonnelGroup> = Vec::new();
+    for g in people.into_iter().filter(|g| g.count.value > 0) {
+        match merged.iter_mut().find(|m| m.site == g.site && m.contingent == g.contingent && m.role == g.role) {
+            Some(m) => m.count = Count::new(m.count.value + g.count.value),
+            None => merged.push(g),
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::EventKind;
     use drawdown_model::{Source, load, state};
     use proptest::prelude::*;
 
@@ -201,10 +225,10 @@ mod tests {
         LoggedEvent {
             id,
             scenario: "minusma-2023".into(),
-            at: format!("{at}T00:00:00Z"),
+            at: crate::parse_at(at).expect("a test date"),
             kind,
             recorded_by: "t".into(),
-            recorded_at: String::new(),
+            recorded_at: crate::parse_at(at).expect("a test date"),
             note: None,
         }
     }
@@ -323,6 +347,61 @@ mod tests {
         assert!(u64::from(st.out.personnel.as_ref().unwrap().value) <= gao);
         assert_eq!(total(&st), all);
         assert!(notes.iter().any(|n| n.starts_with("flight UN-3 left gao") && n.ends_with("not moved")), "{notes:?}");
+    }
+
+    #[test]
+    fn status_and_state_count_the_same_people_out() {
+        let s = minusma();
+        let convoy = |serial: &str, from: &str, to: &str, personnel: u32| EventKind::ConvoyDeparted {
+            convoy: serial.into(),
+            from: from.into(),
+            to: to.into(),
+            trucks: 10,
+            personnel,
+        };
+        let flight = |n: &str, from: &str, to: &str, personnel: u32| EventKind::FlightDeparted {
+            flight: n.into(),
+            from: from.into(),
+            to: to.into(),
+            personnel,
+            cargo: 0,
+            request: None,
+        };
+        let log = vec![
+            ev(1, "2023-08-01", convoy("C-1", "gao", "dakar", 200)),
+            ev(2, "2023-08-02", flight("UN-1", "gao", "abroad", 120)),
+            ev(3, "2023-08-03", flight("UN-2", "timbuktu", "bamako", 80)),
+            ev(4, "2023-08-04", convoy("C-2", "kidal", "gao", 150)),
+            ev(5, "2023-08-06", EventKind::ConvoyArrived { convoy: "C-1".into() }),
+            ev(6, "2023-08-07", convoy("C-3", "bamako", "abidjan", 90)),
+            ev(7, "2023-08-08", EventKind::ConvoyArrived { convoy: "C-2".into() }),
+        ];
+        let out = |st: &State| u64::from(st.out.personnel.as_ref().map_or(0, |c| c.value));
+        // C-1 on the road to Dakar on 4 August: in transit for the status, out for the
+        // state (which has no "in transit"), and the state says so.
+        let day = Date::parse("2023-08-04").unwrap();
+        let status = crate::status(&s, &log, day, None);
+        let (st, notes) = state_from_log(&s, &log, day);
+        assert_eq!(status.personnel.out, 120, "only the flight abroad has reached an exit");
+        assert_eq!(out(&st), status.personnel.out + 200, "plus the convoy on the road to Dakar");
+        assert!(notes.iter().any(|n| n.starts_with("convoy C-1 is still on the road to dakar")), "{notes:?}");
+        // Once every convoy to an exit has arrived, they agree.
+        {
+            let day = Date::parse("2023-08-06").unwrap();
+            let status = crate::status(&s, &log, day, None);
+            let (st, _) = state_from_log(&s, &log, day);
+            assert_eq!(out(&st), status.personnel.out, "on {day}");
+            assert_eq!(status.personnel.out, 200 + 120);
+            let all: u64 = s.personnel.iter().map(|g| u64::from(g.count.value)).sum();
+            assert_eq!(total(&st), all);
+            assert_eq!(status.personnel.total, all);
+        }
+        // C-3 to Abidjan is on the road on 8 August: the status has it in transit.
+        let day = Date::parse("2023-08-08").unwrap();
+        let status = crate::status(&s, &log, day, None);
+        assert_eq!(status.personnel.in_transit, 90);
+        let (st, _) = state_from_log(&s, &log, day);
+        assert_eq!(out(&st), status.personnel.out + 90);
     }
 
     proptest! {

@@ -1,14 +1,13 @@
 //! Plan versus actual: what should have happened by a day under the
 //! scenario's plan, what the operations log says did, and the gap. Pure.
 
-use std::collections::BTreeMap;
-
-use chrono::NaiveTime;
 use drawdown_engine::Summary;
+use drawdown_model::state::SiteState;
 use drawdown_model::{Date, Scenario};
 use serde::Serialize;
 
-use crate::event::{EventKind, LoggedEvent};
+use crate::event::{At, LoggedEvent, day_of};
+use crate::replay::{Mode, Replay};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Status {
@@ -45,17 +44,33 @@ pub struct SiteStatus {
     /// The plan's closure date (none: the plan keeps it open).
     pub planned: Option<Date>,
     /// `open`, `closed`, `handed_over` or `seized`.
-    pub state: &'static str,
+    pub state: SiteState,
     /// When it closed (the first of closed/handed over/seized).
-    pub closed_at: Option<String>,
+    pub closed_at: Option<At>,
     /// Who took it over (`to` of a handover, `by` of a seizure).
     pub taken_by: Option<String>,
     /// Closed: days after (+) or before (−) the planned date. Open and past
     /// the planned date: days overdue.
     pub days_late: Option<i64>,
-    /// `on_time`, `early`, `late`, `overdue`, `due` (open, date ahead) or
-    /// `unplanned`.
-    pub flag: &'static str,
+    pub flag: Gap,
+}
+
+/// A base's closure against the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gap {
+    /// Closed on the planned day.
+    OnTime,
+    /// Closed before the planned day.
+    Early,
+    /// Closed after the planned day.
+    Late,
+    /// Open, and the planned day has passed.
+    Overdue,
+    /// Open, the planned day ahead.
+    Due,
+    /// The plan does not close it.
+    Unplanned,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,8 +90,8 @@ pub struct ConvoyStatus {
     pub to: String,
     pub trucks: u32,
     pub personnel: u32,
-    pub departed: String,
-    pub arrived: Option<String>,
+    pub departed: At,
+    pub arrived: Option<At>,
     /// Whole days from departure to arrival, or to today if in transit.
     pub days: i64,
 }
@@ -97,7 +112,7 @@ pub struct FlightStatus {
     pub cargo: u32,
     /// The clearance request it flew under.
     pub request: Option<String>,
-    pub departed: String,
+    pub departed: At,
     /// Its destination is an exit: its personnel are out of the country.
     pub out: bool,
 }
@@ -167,212 +182,181 @@ pub struct Hold {
 /// The picture on `today` (events dated up to its end). `expected`, a Monte
 /// Carlo summary of the scenario's plan, adds what the simulation expects.
 pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Option<&Summary>) -> Status {
-    let end_of_today = today.plus_days(1).0.and_time(NaiveTime::MIN);
-    let mut evs: Vec<&LoggedEvent> = events.iter().filter(|e| e.time() < end_of_today).collect();
-    evs.sort_by_key(|e| (e.time(), e.id));
-    let day_index = today.days_since(s.scenario.start).max(0) as usize;
-    let quantile_at = |daily: &[drawdown_engine::stats::Hist], q: f64| {
-        daily.get(day_index.min(daily.len().saturating_sub(1))).and_then(|h| h.quantile(q))
-    };
-
-    // Sites: every base, with the plan's date where it has one.
-    let mut sites: Vec<SiteStatus> = s
-        .sites
-        .iter()
-        .filter(|x| x.kind.is_base())
-        .map(|x| SiteStatus {
-            site: x.id.clone(),
-            name: x.name.clone(),
-            planned: s.plan.closures.iter().filter(|c| c.site == x.id).map(|c| c.date).min(),
-            state: "open",
-            closed_at: None,
-            taken_by: None,
-            days_late: None,
-            flag: "unplanned",
-        })
-        .collect();
-    let exit = |id: &str| s.sites.iter().any(|x| x.id == id && x.kind.is_exit());
-    let mut convoys: BTreeMap<&str, ConvoyStatus> = BTreeMap::new();
-    let mut flights: Vec<FlightStatus> = Vec::new();
-    let (mut requested, mut approved, mut denied) = (0, 0, 0);
-    let mut pending: Vec<String> = Vec::new();
-    let mut holds: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut cas = Casualties {
-        incidents: 0,
-        killed: 0,
-        wounded: 0,
-        vehicles_damaged: 0,
-        expected_killed: None,
-        expected_wounded: None,
-    };
-    for e in &evs {
-        match &e.kind {
-            EventKind::SiteClosed { site }
-            | EventKind::SiteHandedOver { site, .. }
-            | EventKind::SiteSeized { site, .. } => {
-                if let Some(row) = sites.iter_mut().find(|r| &r.site == site) {
-                    if row.closed_at.is_none() {
-                        row.closed_at = Some(e.at.clone());
-                    }
-                    match &e.kind {
-                        EventKind::SiteHandedOver { to, .. } => {
-                            (row.state, row.taken_by) = ("handed_over", Some(to.clone()))
-                        }
-                        EventKind::SiteSeized { by, .. } => (row.state, row.taken_by) = ("seized", Some(by.clone())),
-                        _ => row.state = "closed",
-                    }
-                }
-            }
-            EventKind::ConvoyDeparted { convoy, from, to, trucks, personnel } => {
-                convoys.insert(
-                    convoy,
-                    ConvoyStatus {
-                        convoy: convoy.clone(),
-                        from: from.clone(),
-                        to: to.clone(),
-                        trucks: *trucks,
-                        personnel: *personnel,
-                        departed: e.at.clone(),
-                        arrived: None,
-                        days: 0,
-                    },
-                );
-            }
-            EventKind::ConvoyArrived { convoy } => {
-                if let Some(c) = convoys.get_mut(convoy.as_str()) {
-                    c.arrived = Some(e.at.clone());
-                }
-            }
-            EventKind::Incident { killed, wounded, vehicles_damaged, .. } => {
-                cas.incidents += 1;
-                cas.killed += *killed as u64;
-                cas.wounded += *wounded as u64;
-                cas.vehicles_damaged += *vehicles_damaged as u64;
-            }
-            EventKind::ClearanceRequested { request, .. } => {
-                requested += 1;
-                pending.push(request.clone());
-            }
-            EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => {
-                if matches!(e.kind, EventKind::ClearanceApproved { .. }) {
-                    approved += 1;
-                } else {
-                    denied += 1;
-                }
-                pending.retain(|r| r != request);
-            }
-            EventKind::TrucksHeld { at, trucks } => *holds.entry(at).or_default() += *trucks as i64,
-            EventKind::TrucksReleased { at, trucks } => *holds.entry(at).or_default() -= *trucks as i64,
-            EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => flights.push(FlightStatus {
-                flight: flight.clone(),
-                from: from.clone(),
-                to: to.clone(),
-                personnel: *personnel,
-                cargo: *cargo,
-                request: request.clone(),
-                departed: e.at.clone(),
-                out: exit(to),
-            }),
-        }
-    }
-
-    for row in &mut sites {
-        let closed = row.closed_at.as_deref().and_then(|a| crate::event::parse_at(a).ok()).map(|t| Date(t.date()));
-        (row.days_late, row.flag) = match (row.planned, closed) {
-            (None, _) => (None, "unplanned"),
-            (Some(p), Some(c)) => {
-                let d = c.days_since(p);
-                (
-                    Some(d),
-                    if d > 0 {
-                        "late"
-                    } else if d < 0 {
-                        "early"
-                    } else {
-                        "on_time"
-                    },
-                )
-            }
-            (Some(p), None) if p < today => (Some(today.days_since(p)), "overdue"),
-            (Some(_), None) => (None, "due"),
-        };
-    }
-
-    let today_start = today.0.and_time(NaiveTime::MIN);
-    let (mut in_transit, mut arrived) = (Vec::new(), Vec::new());
-    for mut c in convoys.into_values() {
-        let dep = crate::event::parse_at(&c.departed).map(|t| t.date()).unwrap_or(today.0);
-        match &c.arrived {
-            Some(a) => {
-                c.days = (crate::event::parse_at(a).map(|t| t.date()).unwrap_or(dep) - dep).num_days();
-                arrived.push(c);
-            }
-            None => {
-                c.days = (today_start.date() - dep).num_days();
-                in_transit.push(c);
-            }
-        }
-    }
-    let total: u64 = s.personnel.iter().map(|g| g.count.value as u64).sum();
-    let out_by_air: u64 = flights.iter().filter(|f| f.out).map(|f| f.personnel as u64).sum();
-    let personnel = Personnel {
-        total,
-        out: arrived.iter().filter(|c| exit(&c.to)).map(|c| c.personnel as u64).sum::<u64>() + out_by_air,
-        out_by_air,
-        in_transit: in_transit.iter().map(|c| c.personnel as u64).sum(),
-        expected: expected.and_then(|m| {
-            Some(Band {
-                p10: quantile_at(&m.departed_daily, 0.1)?,
-                p50: quantile_at(&m.departed_daily, 0.5)?,
-                p90: quantile_at(&m.departed_daily, 0.9)?,
-            })
-        }),
-    };
-    if let Some(m) = expected {
-        cas.expected_killed = m.killed.mean();
-        cas.expected_wounded = m.wounded.mean();
-    }
+    let log = Replay::new(s, events, today);
+    let expected = expected.map(|m| Expected { m, day: today.days_since(s.scenario.start).max(0) as usize });
+    let sites = site_rows(s, &log);
+    let convoys = convoys(&log);
+    let flights = flights(&log);
+    let personnel = personnel(s, &log, expected.as_ref());
     let closures = Closures {
         planned: sites.iter().filter(|r| r.planned.is_some_and(|p| p <= today)).count(),
         actual: sites.iter().filter(|r| r.closed_at.is_some()).count(),
-        expected_median: expected.and_then(|m| quantile_at(&m.closed_daily, 0.5)),
+        expected_median: expected.as_ref().and_then(|x| x.quantile(&x.m.closed_daily, 0.5)),
     };
-    let trucks_held: Vec<Hold> = holds
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(site, n)| Hold { site: site.to_string(), trucks: n as u64 })
+    let c = &log.casualties;
+    let casualties = Casualties {
+        incidents: c.incidents,
+        killed: c.killed,
+        wounded: c.wounded,
+        vehicles_damaged: c.vehicles_damaged,
+        expected_killed: expected.as_ref().and_then(|x| x.m.killed.mean()),
+        expected_wounded: expected.as_ref().and_then(|x| x.m.wounded.mean()),
+    };
+    let cl = &log.clearances;
+    let clearances =
+        Clearances { requested: cl.requested, approved: cl.approved, denied: cl.denied, pending: cl.pending.clone() };
+    let trucks_held: Vec<Hold> = log
+        .holds
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(site, n)| Hold { site: site.to_string(), trucks: *n as u64 })
         .collect();
-    let verdict = verdict(&sites, &closures, &personnel, pending.len());
+    let verdict = verdict(&sites, &closures, &personnel, clearances.pending.len());
     Status {
         scenario: s.scenario.id.clone(),
         today,
         start: s.scenario.start,
         deadline: s.scenario.deadline,
         days_to_deadline: s.scenario.deadline.days_since(today),
-        events: evs.len(),
+        events: log.events.len(),
         sites,
         closures,
-        convoys: Convoys { in_transit, arrived },
-        flights: Flights {
-            count: flights.len(),
-            personnel: flights.iter().map(|f| f.personnel as u64).sum(),
-            cargo: flights.iter().map(|f| f.cargo as u64).sum(),
-            departed: flights,
-        },
+        convoys,
+        flights,
         personnel,
-        casualties: cas,
-        clearances: Clearances { requested, approved, denied, pending },
+        casualties,
+        clearances,
         trucks_held_total: trucks_held.iter().map(|h| h.trucks).sum(),
         trucks_held,
         verdict,
-        simulated_runs: expected.map(|m| m.runs),
+        simulated_runs: expected.map(|x| x.m.runs),
+    }
+}
+
+/// The simulation's figures on today's index.
+struct Expected<'a> {
+    m: &'a Summary,
+    /// Days from the scenario's start to today.
+    day: usize,
+}
+
+impl Expected<'_> {
+    fn quantile(&self, daily: &[drawdown_engine::stats::Hist], q: f64) -> Option<u32> {
+        daily.get(self.day.min(daily.len().saturating_sub(1))).and_then(|h| h.quantile(q))
+    }
+}
+
+/// Every base: the plan's date where it has one, what the log says, and the gap.
+fn site_rows(s: &Scenario, log: &Replay) -> Vec<SiteStatus> {
+    s.sites
+        .iter()
+        .filter(|x| x.kind.is_base())
+        .map(|x| {
+            let planned = s.plan.closures.iter().filter(|c| c.site == x.id).map(|c| c.date).min();
+            let closing = log.closing(&x.id);
+            let (days_late, flag) = gap(planned, closing.map(|c| day_of(c.at)), log.today);
+            SiteStatus {
+                site: x.id.clone(),
+                name: x.name.clone(),
+                planned,
+                state: closing.map_or(SiteState::Open, |c| c.state),
+                closed_at: closing.map(|c| c.at),
+                taken_by: closing.and_then(|c| c.taken_by.map(str::to_string)),
+                days_late,
+                flag,
+            }
+        })
+        .collect()
+}
+
+/// A site's closure against the plan: days late (or early, or overdue) and the flag.
+fn gap(planned: Option<Date>, closed: Option<Date>, today: Date) -> (Option<i64>, Gap) {
+    match (planned, closed) {
+        (None, _) => (None, Gap::Unplanned),
+        (Some(p), Some(c)) => {
+            let d = c.days_since(p);
+            (
+                Some(d),
+                if d > 0 {
+                    Gap::Late
+                } else if d < 0 {
+                    Gap::Early
+                } else {
+                    Gap::OnTime
+                },
+            )
+        }
+        (Some(p), None) if p < today => (Some(today.days_since(p)), Gap::Overdue),
+        (Some(_), None) => (None, Gap::Due),
+    }
+}
+
+/// Convoys in transit and arrived, each by serial.
+fn convoys(log: &Replay) -> Convoys {
+    let (mut in_transit, mut arrived) = (Vec::new(), Vec::new());
+    for m in log.movements.iter().filter(|m| m.mode == Mode::Road) {
+        let dep = m.departed.date_naive();
+        let c = ConvoyStatus {
+            convoy: m.serial.to_string(),
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            trucks: m.trucks,
+            personnel: m.personnel,
+            departed: m.departed,
+            arrived: m.arrived,
+            days: (m.arrived.map_or(log.today.0, |a| a.date_naive()) - dep).num_days(),
+        };
+        if m.in_transit() { in_transit.push(c) } else { arrived.push(c) }
+    }
+    in_transit.sort_by(|a, b| a.convoy.cmp(&b.convoy));
+    arrived.sort_by(|a, b| a.convoy.cmp(&b.convoy));
+    Convoys { in_transit, arrived }
+}
+
+/// Flights departed, in time order.
+fn flights(log: &Replay) -> Flights {
+    let departed: Vec<FlightStatus> = log
+        .movements
+        .iter()
+        .filter(|m| m.mode == Mode::Air)
+        .map(|m| FlightStatus {
+            flight: m.serial.to_string(),
+            from: m.from.to_string(),
+            to: m.to.to_string(),
+            personnel: m.personnel,
+            cargo: m.cargo,
+            request: m.request.map(str::to_string),
+            departed: m.departed,
+            out: m.is_out(),
+        })
+        .collect();
+    Flights {
+        count: departed.len(),
+        personnel: departed.iter().map(|f| u64::from(f.personnel)).sum(),
+        cargo: departed.iter().map(|f| u64::from(f.cargo)).sum(),
+        departed,
+    }
+}
+
+/// Personnel out, by air, in transit, and what the simulation expects by today.
+fn personnel(s: &Scenario, log: &Replay, expected: Option<&Expected>) -> Personnel {
+    let (out, out_by_air) = log.personnel_out();
+    Personnel {
+        total: s.personnel.iter().map(|g| u64::from(g.count.value)).sum(),
+        out,
+        out_by_air,
+        in_transit: log.movements.iter().filter(|m| m.in_transit()).map(|m| u64::from(m.personnel)).sum(),
+        expected: expected.and_then(|x| {
+            let d = &x.m.departed_daily;
+            Some(Band { p10: x.quantile(d, 0.1)?, p50: x.quantile(d, 0.5)?, p90: x.quantile(d, 0.9)? })
+        }),
     }
 }
 
 /// Behind when a site is overdue or personnel out is below the simulated
 /// 10th percentile; ahead when it is above the 90th and nothing is overdue.
 fn verdict(sites: &[SiteStatus], closures: &Closures, p: &Personnel, pending: usize) -> String {
-    let overdue: Vec<&str> = sites.iter().filter(|r| r.flag == "overdue").map(|r| r.site.as_str()).collect();
+    let overdue: Vec<&str> = sites.iter().filter(|r| r.flag == Gap::Overdue).map(|r| r.site.as_str()).collect();
     let mut why = Vec::new();
     if !overdue.is_empty() {
         why.push(format!("{} site(s) overdue ({})", overdue.len(), overdue.join(", ")));

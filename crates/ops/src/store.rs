@@ -5,7 +5,7 @@
 use std::sync::Once;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
@@ -13,7 +13,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::error::StoreError;
-use crate::event::{EventKind, LoggedEvent, NewEvent, format_at};
+use crate::event::{At, EventKind, LoggedEvent, NewEvent, format_at, parse_at};
 use crate::validate::validate;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -70,14 +70,20 @@ pub struct Store {
     backend: Backend,
 }
 
+/// Now, to the second (as stored).
+fn now_at() -> At {
+    let t = Utc::now();
+    t.with_nanosecond(0).unwrap_or(t)
+}
+
 fn now() -> String {
-    format_at(Utc::now().naive_utc())
+    format_at(now_at())
 }
 
 /// `sqlite:PATH`, `sqlite://PATH`, a plain PATH, or `postgres://…`/`postgresql://…`
 /// → (backend, the URL sqlx understands).
 fn resolve(url: &str) -> Result<(Backend, String), StoreError> {
-    let open_err = |m: &str| StoreError::Open { url: url.to_string(), message: m.to_string() };
+    let open_err = |reason: &'static str| StoreError::BadUrl { url: redact(url), reason };
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((Backend::Postgres, url.to_string()));
     }
@@ -101,7 +107,7 @@ impl Store {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let (backend, sqlx_url) = resolve(url)?;
         let shown = redact(url);
-        let open_err = |e: sqlx::Error| StoreError::Open { url: shown.clone(), message: explain(backend, &e) };
+        let open_err = |e: sqlx::Error| StoreError::Open { url: shown.clone(), hint: hint(backend, &e), source: e };
         let opts: AnyConnectOptions = sqlx_url.parse().map_err(open_err)?;
 
         // One connection first: it fails at once (no pool retries) when the
@@ -296,20 +302,20 @@ impl Store {
         }
         let rows = query.fetch_all(&mut *tx).await?;
         let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
-        let at = format_at(validate(scenario, &prior, ev)?);
+        let at = validate(scenario, &prior, ev)?;
         let body = serde_json::to_string(&ev.kind).expect("an event serialises");
-        let recorded_at = now();
+        let recorded_at = now_at();
         let row = sqlx::query(
             "INSERT INTO events (scenario, at, kind, subject, body, recorded_by, recorded_at, note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(scenario_name)
-        .bind(&at)
+        .bind(format_at(at))
         .bind(ev.kind.name())
         .bind(&subject)
         .bind(&body)
         .bind(ev.recorded_by.trim())
-        .bind(&recorded_at)
+        .bind(format_at(recorded_at))
         .bind(ev.note.as_deref())
         .fetch_one(&mut *tx)
         .await?;
@@ -362,15 +368,21 @@ impl Store {
 const EVENT_COLUMNS: &str = "id, scenario, at, body, recorded_by, recorded_at, note";
 
 fn logged(r: &AnyRow) -> Result<LoggedEvent, StoreError> {
+    let id: i64 = r.try_get("id")?;
     let body: String = r.try_get("body")?;
-    let kind: EventKind = serde_json::from_str(&body).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+    let kind: EventKind =
+        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt { id, what: format!("its body: {e}") })?;
+    let time = |column: &str| -> Result<At, StoreError> {
+        let text: String = r.try_get(column)?;
+        parse_at(&text).map_err(|_| StoreError::Corrupt { id, what: format!("its `{column}` `{text}` is not a time") })
+    };
     Ok(LoggedEvent {
-        id: r.try_get("id")?,
+        id,
         scenario: r.try_get("scenario")?,
-        at: r.try_get("at")?,
+        at: time("at")?,
         kind,
         recorded_by: r.try_get("recorded_by")?,
-        recorded_at: r.try_get("recorded_at")?,
+        recorded_at: time("recorded_at")?,
         note: r.try_get("note")?,
     })
 }
@@ -414,8 +426,8 @@ fn redact(url: &str) -> String {
     }
 }
 
-/// A connection error in words a user can act on.
-fn explain(backend: Backend, e: &sqlx::Error) -> String {
+/// What to do about a connection error, where its text says enough to tell.
+fn hint(backend: Backend, e: &sqlx::Error) -> Option<&'static str> {
     let text = e.to_string();
     let hint = match backend {
         Backend::Sqlite if text.contains("not a database") => {
@@ -431,5 +443,5 @@ fn explain(backend: Backend, e: &sqlx::Error) -> String {
         }
         _ => "",
     };
-    if hint.is_empty() { text } else { format!("{text} ({hint})") }
+    (!hint.is_empty()).then_some(hint)
 }

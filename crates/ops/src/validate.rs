@@ -1,11 +1,10 @@
 //! The rules an event must pass before it is logged: it must name things the
 //! scenario knows, follow what was logged before it, and be plausible.
 
-use chrono::{NaiveDateTime, NaiveTime};
 use drawdown_model::Scenario;
 
 use crate::error::Rejection;
-use crate::event::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, parse_at};
+use crate::event::{At, EventKind, IncidentKind, LoggedEvent, NewEvent, format_at, parse_at, start_of};
 
 /// Longest accepted identifier (convoy serial, request id, `to`/`by`).
 const MAX_ID: usize = 64;
@@ -30,10 +29,10 @@ pub struct Limits {
     /// Truck load units of every equipment item that does not drive itself
     /// (an item's `load`, else 1): an upper bound on cargo.
     pub cargo: u64,
-    /// The scenario's start, 00:00.
-    pub earliest: NaiveDateTime,
+    /// The scenario's start, 00:00 UTC.
+    pub earliest: At,
     /// A year after the deadline (or horizon, if later).
-    pub latest: NaiveDateTime,
+    pub latest: At,
 }
 
 impl Limits {
@@ -53,8 +52,8 @@ impl Limits {
             trucks,
             vehicles: trucks + items,
             cargo: cargo.ceil() as u64,
-            earliest: s.scenario.start.0.and_time(NaiveTime::MIN),
-            latest: end.plus_days(DAYS_AFTER_DEADLINE).0.and_time(NaiveTime::MIN),
+            earliest: start_of(s.scenario.start),
+            latest: start_of(end.plus_days(DAYS_AFTER_DEADLINE)),
         }
     }
 }
@@ -63,23 +62,25 @@ impl Limits {
 /// same scenario (`prior`, in any order; only events of the subjects in
 /// `ev.kind.subjects_read()` matter, others are ignored). Returns the
 /// event's time, normalised.
-pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<NaiveDateTime, Rejection> {
+pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<At, Rejection> {
     let limits = Limits::of(s);
     check_text("recorded_by", &ev.recorded_by, MAX_BY)?;
     if let Some(note) = &ev.note
         && note.chars().count() > MAX_NOTE
     {
-        return Err(Rejection::new("note", format!("is longer than {MAX_NOTE} characters")));
+        return Err(Rejection::error("note", format!("is longer than {MAX_NOTE} characters")));
     }
     let at = parse_at(&ev.at)?;
     if at < limits.earliest {
-        return Err(Rejection::new("at", format!("{} is before the scenario starts", crate::event::format_at(at)))
+        return Err(Rejection::error("at", format!("{} is before the scenario starts", format_at(at)))
             .hint(format!("the scenario starts on {}", s.scenario.start)));
     }
     if at > limits.latest {
-        return Err(Rejection::new("at", format!("{} is far after the deadline", crate::event::format_at(at))).hint(
-            format!("the deadline is {}; events up to {} are accepted", s.scenario.deadline, limits.latest.date()),
-        ));
+        return Err(Rejection::error("at", format!("{} is far after the deadline", format_at(at))).hint(format!(
+            "the deadline is {}; events up to {} are accepted",
+            s.scenario.deadline,
+            limits.latest.date_naive()
+        )));
     }
 
     let subject = ev.kind.subject();
@@ -89,18 +90,14 @@ pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<Na
         approved_by(prior, r, at)?;
     }
 
-    if let Some(last) = same.iter().max_by_key(|p| p.time())
-        && at < last.time()
+    if let Some(last) = same.iter().max_by_key(|p| p.at)
+        && at < last.at
     {
-        return Err(Rejection::new(
+        return Err(Rejection::error(
             "at",
-            format!(
-                "{} is before the previous event of {}",
-                crate::event::format_at(at),
-                subject.replacen(':', " ", 1)
-            ),
+            format!("{} is before the previous event of {}", format_at(at), subject.replacen(':', " ", 1)),
         )
-        .hint(format!("{} was logged at {} (event {})", last.kind.name(), last.at, last.id)));
+        .hint(format!("{} was logged at {} (event {})", last.kind.name(), format_at(last.at), last.id)));
     }
     Ok(at)
 }
@@ -115,10 +112,10 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
                     EventKind::SiteClosed { .. } | EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. }
                 )
             }) {
-                return Err(Rejection::new("site", format!("site `{site}` is already closed")).hint(format!(
+                return Err(Rejection::error("site", format!("site `{site}` is already closed")).hint(format!(
                     "{} at {} (event {})",
                     end.kind.name(),
-                    end.at,
+                    format_at(end.at),
                     end.id
                 )));
             }
@@ -130,10 +127,10 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             if let Some(end) =
                 same.iter().find(|p| matches!(p.kind, EventKind::SiteHandedOver { .. } | EventKind::SiteSeized { .. }))
             {
-                return Err(Rejection::new("site", format!("site `{site}` was already taken over")).hint(format!(
+                return Err(Rejection::error("site", format!("site `{site}` was already taken over")).hint(format!(
                     "{} at {} (event {})",
                     end.kind.name(),
-                    end.at,
+                    format_at(end.at),
                     end.id
                 )));
             }
@@ -143,14 +140,17 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             site(s, "from", from)?;
             site(s, "to", to)?;
             if from == to {
-                return Err(Rejection::new("to", format!("the convoy departs from and goes to `{to}`"))
+                return Err(Rejection::error("to", format!("the convoy departs from and goes to `{to}`"))
                     .hint("give a different destination"));
             }
             at_most("trucks", *trucks as u64, l.trucks, "the scenario's fleets have this many trucks in all")?;
             at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
             if let Some(d) = departure(same) {
-                return Err(Rejection::new("convoy", format!("convoy `{convoy}` already departed"))
-                    .hint(format!("at {} (event {}); use a new serial for a new convoy", d.at, d.id)));
+                return Err(Rejection::error("convoy", format!("convoy `{convoy}` already departed")).hint(format!(
+                    "at {} (event {}); use a new serial for a new convoy",
+                    format_at(d.at),
+                    d.id
+                )));
             }
         }
         EventKind::ConvoyArrived { convoy } => {
@@ -158,13 +158,13 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             en_route(same, convoy)?;
         }
         EventKind::Incident { convoy, site: place, what, killed, wounded, vehicles_damaged } => {
-            if !INCIDENT_KINDS.contains(&what.as_str()) {
-                return Err(Rejection::new("what", format!("`{what}` is not a kind of incident"))
-                    .hint(format!("one of {}", INCIDENT_KINDS.join(", "))));
+            if !IncidentKind::names().contains(&what.as_str()) {
+                return Err(Rejection::error("what", format!("`{what}` is not a kind of incident"))
+                    .hint(format!("one of {}", IncidentKind::names().join(", "))));
             }
             match (convoy, place) {
                 (None, None) => {
-                    return Err(Rejection::new("convoy", "an incident needs a convoy or a site")
+                    return Err(Rejection::error("convoy", "an incident needs a convoy or a site")
                         .hint("give `convoy` (en route) or `site`"));
                 }
                 (Some(c), _) => {
@@ -194,63 +194,63 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             site(s, "from", from)?;
             site(s, "to", to)?;
             if from == to {
-                return Err(Rejection::new("to", format!("the flights leave from and go to `{to}`"))
+                return Err(Rejection::error("to", format!("the flights leave from and go to `{to}`"))
                     .hint("give a different destination"));
             }
             if *flights == 0 {
-                return Err(Rejection::new("flights", "must be at least 1"));
+                return Err(Rejection::error("flights", "must be at least 1"));
             }
             at_most("flights", *flights as u64, MAX_FLIGHTS as u64, "the most one request may cover")?;
             if let Some(r) = same.iter().find(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-                return Err(Rejection::new("request", format!("request `{request}` was already made"))
-                    .hint(format!("at {} (event {}); use a new request id", r.at, r.id)));
+                return Err(Rejection::error("request", format!("request `{request}` was already made"))
+                    .hint(format!("at {} (event {}); use a new request id", format_at(r.at), r.id)));
             }
         }
         EventKind::ClearanceApproved { request } | EventKind::ClearanceDenied { request } => {
             check_text("request", request, MAX_ID)?;
             if !same.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-                return Err(Rejection::new("request", format!("request `{request}` was never made"))
+                return Err(Rejection::error("request", format!("request `{request}` was never made"))
                     .hint("log clearance_requested first"));
             }
             if let Some(d) = same
                 .iter()
                 .find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. }))
             {
-                return Err(Rejection::new("request", format!("request `{request}` was already decided"))
-                    .hint(format!("{} at {} (event {})", d.kind.name(), d.at, d.id)));
+                return Err(Rejection::error("request", format!("request `{request}` was already decided"))
+                    .hint(format!("{} at {} (event {})", d.kind.name(), format_at(d.at), d.id)));
             }
         }
         EventKind::TrucksHeld { at, trucks } => {
             site(s, "site", at)?;
             if *trucks == 0 {
-                return Err(Rejection::new("trucks", "must be at least 1"));
+                return Err(Rejection::error("trucks", "must be at least 1"));
             }
             at_most("trucks", *trucks as u64, l.trucks, "the scenario's fleets have this many trucks in all")?;
         }
         EventKind::TrucksReleased { at, trucks } => {
             site(s, "site", at)?;
             if *trucks == 0 {
-                return Err(Rejection::new("trucks", "must be at least 1"));
+                return Err(Rejection::error("trucks", "must be at least 1"));
             }
             let held = held_at(same.iter().copied());
             if *trucks as i64 > held {
-                return Err(Rejection::new("trucks", format!("{trucks} released but only {held} held at `{at}`"))
+                return Err(Rejection::error("trucks", format!("{trucks} released but only {held} held at `{at}`"))
                     .hint("log trucks_held first, or release fewer"));
             }
         }
         EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
             check_text("flight", flight, MAX_ID)?;
             if !site(s, "from", from)?.airfield {
-                return Err(Rejection::new("from", format!("`{from}` has no airfield"))
+                return Err(Rejection::error("from", format!("`{from}` has no airfield"))
                     .hint(format!("airfields: {}", ids(s, |x| x.airfield))));
             }
             let dest = site(s, "to", to)?;
             if !(dest.airfield || dest.kind.is_exit()) {
-                return Err(Rejection::new("to", format!("`{to}` has no airfield and is not an exit"))
+                return Err(Rejection::error("to", format!("`{to}` has no airfield and is not an exit"))
                     .hint(format!("airfields and exits: {}", ids(s, |x| x.airfield || x.kind.is_exit()))));
             }
             if from == to {
-                return Err(Rejection::new("to", format!("the flight leaves from and goes to `{to}`"))
+                return Err(Rejection::error("to", format!("the flight leaves from and goes to `{to}`"))
                     .hint("give a different destination"));
             }
             at_most("personnel", *personnel as u64, l.personnel, "the mission has this many personnel in all")?;
@@ -264,9 +264,10 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
                 check_text("request", r, MAX_ID)?;
             }
             if let Some(d) = same.iter().find(|p| matches!(p.kind, EventKind::FlightDeparted { .. })) {
-                return Err(Rejection::new("flight", format!("flight `{flight}` already departed")).hint(format!(
+                return Err(Rejection::error("flight", format!("flight `{flight}` already departed")).hint(format!(
                     "at {} (event {}); give each departure its own number (e.g. {flight}-2)",
-                    d.at, d.id
+                    format_at(d.at),
+                    d.id
                 )));
             }
         }
@@ -292,38 +293,43 @@ fn departure<'a>(same: &[&'a LoggedEvent]) -> Option<&'a LoggedEvent> {
 /// The convoy has departed and not yet arrived.
 fn en_route(same: &[&LoggedEvent], convoy: &str) -> Result<(), Rejection> {
     if departure(same).is_none() {
-        return Err(Rejection::new("convoy", format!("convoy `{convoy}` never departed"))
+        return Err(Rejection::error("convoy", format!("convoy `{convoy}` never departed"))
             .hint("log convoy_departed first (check the serial)"));
     }
     if let Some(a) = same.iter().find(|p| matches!(p.kind, EventKind::ConvoyArrived { .. })) {
-        return Err(Rejection::new("convoy", format!("convoy `{convoy}` already arrived"))
-            .hint(format!("at {} (event {}); an incident after arrival belongs to the site", a.at, a.id)));
+        return Err(Rejection::error("convoy", format!("convoy `{convoy}` already arrived")).hint(format!(
+            "at {} (event {}); an incident after arrival belongs to the site",
+            format_at(a.at),
+            a.id
+        )));
     }
     Ok(())
 }
 
 /// The clearance request `request` was made and approved by `at`: a flight
 /// may not fly under a request that is pending, denied or approved later.
-fn approved_by(prior: &[LoggedEvent], request: &str, at: NaiveDateTime) -> Result<(), Rejection> {
+fn approved_by(prior: &[LoggedEvent], request: &str, at: At) -> Result<(), Rejection> {
     let subject = format!("clearance:{request}");
     let of_request: Vec<&LoggedEvent> = prior.iter().filter(|p| p.kind.subject() == subject).collect();
     if !of_request.iter().any(|p| matches!(p.kind, EventKind::ClearanceRequested { .. })) {
-        return Err(Rejection::new("request", format!("request `{request}` was never made"))
+        return Err(Rejection::error("request", format!("request `{request}` was never made"))
             .hint("log clearance_requested and clearance_approved first, or leave out `request`"));
     }
     match of_request
         .iter()
         .find(|p| matches!(p.kind, EventKind::ClearanceApproved { .. } | EventKind::ClearanceDenied { .. }))
     {
-        None => Err(Rejection::new("request", format!("request `{request}` is still pending"))
+        None => Err(Rejection::error("request", format!("request `{request}` is still pending"))
             .hint("log clearance_approved first")),
-        Some(d) if matches!(d.kind, EventKind::ClearanceDenied { .. }) => {
-            Err(Rejection::new("request", format!("request `{request}` was denied"))
-                .hint(format!("at {} (event {}); a flight needs an approved request", d.at, d.id)))
-        }
-        Some(d) if d.time() > at => {
-            Err(Rejection::new("request", format!("request `{request}` was approved only after the flight"))
-                .hint(format!("approved at {} (event {}); check the flight's `at` or the request", d.at, d.id)))
+        Some(d) if matches!(d.kind, EventKind::ClearanceDenied { .. }) => Err(Rejection::error(
+            "request",
+            format!("request `{request}` was denied"),
+        )
+        .hint(format!("at {} (event {}); a flight needs an approved request", format_at(d.at), d.id))),
+        Some(d) if d.at > at => {
+            Err(Rejection::error("request", format!("request `{request}` was approved only after the flight")).hint(
+                format!("approved at {} (event {}); check the flight's `at` or the request", format_at(d.at), d.id),
+            ))
         }
         Some(_) => Ok(()),
     }
@@ -337,20 +343,20 @@ fn ids(s: &Scenario, keep: impl Fn(&drawdown_model::Site) -> bool) -> String {
 /// A non-empty single-line text of at most `max` characters.
 pub(crate) fn check_text(field: &str, v: &str, max: usize) -> Result<(), Rejection> {
     if v.trim().is_empty() {
-        return Err(Rejection::new(field, "is empty"));
+        return Err(Rejection::error(field, "is empty"));
     }
     if v.chars().count() > max {
-        return Err(Rejection::new(field, format!("is longer than {max} characters")));
+        return Err(Rejection::error(field, format!("is longer than {max} characters")));
     }
     if v.chars().any(char::is_control) {
-        return Err(Rejection::new(field, "contains a control character"));
+        return Err(Rejection::error(field, "contains a control character"));
     }
     Ok(())
 }
 
 fn at_most(field: &str, v: u64, max: u64, what: &str) -> Result<(), Rejection> {
     if v > max {
-        return Err(Rejection::new(field, format!("{v} is more than {max}")).hint(what.to_string()));
+        return Err(Rejection::error(field, format!("{v} is more than {max}")).hint(what.to_string()));
     }
     Ok(())
 }
@@ -364,14 +370,14 @@ fn site<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model
         s.sites.iter().map(|x| (strsim::normalized_damerau_levenshtein(id, &x.id), x.id.as_str())).collect();
     near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let names: Vec<&str> = near.iter().take(3).map(|n| n.1).collect();
-    Err(Rejection::new(field, format!("unknown site `{id}`")).hint(format!("nearest: {}", names.join(", "))))
+    Err(Rejection::error(field, format!("unknown site `{id}`")).hint(format!("nearest: {}", names.join(", "))))
 }
 
 /// A site that closes during a drawdown (camp, base, hub, HQ).
 fn base<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model::Site, Rejection> {
     let found = site(s, field, id)?;
     if !found.kind.is_base() {
-        return Err(Rejection::new(field, format!("`{id}` is not a base (it does not close)"))
+        return Err(Rejection::error(field, format!("`{id}` is not a base (it does not close)"))
             .hint(format!("bases: {}", ids(s, |x| x.kind.is_base()))));
     }
     Ok(found)

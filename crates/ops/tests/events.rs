@@ -2,8 +2,9 @@
 
 use std::sync::OnceLock;
 
+use drawdown_model::state::SiteState;
 use drawdown_model::{Date, Scenario, Source, load};
-use drawdown_ops::{EventKind, LoggedEvent, NewEvent, parse_at, status, validate};
+use drawdown_ops::{EventKind, Gap, IncidentKind, LoggedEvent, NewEvent, parse_at, status, validate};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -18,10 +19,10 @@ fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
     LoggedEvent {
         id,
         scenario: "minusma-2023".into(),
-        at: at.into(),
+        at: parse_at(at).expect("a test time"),
         kind,
         recorded_by: "ops".into(),
-        recorded_at: "2023-11-01T00:00:00Z".into(),
+        recorded_at: parse_at("2023-11-01T00:00:00Z").unwrap(),
         note: None,
     }
 }
@@ -37,7 +38,7 @@ fn json_shape_names_the_field() {
     let flights = NewEvent::from_json(json!({"kind": "clearance_requested", "request": "R", "from": "gao", "to": "bamako", "at": "2023-10-01", "recorded_by": "a"})).unwrap();
     assert!(matches!(flights.kind, EventKind::ClearanceRequested { flights: 1, .. }), "flights default to 1");
 
-    let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field;
+    let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field.to_string();
     assert_eq!(
         field(json!({"kind": "site_closed", "site": "kidal", "at": "2023-10-31", "recorded_by": "a", "bogus": 1})),
         "bogus"
@@ -56,6 +57,54 @@ fn json_shape_names_the_field() {
 }
 
 #[test]
+fn the_kinds_are_read_from_serde_and_every_one_round_trips() {
+    let names = EventKind::names();
+    assert_eq!(names.len(), 12);
+    assert_eq!((names[0], names[11]), ("site_closed", "flight_departed"));
+    assert_eq!(IncidentKind::names(), ["ied", "ambush", "indirect_fire", "other"]);
+    // One event of every kind: its name is the tag serde writes, and it reads back.
+    let s = |x: &str| x.to_string();
+    let every = vec![
+        EventKind::SiteClosed { site: s("kidal") },
+        EventKind::SiteHandedOver { site: s("ber"), to: s("state") },
+        EventKind::SiteSeized { site: s("kidal"), by: s("armed_group") },
+        EventKind::ConvoyDeparted { convoy: s("C-1"), from: s("kidal"), to: s("gao"), trucks: 4, personnel: 5 },
+        EventKind::ConvoyArrived { convoy: s("C-1") },
+        EventKind::Incident {
+            convoy: None,
+            site: Some(s("gao")),
+            what: s("ambush"),
+            killed: 1,
+            wounded: 2,
+            vehicles_damaged: 3,
+        },
+        EventKind::ClearanceRequested { request: s("R-1"), from: s("gao"), to: s("bamako"), flights: 2 },
+        EventKind::ClearanceApproved { request: s("R-1") },
+        EventKind::ClearanceDenied { request: s("R-1") },
+        EventKind::TrucksHeld { at: s("gao"), trucks: 7 },
+        EventKind::TrucksReleased { at: s("gao"), trucks: 7 },
+        EventKind::FlightDeparted {
+            flight: s("UN-1"),
+            from: s("gao"),
+            to: s("abroad"),
+            personnel: 9,
+            cargo: 1,
+            request: Some(s("R-1")),
+        },
+    ];
+    let seen: Vec<&str> = every.iter().map(EventKind::name).collect();
+    assert_eq!(seen, names, "one of each, in declaration order");
+    for k in &every {
+        let v = serde_json::to_value(k).unwrap();
+        assert_eq!(v["kind"], k.name());
+        assert_eq!(&serde_json::from_value::<EventKind>(v).unwrap(), k);
+    }
+    // The refusal of an unknown kind lists the kinds.
+    let r = NewEvent::from_json(json!({"kind": "closed", "at": "2023-10-31", "recorded_by": "a"})).unwrap_err();
+    assert_eq!(r.hint.as_deref(), Some(format!("one of {}", names.join(", ")).as_str()));
+}
+
+#[test]
 fn json_round_trip_of_a_logged_event() {
     let e = logged(
         7,
@@ -71,6 +120,11 @@ fn json_round_trip_of_a_logged_event() {
     let v = serde_json::to_value(&e).unwrap();
     assert_eq!(v["kind"], "convoy_departed");
     assert_eq!(v["convoy"], "C-014");
+    assert_eq!(
+        (v["at"].as_str(), v["recorded_at"].as_str()),
+        (Some("2023-10-31T06:30:00Z"), Some("2023-11-01T00:00:00Z")),
+        "times as RFC 3339 UTC, as stored"
+    );
     assert_eq!(serde_json::from_value::<LoggedEvent>(v).unwrap(), e);
 }
 
@@ -91,7 +145,7 @@ fn a_flight_as_json() {
     );
     assert_eq!(f.kind.subject(), "flight:UN-2231");
     assert_eq!(f.kind.subjects_read(), vec!["flight:UN-2231".to_string()]);
-    assert!(EventKind::NAMES.contains(&f.kind.name()));
+    assert!(EventKind::names().contains(&f.kind.name()));
 
     let e = logged(
         8,
@@ -117,7 +171,7 @@ fn a_flight_as_json() {
         (Some("flight_departed"), Some("UN-2231"), Some("R-101"), Some(6))
     );
     assert_eq!(serde_json::from_value::<LoggedEvent>(v).unwrap(), e);
-    let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field;
+    let field = |v: serde_json::Value| NewEvent::from_json(v).unwrap_err().field.to_string();
     assert_eq!(
         field(
             json!({"kind": "flight_departed", "from": "gao", "to": "abroad", "at": "2023-10-31", "recorded_by": "a"})
@@ -134,7 +188,7 @@ fn a_flight_as_json() {
 
 #[test]
 fn times_are_normalised_to_utc() {
-    let t = |s: &str| parse_at(s).map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).map_err(|r| r.field);
+    let t = |s: &str| parse_at(s).map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string()).map_err(|r| r.field.to_string());
     assert_eq!(t("2023-10-15").unwrap(), "2023-10-15T00:00:00");
     assert_eq!(t("2023-10-15T06:30").unwrap(), "2023-10-15T06:30:00");
     assert_eq!(t("2023-10-15 06:30:15").unwrap(), "2023-10-15T06:30:15");
@@ -261,20 +315,20 @@ fn status_compares_the_log_with_the_plan() {
     let site = |id: &str| st.sites.iter().find(|r| r.site == id).unwrap();
     assert_eq!(
         (site("ogossagou").state, site("ogossagou").flag, site("ogossagou").taken_by.as_deref()),
-        ("handed_over", "on_time", Some("state"))
+        (SiteState::HandedOver, Gap::OnTime, Some("state"))
     );
     assert_eq!(
         (site("ber").state, site("ber").flag, site("ber").days_late),
-        ("closed", "late", Some(7)),
+        (SiteState::Closed, Gap::Late, Some(7)),
         "planned 2023-08-13, closed 08-20"
     );
     assert_eq!(
         (site("kidal").state, site("kidal").flag, site("kidal").days_late),
-        ("open", "overdue", Some(1)),
+        (SiteState::Open, Gap::Overdue, Some(1)),
         "planned 10-31, still open on 11-01"
     );
-    assert_eq!(site("timbuktu").flag, "due");
-    assert_eq!(site("gao").flag, "unplanned");
+    assert_eq!(site("timbuktu").flag, Gap::Due);
+    assert_eq!(site("gao").flag, Gap::Unplanned);
     assert!(st.sites.iter().all(|r| r.site != "dakar"), "only bases are listed");
     assert_eq!(st.convoys.arrived.len(), 1);
     assert_eq!((st.convoys.in_transit[0].convoy.as_str(), st.convoys.in_transit[0].days), ("C-2", 4));
@@ -293,7 +347,7 @@ fn status_compares_the_log_with_the_plan() {
     // among the sites closed so far.
     let later = status(s, &log, day("2023-11-05"), None);
     let k = later.sites.iter().find(|r| r.site == "kidal").unwrap();
-    assert_eq!((k.state, k.flag, k.days_late), ("closed", "late", Some(5)));
+    assert_eq!((k.state, k.flag, k.days_late), (SiteState::Closed, Gap::Late, Some(5)));
 }
 
 #[test]

@@ -24,15 +24,9 @@ use crate::fan::{self, Day, Fan, Milestone};
 use crate::map::{self, Marker, Theatre, Transit};
 use crate::svg::{self, Scale, c, colour};
 
-/// A site's state according to the operations log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SiteState {
-    Open,
-    /// Vacated; nobody recorded as having taken it yet.
-    Closed,
-    HandedOver,
-    Seized,
-}
+/// A site's state according to the operations log (the model's, which the
+/// operations status reports).
+pub use drawdown_model::state::SiteState;
 
 /// The map with each closing base drawn by its logged state: blue when
 /// handed over to the state, red when seized by an armed group, half grey

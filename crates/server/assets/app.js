@@ -3,25 +3,10 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { name: null, info: null, run: null, lastId: null, events: [], todayPinned: false };
+const state = { name: null, info: null, kinds: [], run: null, lastId: null, events: [], todayPinned: false };
 
-// Fields of each event kind: [name, input type, label, options].
-const SITE = "site", PLACE = "place", AIRFIELD = "airfield", AIR_DEST = "air_dest";
-const KINDS = {
-  site_closed: [["site", SITE, "Site"]],
-  site_handed_over: [["site", SITE, "Site"], ["to", "text", "Handed over to", "state"]],
-  site_seized: [["site", SITE, "Site"], ["by", "text", "Seized by", "armed_group"]],
-  convoy_departed: [["convoy", "text", "Convoy serial"], ["from", PLACE, "From"], ["to", PLACE, "To"], ["trucks", "number", "Trucks"], ["personnel", "number", "Personnel"]],
-  convoy_arrived: [["convoy", "text", "Convoy serial"]],
-  incident: [["what", "incident", "What"], ["convoy", "text", "Convoy serial (if on the road)"], ["site", "optsite", "Site (if at a site)"], ["killed", "number", "Killed"], ["wounded", "number", "Wounded"], ["vehicles_damaged", "number", "Vehicles damaged"]],
-  clearance_requested: [["request", "text", "Request id"], ["from", PLACE, "From"], ["to", PLACE, "To"], ["flights", "number", "Flights", "1"]],
-  clearance_approved: [["request", "text", "Request id"]],
-  clearance_denied: [["request", "text", "Request id"]],
-  trucks_held: [["site", SITE, "Site"], ["trucks", "number", "Trucks"]],
-  trucks_released: [["site", SITE, "Site"], ["trucks", "number", "Trucks"]],
-  flight_departed: [["flight", "text", "Flight number"], ["from", AIRFIELD, "From (airfield)"], ["to", AIR_DEST, "To (airfield or abroad)"], ["personnel", "number", "Personnel"], ["cargo", "number", "Cargo (load units)"], ["request", "text", "Clearance request (if any)"]],
-};
-
+// The kinds of event and their fields come from the server (/api/event-kinds,
+// derived from the operations log's own definition of an event).
 class ApiError extends Error {
   constructor(status, body) {
     super(body && body.error ? body.error : `HTTP ${status}`);
@@ -82,6 +67,7 @@ async function start() {
     if (!list.default) { showBanner("No scenario in the store."); return; }
     state.name = list.default;
     state.info = await api(`/api/scenarios/${encodeURIComponent(state.name)}`);
+    state.kinds = (await api("/api/event-kinds")).kinds;
     showBanner("");
   } catch (e) {
     showBanner(e instanceof ApiError ? e.describe() : String(e));
@@ -117,7 +103,7 @@ function setup() {
   $("replan-form").onsubmit = runReplan;
 
   const kind = $("ev-kind");
-  kind.replaceChildren(...Object.keys(KINDS).map((k) => el("option", { value: k }, k.replace(/_/g, " "))));
+  kind.replaceChildren(...state.kinds.map((k) => el("option", { value: k.kind, title: k.description }, k.kind.replace(/_/g, " "))));
   kind.onchange = eventFields;
   eventFields();
   $("event-form").onsubmit = recordEvent;
@@ -131,24 +117,26 @@ function siteSelect(name, keep, optional) {
   return sel;
 }
 
+// Which sites a site field takes (a field's `sites`), as the log checks them.
 const SITE_FILTERS = {
-  [SITE]: (x) => x.base,
-  [PLACE]: () => true,
-  optsite: (x) => x.base,
-  [AIRFIELD]: (x) => x.airfield,
-  [AIR_DEST]: (x) => x.airfield || x.exit,
+  base: (x) => x.base,
+  any: () => true,
+  airfield: (x) => x.airfield,
+  airfield_or_exit: (x) => x.airfield || x.exit,
 };
+
+const kindOf = (name) => state.kinds.find((k) => k.kind === name) || { fields: [] };
 
 function eventFields() {
   const box = $("ev-fields");
   box.replaceChildren();
-  for (const [name, type, label, dflt] of KINDS[$("ev-kind").value]) {
+  for (const f of kindOf($("ev-kind").value).fields) {
     let input;
-    if (type in SITE_FILTERS) input = siteSelect(name, SITE_FILTERS[type], type === "optsite");
-    else if (type === "incident") input = el("select", { name }, ...state.info.incident_kinds.map((k) => el("option", { value: k }, k.replace(/_/g, " "))));
-    else input = el("input", { type, name, min: type === "number" ? "0" : null, value: dflt || null });
-    input.id = "ev-f-" + name;
-    box.append(el("label", {}, label, input));
+    if (f.sites in SITE_FILTERS) input = siteSelect(f.name, SITE_FILTERS[f.sites], !f.required);
+    else if (f.input === "choice") input = el("select", { name: f.name }, ...f.choices.map((k) => el("option", { value: k }, String(k).replace(/_/g, " "))));
+    else input = el("input", { type: f.input, name: f.name, min: f.input === "number" ? "0" : null, value: f.initial ?? null });
+    input.id = "ev-f-" + f.name;
+    box.append(el("label", {}, f.label, input));
   }
 }
 
@@ -157,10 +145,10 @@ async function recordEvent(e) {
   const kind = $("ev-kind").value;
   const ev = { kind, at: $("ev-at").value.trim(), recorded_by: $("ev-by").value.trim() };
   if ($("ev-note").value.trim()) ev.note = $("ev-note").value.trim();
-  for (const [name, type] of KINDS[kind]) {
-    const v = $("ev-f-" + name).value.trim();
+  for (const f of kindOf(kind).fields) {
+    const v = $("ev-f-" + f.name).value.trim();
     if (v === "") continue;
-    ev[name] = type === "number" ? Number(v) : v;
+    ev[f.name] = f.input === "number" ? Number(v) : v;
   }
   const out = $("ev-result");
   $("ev-submit").disabled = true;
@@ -180,7 +168,7 @@ async function recordEvent(e) {
 
 function describeEvent(ev) {
   const parts = [ev.kind.replace(/_/g, " ")];
-  for (const k of ["site", "convoy", "flight", "request", "from", "to", "by", "what", "trucks", "personnel", "cargo", "killed", "wounded", "vehicles_damaged", "flights"]) {
+  for (const { name: k } of kindOf(ev.kind).fields) {
     if (ev[k] !== undefined && ev[k] !== null && ev[k] !== 0 && ev[k] !== "") parts.push(`${k} ${ev[k]}`);
   }
   return parts.join(", ");

@@ -12,7 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use drawdown_engine::SimResult;
 use drawdown_model::Date;
-use drawdown_ops::{EventKind, INCIDENT_KINDS, LoggedEvent, NewEvent, NewRun, Store};
+use drawdown_ops::{EventKind, IncidentKind, LoggedEvent, NewEvent, NewRun, Store};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -32,7 +32,7 @@ use crate::{ApiError, AppState, auth, charts, replan, whatif};
         title = "drawdown operations centre",
         description = "Scenarios, the operations log, plan versus actual, what-if simulations, re-plans from the log and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`."
     ),
-    components(schemas(ErrorBody, WhatIfRequest, PlanRequest)),
+    components(schemas(ErrorBody, WhatIfRequest, PlanRequest, NewEvent, LoggedEvent, EventKind, IncidentKind)),
     modifiers(&BearerToken),
     security(("bearer" = []))
 )]
@@ -54,6 +54,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_scenarios))
         .routes(routes!(get_scenario))
         .routes(routes!(get_status))
+        .routes(routes!(event_kinds))
         .routes(routes!(list_events, record_event))
         .routes(routes!(run_whatif))
         .routes(routes!(run_plan))
@@ -142,8 +143,8 @@ fn describe(c: &Compiled) -> Value {
         "sites": sites,
         "variants": variants,
         "convoy_lines": s.plan.lines.iter().map(|l| &l.id).collect::<Vec<_>>(),
-        "event_kinds": EventKind::NAMES,
-        "incident_kinds": INCIDENT_KINDS,
+        "event_kinds": EventKind::names(),
+        "incident_kinds": IncidentKind::names(),
         "baseline": {"run": c.baseline_run, "summary": c.baseline_result.summary},
         "limits": {"whatif_runs": crate::MAX_WHATIF_RUNS, "body_bytes": crate::MAX_BODY_BYTES},
     })
@@ -179,11 +180,7 @@ fn day_of(c: &Compiled, events: &[LoggedEvent], today: Option<&str>) -> Result<D
         Some(t) => Date::parse(t).ok_or_else(|| {
             ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15")
         })?,
-        None => events
-            .iter()
-            .filter_map(|e| Date::parse(e.at.get(..10).unwrap_or(&e.at)))
-            .max()
-            .unwrap_or(c.scenario.scenario.start),
+        None => events.iter().map(LoggedEvent::day).max().unwrap_or(c.scenario.scenario.start),
     })
 }
 
@@ -248,19 +245,14 @@ async fn list_events(
 
 /// Records an event, validated against the scenario and the log in one transaction.
 ///
-/// The body is `{at, kind, …fields of the kind, recorded_by, note?}`, e.g.
+/// The body is `{at, kind, …fields of the kind, recorded_by, note?}` (the `NewEvent` schema; the kinds
+/// and their fields are `EventKind`), e.g.
 /// `{"at": "2023-10-15T06:30", "kind": "convoy_departed", "convoy": "C-014", "from": "kidal", "to": "gao", "trucks": 40, "personnel": 300, "recorded_by": "ops1"}`.
-/// Kinds: site_closed {site}, site_handed_over {site, to}, site_seized {site, by},
-/// convoy_departed {convoy, from, to, trucks, personnel}, convoy_arrived {convoy},
-/// incident {convoy?, site?, what, killed, wounded, vehicles_damaged},
-/// clearance_requested {request, from, to, flights}, clearance_approved {request},
-/// clearance_denied {request}, trucks_held {site, trucks}, trucks_released {site, trucks},
-/// flight_departed {flight, from, to, personnel, cargo, request?}.
 #[utoipa::path(post, path = "/api/scenarios/{name}/events", tag = "operations log",
     params(("name" = String, Path, description = "Scenario name")),
-    request_body(content_type = "application/json", description = "The event"),
+    request_body(content = NewEvent, content_type = "application/json", description = "The event"),
     responses(
-        (status = 201, description = "The event as logged, with its id", content_type = "application/json"),
+        (status = 201, description = "The event as logged, with its id", body = LoggedEvent),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "Refused by the scenario or the log (unknown site, convoy never departed, date before the previous event of the same subject…); nothing written", body = ErrorBody)))]
@@ -273,6 +265,17 @@ async fn record_event(
     let c = st.scenarios.latest(&st.store, &name).await?;
     let logged = st.store.record(&c.reference.name, &c.scenario, &ev).await?;
     Ok((StatusCode::CREATED, Json(logged)))
+}
+
+/// The kinds of event and the fields of each, as the dashboard's form shows them: derived from the
+/// `EventKind` schema (`kind`, `description`, and per field its `name`, `label`, `input`
+/// (`text`, `number`, `choice`), `required`, `sites` (`base`, `any`, `airfield`, `airfield_or_exit`),
+/// `choices`, `initial`).
+#[utoipa::path(get, path = "/api/event-kinds", tag = "operations log", responses(
+    (status = 200, description = "`{kinds: [{kind, description, fields: [{name, label, input, required, sites?, choices?, initial?}]}]}`", content_type = "application/json"),
+    (status = 401, body = ErrorBody)))]
+async fn event_kinds() -> Json<Value> {
+    Json(json!({"kinds": crate::event_form::kinds()}))
 }
 
 /// Simulates the scenario with variants switched on and closure dates moved; stores the result as a run.

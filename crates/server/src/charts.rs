@@ -3,12 +3,11 @@
 //! plan-versus-actual status of the log.
 
 use drawdown_engine::SimResult;
-use drawdown_model::{Date, MilestoneMetric};
+use drawdown_model::MilestoneMetric;
 use drawdown_ops::Status;
 use drawdown_report::Chart;
 use drawdown_report::fan::Day;
-use drawdown_report::live::{self, Movement, PlanRow, SiteState};
-use serde_json::Value;
+use drawdown_report::live::{self, Movement, PlanRow};
 
 use crate::ApiError;
 use crate::scenarios::Compiled;
@@ -31,17 +30,8 @@ pub fn draw(name: &str, c: &Compiled, result: &SimResult, status: &Status) -> Re
     }
 }
 
-fn state(s: &str) -> SiteState {
-    match s {
-        "closed" => SiteState::Closed,
-        "handed_over" => SiteState::HandedOver,
-        "seized" => SiteState::Seized,
-        _ => SiteState::Open,
-    }
-}
-
 fn map(c: &Compiled, status: &Status) -> Chart {
-    let state_of = |id: &str| status.sites.iter().find(|s| s.site == id).map(|s| state(s.state));
+    let state_of = |id: &str| status.sites.iter().find(|s| s.site == id).map(|s| s.state);
     let in_transit: Vec<(String, String, String)> =
         status.convoys.in_transit.iter().map(|cv| (cv.convoy.clone(), cv.from.clone(), cv.to.clone())).collect();
     live::map(&c.world, &state_of, &in_transit)
@@ -58,16 +48,12 @@ fn fan(c: &Compiled, result: &SimResult, status: &Status) -> Chart {
     live::fan(&c.world, days, result.runs, milestones, moved)
 }
 
-fn date(v: &Value) -> Option<Date> {
-    v.as_str().and_then(|s| Date::parse(s.get(..10).unwrap_or(s)))
-}
-
 fn gantt(result: &SimResult, status: &Status) -> Chart {
     let sites = result
         .closing_sites()
         .filter_map(|s| {
             let logged = status.sites.iter().find(|x| x.site == s.id);
-            let actual = logged.and_then(|x| Some((date(&Value::from(x.closed_at.clone()?))?, state(x.state))));
+            let actual = logged.and_then(|x| Some((drawdown_ops::day_of(x.closed_at?), x.state)));
             Some(PlanRow {
                 name: if s.name.is_empty() { s.id.clone() } else { s.name.clone() },
                 planned: s.planned_closure?,
@@ -83,12 +69,10 @@ fn gantt(result: &SimResult, status: &Status) -> Chart {
         .arrived
         .iter()
         .chain(&status.convoys.in_transit)
-        .filter_map(|cv| {
-            Some(Movement {
-                label: format!("{} {}→{}", cv.convoy, cv.from, cv.to),
-                departed: date(&Value::from(cv.departed.clone()))?,
-                arrived: cv.arrived.as_ref().and_then(|a| date(&Value::from(a.clone()))),
-            })
+        .map(|cv| Movement {
+            label: format!("{} {}→{}", cv.convoy, cv.from, cv.to),
+            departed: drawdown_ops::day_of(cv.departed),
+            arrived: cv.arrived.map(drawdown_ops::day_of),
         })
         .collect();
     moves.sort_by_key(|m| m.departed);

@@ -1,17 +1,21 @@
 //! Every refusal is a 4xx with one JSON shape, `{error, field, hint}`, so a
 //! client (the dashboard, a script) can show the message beside the field it
 //! names; faults of the server are a 5xx with a generic message, the detail
-//! going to the server's log rather than to the client.
+//! going to the server's log rather than to the client. Inside, an error is
+//! the model's `Diagnostic` (as the operations log's rejections are), with
+//! an HTTP status.
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use drawdown_ops::{Rejection, StoreError};
+use drawdown_model::{Diagnostic, Path};
+use drawdown_ops::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// The body of every error response.
+/// The body of every error response: a diagnostic (`drawdown_model::Diagnostic`,
+/// the type every refusal of input is) as JSON.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// What is wrong, in one sentence.
@@ -22,15 +26,31 @@ pub struct ErrorBody {
     pub hint: Option<String>,
 }
 
+impl From<&Diagnostic> for ErrorBody {
+    fn from(d: &Diagnostic) -> ErrorBody {
+        ErrorBody {
+            error: d.message.clone(),
+            field: (!d.field.is_root()).then(|| d.field.to_string()),
+            hint: d.hint.clone(),
+        }
+    }
+}
+
+/// A refusal or a fault: an HTTP status and the diagnostic sent as `{error, field, hint}`.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub body: ErrorBody,
+    /// Boxed: errors travel in `Result`s through every handler.
+    pub diagnostic: Box<Diagnostic>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, field: Option<&str>, error: impl Into<String>) -> ApiError {
-        ApiError { status, body: ErrorBody { error: error.into(), field: field.map(str::to_string), hint: None } }
+        ApiError::from_diagnostic(status, Diagnostic::error(field.map_or_else(Path::root, Path::verbatim), error))
+    }
+
+    pub fn from_diagnostic(status: StatusCode, diagnostic: Diagnostic) -> ApiError {
+        ApiError { status, diagnostic: Box::new(diagnostic) }
     }
 
     /// 400: the request is malformed or a value is out of range.
@@ -44,11 +64,8 @@ impl ApiError {
     }
 
     /// 422: well-formed, but refused by the scenario's or the log's rules.
-    pub fn unprocessable(r: Rejection) -> ApiError {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: ErrorBody { error: r.message, field: Some(r.field), hint: r.hint },
-        }
+    pub fn unprocessable(d: Diagnostic) -> ApiError {
+        ApiError::from_diagnostic(StatusCode::UNPROCESSABLE_ENTITY, d)
     }
 
     /// 500: a fault of the server; the detail is logged, not sent.
@@ -58,14 +75,24 @@ impl ApiError {
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> ApiError {
-        self.body.hint = Some(hint.into());
+        self.diagnostic.hint = Some(hint.into());
         self
+    }
+
+    /// What is wrong, in one sentence.
+    pub fn message(&self) -> &str {
+        &self.diagnostic.message
+    }
+
+    /// The body sent.
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody::from(&*self.diagnostic)
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (self.status, Json(self.body())).into_response()
     }
 }
 

@@ -34,6 +34,7 @@ mod assets;
 mod auth;
 mod charts;
 mod error;
+mod event_form;
 mod replan;
 mod scenarios;
 mod whatif;
@@ -119,27 +120,19 @@ impl AppState {
 }
 
 /// Why the server did not start.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// Refused by the safety rules (e.g. a public address without a token).
+    #[error("{0}")]
     Unsafe(String),
-    Store(drawdown_ops::StoreError),
+    #[error("{0}")]
+    Store(Box<drawdown_ops::StoreError>),
     /// The scenario could not be stored or compiled.
+    #[error("{0}")]
     Scenario(String),
+    #[error("{0}")]
     Io(std::io::Error),
 }
-
-impl std::fmt::Display for ServeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ServeError::Unsafe(m) | ServeError::Scenario(m) => f.write_str(m),
-            ServeError::Store(e) => write!(f, "{e}"),
-            ServeError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for ServeError {}
 
 /// The safety rule for the address: loopback is open to this machine's
 /// users only; anything else needs a token (and an empty token is no token).
@@ -162,17 +155,17 @@ pub fn check_bind(bind: &SocketAddr, token: Option<&str>) -> Result<(), ServeErr
 /// its baseline simulation) so the first page load is quick.
 pub async fn prepare(config: &Config) -> Result<AppState, ServeError> {
     check_bind(&config.bind, config.token.as_deref())?;
-    let store = Store::open(&config.db).await.map_err(ServeError::Store)?;
+    let store = Store::open(&config.db).await.map_err(|e| ServeError::Store(Box::new(e)))?;
     let default = match &config.scenario {
         Some((name, text)) => {
-            store.put_scenario(name, text, &config.recorded_by).await.map_err(ServeError::Store)?;
+            store.put_scenario(name, text, &config.recorded_by).await.map_err(|e| ServeError::Store(Box::new(e)))?;
             Some(name.clone())
         }
         None => None,
     };
     let state = AppState::new(store, config.token.clone(), default.clone(), config.whatif_slots);
     if let Some(name) = &default {
-        state.scenarios.latest(&state.store, name).await.map_err(|e| ServeError::Scenario(e.body.error))?;
+        state.scenarios.latest(&state.store, name).await.map_err(|e| ServeError::Scenario(e.message().to_string()))?;
     }
     Ok(state)
 }

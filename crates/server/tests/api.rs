@@ -74,9 +74,13 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.content_type.starts_with("text/javascript"));
     assert_eq!(get(&app, "/style.css").await.status, StatusCode::OK);
-    // The event form knows every kind of event the log takes.
-    for kind in drawdown_ops::EventKind::NAMES {
-        assert!(js.text.contains(&format!("\n  {kind}: [[")), "the event form has no fields for `{kind}`");
+    // The event form is built from the server's description of the kinds: the
+    // page names none of its own.
+    for kind in drawdown_ops::EventKind::names() {
+        assert!(
+            !js.text.contains(&format!("{kind}:")) && !js.text.contains(&format!("\"{kind}\"")),
+            "the page spells the kind `{kind}` itself"
+        );
     }
     let resp = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
     let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -86,6 +90,66 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     let other = get(&app, "/etc/passwd").await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
     assert!(!other.text.contains("root:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_form_lists_every_kind_with_the_fields_of_its_json() {
+    let db = &common::stores()[0];
+    let app = drawdown_server::router(common::state(&db.url, &common::unique_name(), None).await);
+    let reply = get(&app, "/api/event-kinds").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let kinds = reply.json()["kinds"].as_array().cloned().expect("kinds");
+    let names: Vec<&str> = kinds.iter().filter_map(|k| k["kind"].as_str()).collect();
+    assert_eq!(names, drawdown_ops::EventKind::names(), "every kind, in the ops crate's order");
+    let kind = |name: &str| kinds.iter().find(|k| k["kind"] == name).cloned().unwrap();
+    let fields = |name: &str| -> Vec<String> {
+        kind(name)["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap().to_string()).collect()
+    };
+    let field =
+        |k: &str, f: &str| kind(k)["fields"].as_array().unwrap().iter().find(|x| x["name"] == f).cloned().unwrap();
+    assert_eq!(fields("convoy_departed"), ["convoy", "from", "to", "trucks", "personnel"]);
+    assert_eq!(fields("trucks_held"), ["site", "trucks"], "the JSON's names, not the Rust field's");
+    assert_eq!(fields("site_seized"), ["site", "by"]);
+    assert_eq!(fields("flight_departed"), ["flight", "from", "to", "personnel", "cargo", "request"]);
+    assert!(kinds.iter().all(|k| k["description"].as_str().is_some_and(|d| !d.is_empty())), "{kinds:?}");
+    // What the form needs to offer the right inputs.
+    assert_eq!(
+        (field("flight_departed", "from")["sites"].clone(), field("flight_departed", "to")["sites"].clone()),
+        (json!("airfield"), json!("airfield_or_exit"))
+    );
+    assert_eq!(field("site_closed", "site")["sites"], "base");
+    assert_eq!(field("convoy_departed", "trucks")["input"], "number");
+    assert_eq!(
+        (field("incident", "site")["required"].clone(), field("incident", "what")["required"].clone()),
+        (json!(false), json!(true))
+    );
+    let what: Vec<Value> = field("incident", "what")["choices"].as_array().cloned().unwrap();
+    assert_eq!(what, drawdown_ops::IncidentKind::names().iter().map(|n| json!(n)).collect::<Vec<_>>());
+    assert_eq!(field("clearance_requested", "flights")["initial"], 1);
+    assert_eq!(field("site_handed_over", "to")["initial"], "state");
+    assert_eq!(field("convoy_departed", "convoy")["label"], "Convoy serial");
+    // Every field the form offers is one the JSON takes: an event with all of them is accepted as JSON.
+    for k in &kinds {
+        let mut ev = json!({"kind": k["kind"], "at": "2023-10-01", "recorded_by": "t"});
+        for f in k["fields"].as_array().unwrap() {
+            let v = if f["input"] == "number" {
+                json!(1)
+            } else if f["input"] == "choice" {
+                f["choices"][0].clone()
+            } else {
+                json!("x")
+            };
+            ev[f["name"].as_str().unwrap()] = v;
+        }
+        drawdown_ops::NewEvent::from_json(ev.clone()).unwrap_or_else(|r| panic!("{ev}: {r}"));
+    }
+    // The OpenAPI document describes an event with the same types.
+    let doc = get(&app, "/api/openapi.json").await.json();
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["EventKind"].is_object() && schemas["NewEvent"].is_object() && schemas["LoggedEvent"].is_object());
+    let body =
+        &doc["paths"]["/api/scenarios/{name}/events"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(body["$ref"], "#/components/schemas/NewEvent", "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -493,6 +557,7 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     listed.sort();
     let mut expected: Vec<(String, String)> = [
         ("GET", "/api/openapi.json"),
+        ("GET", "/api/event-kinds"),
         ("GET", "/api/runs/{id}"),
         ("GET", "/api/scenarios"),
         ("GET", "/api/scenarios/{name}"),

@@ -128,7 +128,7 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     let stored = rt.block_on(store.events(&name, None, 10)).expect("events");
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].recorded_by, "duty officer");
-    assert_eq!(stored[0].at, "2023-08-04T09:00:00Z");
+    assert_eq!(drawdown_ops::format_at(stored[0].at), "2023-08-04T09:00:00Z");
     wait_until(&tab, "document.getElementById('chart-map').innerHTML.length > 1000", "the map to redraw");
     assert_ne!(html_of(&tab, "#chart-map"), map_before, "the map did not change after the handover");
 
