@@ -90,22 +90,25 @@ impl Sim<'_> {
             let cap = f64::from(trucks) * w.fleets[cl.fleet as usize].capacity;
             self.take_cargo(site, cap, &mut items);
         }
+        let contested = self.vacate(c);
         let cv = &mut self.convoys[conv as usize];
         cv.pax = pax;
         cv.items = items;
         cv.trucks = trucks;
-        self.vacate(c);
+        if contested {
+            cv.risk = w.situation.closing_contested;
+        }
     }
 
     /// The site is empty of the mission: dispose of what is left and run the
-    /// handover race.
-    fn vacate(&mut self, c: u16) {
+    /// handover race. Returns whether an armed group contested the site.
+    fn vacate(&mut self, c: u16) -> bool {
         let w = self.w;
         let cl = &w.closures[c as usize];
         let site = cl.site as usize;
         self.out.site_closed[site] = Some(self.now);
         self.closed_count += 1;
-        let taker = self.handover_race(c);
+        let (taker, contested) = self.handover_race(c);
         self.out.site_taken[site] = taker;
         let nl = w.lots.len();
         for l in 0..nl {
@@ -122,23 +125,25 @@ impl Sim<'_> {
             };
             self.fates[l][fate] += n;
         }
+        contested
     }
 
     /// Who reaches the vacated site first: the national army (from the later
     /// of the vacating and its `state_from`) or, if one contests it (and the
     /// site is vacated before `armed_group_until`), an armed group. Ties go
-    /// to the state; no presence entry means a formal handover.
-    fn handover_race(&mut self, c: u16) -> Taker {
+    /// to the state; no presence entry means a formal handover. Also says
+    /// whether the site was contested.
+    fn handover_race(&mut self, c: u16) -> (Taker, bool) {
         let w = self.w;
         let cl = &w.closures[c as usize];
         let Some(p) = &w.presence[cl.site as usize] else {
-            return Taker::State;
+            return (Taker::State, false);
         };
         let mut s = self.keys.stream(cl.key, Purpose::Race, 0);
         let state_at =
             f64::from(self.now.max(p.state_from)) + sample_days(p.state_days, &mut s) * f64::from(MIN_PER_DAY);
         let contested = s.bernoulli(p.armed_group) && self.now < p.armed_group_until;
         let armed_at = f64::from(self.now) + sample_days(p.armed_group_days, &mut s) * f64::from(MIN_PER_DAY);
-        if contested && armed_at < state_at { Taker::ArmedGroup } else { Taker::State }
+        (if contested && armed_at < state_at { Taker::ArmedGroup } else { Taker::State }, contested)
     }
 }

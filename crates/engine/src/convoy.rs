@@ -2,7 +2,7 @@
 //! permit, marching day by day along the route (pace, breakdowns, IEDs and
 //! ambushes), and arriving.
 
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Distribution, Gamma, Poisson};
 
 use crate::engine::{Convoy, Duty, Ev, MOVE_MINUTE, Sim, Stage};
 use crate::rng::{Purpose, Stream};
@@ -54,6 +54,7 @@ impl Sim<'_> {
             delay_min: 0.0,
             hazard_left: f64::NAN,
             march_days: 0,
+            risk: 1.0,
             permit_tries: 0,
             departed_at: 0,
             pax: Vec::new(),
@@ -281,6 +282,7 @@ impl Sim<'_> {
         let cv = &self.convoys[c as usize];
         let mut s = self.keys.stream(cv.key, Purpose::March, u64::from(cv.march_days));
         let factor = w.pace_factor.map_or(1.0, |d| d.sample(&mut s));
+        let risk = cv.risk * self.air_cover_factor(cv.key, cv.march_days, day);
         let mut budget = MIN_PER_DAY as f64;
         let row = self.row(cv.duty);
         let people: u32 = cv.pax.iter().map(|p| p.1).sum();
@@ -303,7 +305,7 @@ impl Sim<'_> {
             cv.km_left -= km;
             self.personnel_km += f64::from(people) * km;
             let zone = link.zone;
-            self.expose(c, zone, km, day, row, &mut s);
+            self.expose(c, zone, km, day, row, risk, &mut s);
             let cv = &mut self.convoys[c as usize];
             if cv.km_left <= 1e-9 {
                 cv.at = cv.next;
@@ -324,21 +326,36 @@ impl Sim<'_> {
         self.schedule(self.now + MIN_PER_DAY, Ev::March(c));
     }
 
-    /// Incidents and breakdowns over `km` of road in `zone`.
+    /// The incident-rate factor of a march day's air cover: with an
+    /// air-cover group, the day's overwatch request (stream `AirCover`,
+    /// index = march day) is approved with the group's approval that day;
+    /// refused, the rate is scaled by `without_air_cover`.
+    fn air_cover_factor(&self, key: u64, march_day: u32, day: usize) -> f64 {
+        let w = self.w;
+        let Some(g) = w.situation.air_cover else { return 1.0 };
+        let tab = &w.clearance[g].approval;
+        let approval = tab[(day + w.lead_pad as usize).min(tab.len() - 1)];
+        let covered = self.keys.stream(key, Purpose::AirCover, u64::from(march_day)).bernoulli(approval);
+        if covered { 1.0 } else { w.situation.without_air_cover }
+    }
+
+    /// Incidents and breakdowns over `km` of road in `zone`, the incident
+    /// rate scaled by the convoy's situation `risk`.
     ///
     /// Both are Poisson processes along the road, so together they are one
     /// process of rate `incident + breakdown` per km, each event being an
     /// incident with probability incident / total. The convoy carries the
     /// hazard left until its next event, an Exp(1) draw: a stretch that
     /// does not use it up costs a subtraction and no draw.
-    fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, s: &mut Stream) {
+    #[allow(clippy::too_many_arguments)]
+    fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, risk: f64, s: &mut Stream) {
         let w = self.w;
         let t = if zone == NONE {
             Threat::default()
         } else {
             w.threat[zone as usize][day.min(w.threat[zone as usize].len() - 1)]
         };
-        let incident_per_km = t.ied_per_km + t.ambush_per_km;
+        let incident_per_km = (t.ied_per_km + t.ambush_per_km) * risk;
         let total_per_km = incident_per_km + w.breakdowns_per_km;
         let mut hazard = total_per_km * km;
         if hazard <= 0.0 {
@@ -359,10 +376,17 @@ impl Sim<'_> {
                 cv.delay_min += w.breakdown_delay_min;
                 continue;
             }
-            let wounded = poisson(t.wounded, s);
-            let killed = poisson(t.killed, s);
-            let damaged = poisson(t.damaged, s);
-            let destroyed = poisson(t.destroyed, s);
+            // Severity: one Gamma(k, 1/k) factor (mean 1) on every mean of
+            // this incident, so a bad strike wounds, kills and wrecks more.
+            let severity = if t.dispersion > 0.0 {
+                Gamma::new(t.dispersion, 1.0 / t.dispersion).map_or(1.0, |g| g.sample(s))
+            } else {
+                1.0
+            };
+            let wounded = poisson(t.wounded * severity, s);
+            let killed = poisson(t.killed * severity, s);
+            let damaged = poisson(t.damaged * severity, s);
+            let destroyed = poisson(t.destroyed * severity, s);
             let stats = &mut self.out.convoys[row];
             stats.incidents += 1;
             stats.wounded += wounded;

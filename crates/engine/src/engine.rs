@@ -76,6 +76,9 @@ pub struct Convoy {
     /// breakdown; NaN until drawn.
     pub hazard_left: f64,
     pub march_days: u32,
+    /// Incident-rate factor of the convoy's situation for the whole trip
+    /// (a closing convoy from a contested site), 1 otherwise.
+    pub risk: f64,
     pub permit_tries: u32,
     pub departed_at: u32,
     /// People aboard by group.

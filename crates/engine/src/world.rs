@@ -48,6 +48,18 @@ pub struct Threat {
     pub damaged: f64,
     pub destroyed: f64,
     pub delay_min: f64,
+    /// Shape of the incident's Gamma(k, 1/k) severity; 0: every incident at the means.
+    pub dispersion: f64,
+}
+
+/// How a convoy's situation scales its incident rate (`[situation]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Situation {
+    /// A closing convoy leaving a site whose race drew "contested".
+    pub closing_contested: f64,
+    /// A march day without air cover, and the clearance group asked for it.
+    pub without_air_cover: f64,
+    pub air_cover: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +228,7 @@ pub struct World {
     pub air_lines: Vec<u16>,
     /// Disposal per lot for items left at a closing site.
     pub disposal: Vec<Disposal>,
+    pub situation: Situation,
     pub pace_sigma: f64,
     /// The daily pace factor: log-normal with mean 1 and coefficient of
     /// variation `pace_sigma` (None when the pace does not vary).
@@ -361,6 +374,7 @@ impl World {
                                 damaged: t.vehicles_damaged_per_incident.as_ref().map_or(0.0, |v| v.value),
                                 destroyed: t.vehicles_destroyed_per_incident.as_ref().map_or(0.0, |v| v.value),
                                 delay_min: t.delay_hours_per_incident.value * 60.0,
+                                dispersion: t.casualty_dispersion.as_ref().map_or(0.0, |v| v.value),
                             },
                         )
                     })
@@ -413,9 +427,9 @@ impl World {
         let fleet_ids = Ids::new(s.fleets.iter().map(|f| f.id.as_str()), "fleet");
 
         let mut groups_c: Vec<&str> = Vec::new();
-        for a in &s.aircraft {
-            if !groups_c.contains(&a.clearance.as_str()) {
-                groups_c.push(&a.clearance);
+        for g in s.aircraft.iter().map(|a| a.clearance.as_str()).chain(s.situation.air_cover_group.as_deref()) {
+            if !groups_c.contains(&g) {
+                groups_c.push(g);
             }
         }
         let lead_pad = s.policy.clearance.iter().map(|c| c.lead_days.value).max().unwrap_or(0);
@@ -621,6 +635,11 @@ impl World {
             road_lines,
             air_lines,
             disposal,
+            situation: Situation {
+                closing_contested: s.situation.closing_contested.as_ref().map_or(1.0, |v| v.value),
+                without_air_cover: s.situation.without_air_cover.as_ref().map_or(1.0, |v| v.value),
+                air_cover: s.situation.air_cover_group.as_ref().and_then(|g| groups_c.iter().position(|x| x == g)),
+            },
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
             pace_factor: s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
                 let sig2 = (1.0 + v.value * v.value).ln();
