@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what the tests need
-# (headless Chromium and fonts for the report and dashboard tests; CMake and
-# libclang to build the planner's solver; PostgreSQL for the store), starts a
-# throwaway PostgreSQL server, checks formatting and lints, then runs every
-# test (the engine's and the model's also in a debug build).
+# (headless Chromium and fonts for the report and dashboard tests; PostgreSQL
+# for the store), starts a throwaway PostgreSQL server, checks formatting and
+# lints, then runs every test (the engine's and the model's also in a debug
+# build). The planner's solver needs no installing: crates/highs-sys builds it
+# with the C++ compiler.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-browser.sh
-scripts/install-planner-deps.sh
 # A throwaway PostgreSQL server: the store's suite runs on it as well as on
 # SQLite, and fails rather than skips if it is missing.
 pg_env="$(scripts/install-postgres.sh start)"
