@@ -108,7 +108,10 @@ pub fn parse_date(s: &str) -> Result<drawdown_model::Date, String> {
 pub fn source(file: Option<&PathBuf>) -> Result<Source, (Source, Vec<Diagnostic>)> {
     match file {
         None => Ok(embedded()),
-        Some(p) if p.as_os_str() == "minusma-2023" && !p.exists() => Ok(embedded()),
+        Some(p) if p.as_os_str() == drawdown_model::MINUSMA_2023_ID && !p.exists() => Ok(embedded()),
+        Some(p) if p.as_os_str() == drawdown_model::MINUSMA_2023_RAW_ID && !p.exists() => {
+            Ok(Source::new(drawdown_model::MINUSMA_2023_RAW_NAME, drawdown_model::MINUSMA_2023_RAW))
+        }
         Some(p) => Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d])),
     }
 }

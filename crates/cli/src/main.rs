@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod atomic;
 mod bench;
+mod calibrate;
 mod check;
 mod compare;
 mod diagnostics;
@@ -49,6 +50,10 @@ enum Command {
     Log(Box<ops::LogArgs>),
     /// Plan versus actual: what should have happened by today, what did, the gap.
     Status(ops::StatusArgs),
+    /// Fit the uncertain inputs to the milestones (ABC-SMC) and write the posterior into a scenario.
+    Calibrate(calibrate::CalibrateArgs),
+    /// Fit on the milestones up to a date, predict the later ones, and score the predictions.
+    Backtest(calibrate::BacktestArgs),
     /// Measure engine throughput (events/s per core, replications/s).
     Bench(bench::Args),
 }
@@ -59,6 +64,8 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Calibrate(a) => calibrate::run_calibrate(a),
+        Command::Backtest(a) => calibrate::run_backtest(a),
         Command::Compare(a) => compare::run(a),
         Command::Generate(a) => generate::run(a),
         Command::Sensitivity(a) => sensitivity::run(a),

@@ -167,10 +167,7 @@ pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     if !ms.is_empty() {
         let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
         for (m, sim) in ms {
-            let what = match &m.convoy {
-                Some(c) => format!("{} {c}", m.metric.name().replace('_', " ")),
-                None => m.metric.name().replace('_', " "),
-            };
+            let what = m.metric.label(&m.convoy);
             let _ = writeln!(o, "  {} {:<32} {:>9}   {}", m.date, what, num(m.observed), q(sim));
         }
     }

@@ -11,6 +11,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod airlift;
+pub mod calibrate;
 pub mod closure;
 pub mod compare;
 pub mod convoy;
@@ -19,6 +20,7 @@ pub mod inputs;
 pub mod montecarlo;
 pub mod observe;
 pub mod outcome;
+pub mod predict;
 pub mod result;
 pub mod rng;
 pub mod sensitivity;

@@ -8,7 +8,9 @@
 //! - `convoy_incidents`, `convoy_wounded`: the row's totals.
 //!
 //! A convoy row is a road line's id or `close-<site>` for a closing convoy,
-//! as in the result's `convoys`.
+//! as in the result's `convoys`; a milestone naming several rows observes
+//! them as one column (incidents and wounded summed, days the mean over
+//! their completed trips).
 
 use drawdown_model::{Milestone, MilestoneMetric};
 
@@ -39,13 +41,16 @@ pub fn observed(w: &World, m: &Milestone, o: &Outcome) -> Option<f64> {
         MilestoneMetric::PersonnelDeparted => day_of(w, m).and_then(|d| o.departed_daily.get(d)).map(|&x| f64::from(x)),
         MilestoneMetric::SitesClosed => day_of(w, m).and_then(|d| o.closed_daily.get(d)).map(|&x| f64::from(x)),
         metric => {
-            let c = &o.convoys[convoy_row(w, m.convoy.as_deref()?)?];
+            let rows =
+                m.convoy.iter().map(|id| convoy_row(w, id).map(|r| &o.convoys[r])).collect::<Option<Vec<_>>>()?;
             match metric {
                 MilestoneMetric::ConvoyDays => {
-                    (c.trips > 0).then(|| c.trip_minutes as f64 / f64::from(c.trips) / (24.0 * 60.0))
+                    let trips: u32 = rows.iter().map(|c| c.trips).sum();
+                    let minutes: f64 = rows.iter().map(|c| c.trip_minutes as f64).sum();
+                    (trips > 0).then(|| minutes / f64::from(trips) / (24.0 * 60.0))
                 }
-                MilestoneMetric::ConvoyIncidents => Some(f64::from(c.incidents)),
-                _ => Some(f64::from(c.wounded)),
+                MilestoneMetric::ConvoyIncidents => Some(rows.iter().map(|c| f64::from(c.incidents)).sum()),
+                _ => Some(rows.iter().map(|c| f64::from(c.wounded)).sum()),
             }
         }
     }
@@ -58,7 +63,11 @@ pub fn simulated(w: &World, m: &Milestone, sum: &Summary) -> Option<Q> {
         MilestoneMetric::PersonnelDeparted => daily(&sum.departed_daily),
         MilestoneMetric::SitesClosed => daily(&sum.closed_daily),
         metric => {
-            let c = &sum.convoys[convoy_row(w, m.convoy.as_deref()?)?];
+            // A column of several rows has no distribution in the summary
+            // (their sum is not recorded): calibrate and backtest read it
+            // off the replications.
+            let [id] = m.convoy.as_slice() else { return None };
+            let c = &sum.convoys[convoy_row(w, id)?];
             match metric {
                 MilestoneMetric::ConvoyDays => {
                     let h = &c.trip_hours;

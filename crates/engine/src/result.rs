@@ -206,8 +206,9 @@ pub struct ConvoyRow {
 pub struct MilestoneRow {
     pub date: Date,
     pub metric: MilestoneMetric,
-    /// The convoy row of a convoy metric.
-    pub convoy: Option<String>,
+    /// The convoy rows of a convoy metric (one, or several observed as one column).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub convoy: Vec<String>,
     pub observed: f64,
     pub source: Option<String>,
     pub note: Option<String>,

@@ -10,6 +10,7 @@
 // add noise for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod calibration;
 pub mod diag;
 pub mod generate;
 pub mod load;
@@ -27,7 +28,15 @@ pub use overrides::Override;
 pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule};
 pub use scenario::*;
 
-/// The embedded MINUSMA 2023 reference scenario.
-pub const MINUSMA_2023: &str = include_str!("../../../scenarios/minusma-2023.toml");
+/// The embedded MINUSMA 2023 reference scenario, calibrated: the inputs
+/// `drawdown calibrate` fitted to the record carry their posterior.
+pub const MINUSMA_2023: &str = include_str!("../../../scenarios/minusma-2023-calibrated.toml");
 /// Name under which the embedded scenario is reported in messages.
-pub const MINUSMA_2023_NAME: &str = "scenarios/minusma-2023.toml";
+pub const MINUSMA_2023_NAME: &str = "scenarios/minusma-2023-calibrated.toml";
+/// The same scenario before calibration (every input at its sourced or
+/// assumed value and range), named `minusma-2023-raw` on the command line.
+pub const MINUSMA_2023_RAW: &str = include_str!("../../../scenarios/minusma-2023.toml");
+pub const MINUSMA_2023_RAW_NAME: &str = "scenarios/minusma-2023.toml";
+/// Command-line names of the embedded scenarios.
+pub const MINUSMA_2023_ID: &str = "minusma-2023";
+pub const MINUSMA_2023_RAW_ID: &str = "minusma-2023-raw";

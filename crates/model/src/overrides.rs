@@ -175,7 +175,7 @@ fn segments(path: &str) -> Vec<String> {
 }
 
 /// Top-level tables of the scenario that may be absent (all their fields have defaults).
-const OPTIONAL_TABLES: [&str; 4] = ["march", "policy", "plan", "planner"];
+const OPTIONAL_TABLES: [&str; 6] = ["march", "policy", "plan", "planner", "situation", "calibration"];
 
 fn set(doc: &mut DocumentMut, o: &Override) -> Result<(), Diagnostic> {
     let path = canonical(&o.path);

@@ -689,6 +689,14 @@ impl MilestoneMetric {
     }
 }
 
+impl MilestoneMetric {
+    /// A milestone's readable name: `convoy days close-tessalit + close-aguelhok`.
+    pub fn label(self, convoy: &[String]) -> String {
+        let name = self.name().replace('_', " ");
+        if convoy.is_empty() { name } else { format!("{name} {}", convoy.join(" + ")) }
+    }
+}
+
 impl std::fmt::Display for MilestoneMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str(self.name())
@@ -704,9 +712,11 @@ pub struct Milestone {
     pub date: Date,
     pub metric: MilestoneMetric,
     /// For the convoy metrics: the convoy row (a road line's id, or
-    /// `close-<site>` for a closing convoy).
-    #[serde(default)]
-    pub convoy: Option<String>,
+    /// `close-<site>` for a closing convoy), or a list of rows observed as
+    /// one column (incidents and wounded add up; days are the mean of
+    /// their completed trips).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub convoy: Vec<String>,
     pub value: Num,
     /// Standard deviation of the observation's error, in the metric's units
     /// (default: `docs/model.md` §10).
@@ -714,6 +724,20 @@ pub struct Milestone {
     pub error: Option<Num>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// A string or a list of strings.
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
 }
 
 /// `[calibration]`: which uncertain inputs `drawdown calibrate` fits, and the
@@ -726,6 +750,10 @@ pub struct Calibration {
     /// Paths of the inputs to fit (as `--set` takes them); empty: every uncertain input.
     #[serde(default)]
     pub fit: Vec<String>,
+    /// The milestone metrics fitted; empty: every milestone. The others are
+    /// still shown in the predictive check.
+    #[serde(default)]
+    pub metrics: Vec<MilestoneMetric>,
     /// How the posterior was obtained, e.g. `abc-smc`.
     #[serde(default)]
     pub method: Option<String>,

@@ -1,4 +1,4 @@
-//! The scenario's sourced values: every inline table with a `value` and any
+//! The scenario's sourced values: every table (inline or not) with a `value` and any
 //! of `source`, `confidence`, `low`, `high`, `note`
 //! (`km = { value = 350, source = "S27", confidence = "high" }`), found by
 //! walking the TOML document itself, so reports show exactly what the file
@@ -78,6 +78,11 @@ fn walk_table(t: &Table, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
         let p = join(path, k);
         let l = if label.is_empty() { k.to_string() } else { format!("{label} · {k}") };
         match item {
+            // A sourced value written as a sub-table (`[aircraft.count]`, as
+            // a serialiser writes it) is the same value as its inline form.
+            Item::Table(sub) if is_sourced(&|k| sub.contains_key(k)) => {
+                out.push(input(&sub.clone().into_inline_table(), &p, &l))
+            }
             Item::Table(sub) => walk_table(sub, &p, &p, out),
             Item::ArrayOfTables(arr) => {
                 for (i, sub) in arr.iter().enumerate() {
@@ -91,12 +96,15 @@ fn walk_table(t: &Table, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
     }
 }
 
+/// A table with a `value` and any of the provenance keys.
+fn is_sourced(has: &dyn Fn(&str) -> bool) -> bool {
+    has("value") && ["source", "confidence", "low", "high", "note"].iter().any(|k| has(k))
+}
+
 fn walk_value(v: &Value, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
     match v {
         Value::InlineTable(t) => {
-            if t.contains_key("value")
-                && ["source", "confidence", "low", "high", "note"].iter().any(|k| t.contains_key(k))
-            {
+            if is_sourced(&|k| t.contains_key(k)) {
                 out.push(input(t, path, label));
             } else {
                 for (k, v) in t.iter() {
@@ -144,5 +152,24 @@ fn input(t: &InlineTable, path: &str, label: &str) -> SourcedValue {
         source: get("source"),
         confidence: get("confidence"),
         note: get("note"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sourced_values;
+
+    #[test]
+    fn a_sourced_value_reads_the_same_inline_or_as_a_sub_table() {
+        let inline = sourced_values(
+            "[[aircraft]]\nid = \"a\"\ncount = { value = 4, low = 2, high = 8, confidence = \"low\" }\n",
+        );
+        let sub = sourced_values(
+            "[[aircraft]]\nid = \"a\"\n\n[aircraft.count]\nvalue = 4\nlow = 2\nhigh = 8\nconfidence = \"low\"\n",
+        );
+        assert_eq!(inline.len(), 1);
+        assert_eq!(inline, sub);
+        assert_eq!(sub[0].path, "aircraft[0].count");
+        assert_eq!((sub[0].number, sub[0].low, sub[0].high), (Some(4.0), Some(2.0), Some(8.0)));
     }
 }

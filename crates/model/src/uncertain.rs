@@ -262,7 +262,14 @@ impl InputSpace {
         let posterior = match &s.calibration {
             Some(c) if !c.samples.is_empty() => {
                 let mut columns = Vec::with_capacity(c.inputs.len());
+                let mut kept = Vec::with_capacity(c.inputs.len());
+                // A column whose value is now known (a state or an override
+                // fixed it) is dropped: the known value wins.
+                let known: Vec<String> = sourced_values(&src.text).into_iter().map(|v| v.path).collect();
                 for (k, path) in c.inputs.iter().enumerate() {
+                    if !inputs.iter().any(|x| &x.path == path) && known.contains(path) {
+                        continue;
+                    }
                     let Some(i) = inputs.iter().position(|x| &x.path == path) else {
                         let known = inputs.iter().map(|x| x.path.as_str());
                         let hint = crate::diag::did_you_mean(path, known).unwrap_or_else(|| {
@@ -276,8 +283,10 @@ impl InputSpace {
                         .hint(hint));
                     };
                     columns.push(i);
+                    kept.push(k);
                 }
-                Some(Posterior { columns, rows: c.samples.clone() })
+                let rows = c.samples.iter().map(|r| kept.iter().map(|&k| r[k]).collect()).collect();
+                Some(Posterior { columns, rows })
             }
             _ => None,
         };

@@ -1316,22 +1316,30 @@ impl<'a> Validator<'a> {
             .collect();
         for (i, m) in s.milestones.iter().enumerate() {
             let path = p("milestone").index(i);
-            match (&m.convoy, m.metric.of_convoy()) {
-                (None, true) => self.push(
+            match (m.convoy.as_slice(), m.metric.of_convoy()) {
+                ([], true) => self.push(
                     Diagnostic::error(path.key("metric"), format!("a `{}` milestone needs a convoy", m.metric))
                         .expected("`convoy = \"<row>\"`: a road line's id, or close-<site> for a closing convoy")
                         .hint(format!("convoy rows: {}", some_ids(rows.iter().map(String::as_str)))),
                 ),
-                (Some(c), true) if !rows.contains(c) => {
-                    let hint = did_you_mean(c, rows.iter().map(String::as_str))
-                        .unwrap_or_else(|| format!("convoy rows: {}", some_ids(rows.iter().map(String::as_str))));
-                    self.push(
-                        Diagnostic::error(path.key("convoy"), format!("no convoy row `{c}`"))
+                (cs, true) => {
+                    for (k, c) in cs.iter().enumerate().filter(|(_, c)| !rows.contains(c)) {
+                        let hint = did_you_mean(c, rows.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("convoy rows: {}", some_ids(rows.iter().map(String::as_str))));
+                        let at = if cs.len() > 1 { path.key("convoy").index(k) } else { path.key("convoy") };
+                        // A warning, not an error: a plan from `--plan` or
+                        // `drawdown plan` may not have the record's convoys.
+                        self.push(
+                            Diagnostic::warning(
+                                at,
+                                format!("no convoy row `{c}` in the plan: the milestone is not compared"),
+                            )
                             .expected("a road line's id, or close-<site> for a closing convoy")
                             .hint(hint),
-                    );
+                        );
+                    }
                 }
-                (Some(_), false) => self.push(
+                ([_, ..], false) => self.push(
                     Diagnostic::error(path.key("convoy"), format!("a `{}` milestone is not about a convoy", m.metric))
                         .expected("no `convoy` field for this metric")
                         .hint("remove `convoy`, or use convoy_days, convoy_incidents or convoy_wounded"),
