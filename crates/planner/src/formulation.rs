@@ -732,6 +732,8 @@ impl Model {
                 // Latest day (exclusive) by which the convoy must arrive.
                 let limit = match self.closed_of[cv.to as usize] {
                     None => Some(self.last + 1),
+                    // A target kept open stays open: arriving by the deadline is in time.
+                    Some(_) if self.kept_open[cv.to as usize] => Some(self.last + 1),
                     Some(t) => match latest[t] {
                         None => continue,
                         Some(l) => l.map(|p| self.per.start[p]),
