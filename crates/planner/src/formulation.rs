@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use drawdown_engine::expected;
 use drawdown_engine::world::{MIN_PER_DAY, NONE, World};
 use drawdown_model as m;
 use highs::{Col, HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
@@ -132,8 +133,15 @@ pub struct Solved {
     pub start_objective: Option<f64>,
 }
 
+/// Expected road minutes with the engine's friction (breakdown and incident
+/// delays), from the compiled world.
 fn minutes(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
-    if from == to { Some(0.0) } else { w.expected_minutes(day as u32, from, to).map(f64::from) }
+    expected::road_minutes(w, day as u32, from, to)
+}
+
+/// Expected minutes waiting for movement permits, from the world's daily rates.
+fn permit_wait(w: &World, day: usize) -> f64 {
+    expected::permit_wait_days(w, day as u32) * f64::from(MIN_PER_DAY)
 }
 
 /// Expected casualties (wounded + killed) of one convoy from `from` to `to` leaving on `day`.
@@ -159,8 +167,7 @@ fn path_risk(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
 /// Day a convoy leaving `from` on `day` reaches `to` (usable the next day if `to` is a base).
 fn arrival(w: &World, day: usize, from: u16, to: u16) -> Option<usize> {
     let t = minutes(w, day, from, to)?;
-    let permit = w.permit[day.min(w.permit.len() - 1)].max(0.05);
-    let wait = (1.0 / permit - 1.0) * f64::from(MIN_PER_DAY);
+    let wait = permit_wait(w, day);
     Some(day + ((360.0 + t + wait) / f64::from(MIN_PER_DAY)) as usize + usize::from(!w.sites[to as usize].exit))
 }
 
@@ -322,8 +329,7 @@ impl Model {
                         if arrive > last {
                             continue;
                         }
-                        let permit = w.permit[d.min(w.permit.len() - 1)].max(0.05);
-                        let permit_wait = (1.0 / permit - 1.0) * f64::from(MIN_PER_DAY);
+                        let permit_wait = permit_wait(w, d);
                         let legs = if pos > 0.0 { 3.0 } else { 2.0 };
                         let round_trip_days =
                             ((pos + t + ret + legs * permit_wait) / f64::from(MIN_PER_DAY) + 1.0).max(1.0);
