@@ -542,7 +542,7 @@ pub fn summary(p: &Planned) -> String {
     );
     let _ = writeln!(
         o,
-        "Planned outcome (expected values, no friction): {} of {} personnel left at the deadline; {:.1} expected casualties; US$ {} of equipment disposed of or left; {:.2} expected handover failures.",
+        "Planned outcome (the programme's expected values): {} of {} personnel left at the deadline; {:.1} expected casualties; US$ {} of equipment disposed of or left; {:.2} expected handover failures.",
         thousands(p.personnel_left),
         thousands(p.personnel_total),
         p.expected_casualties,
