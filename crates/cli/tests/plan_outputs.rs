@@ -249,7 +249,7 @@ fn a_run_stopped_by_the_safety_net_says_so_and_exits_3() {
     let (code, out, err) = drawdown(&[
         "plan",
         "--time-limit",
-        "2",
+        "4",
         "--gap",
         "0",
         "--max-nodes",

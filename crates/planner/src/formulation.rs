@@ -822,6 +822,11 @@ impl Model {
                     seconds: t.elapsed().as_secs_f64(),
                     start_objective,
                 }),
+                None if net.hit.get() => Err(format!(
+                    "the wall-clock safety net (--time-limit {} s) ran out after {:.1} s, before any plan was found; raise it",
+                    opts.time_limit_s,
+                    t.elapsed().as_secs_f64()
+                )),
                 None => Err(format!("HiGHS found no plan: status {status:?} after {:.1} s", t.elapsed().as_secs_f64())),
             };
         }
