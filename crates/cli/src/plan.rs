@@ -430,20 +430,23 @@ fn check_summary(p: &Planned, c: &drawdown_planner::check::Check) -> String {
     if !c.sites.is_empty() {
         let _ = writeln!(
             o,
-            "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>10}",
-            "site", "planned", "simulated P50", "P95", "late P50", "by deadline"
+            "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>11}  {:<12} {:<11} {:>11}",
+            "site", "planned", "vacated P50", "P95", "late P50", "by deadline", "arrives P50", "P95", "in time"
         );
         for x in &c.sites {
             let d = |d: Option<drawdown_model::Date>| d.map_or("not closed".to_string(), |d| d.to_string());
             let _ = writeln!(
                 o,
-                "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>10}",
+                "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>11}  {:<12} {:<11} {:>11}",
                 x.site,
                 x.planned.to_string(),
                 d(x.closed_p50),
                 d(x.closed_p95),
                 x.late_days_p50.map_or("-".to_string(), |n| format!("{n:+} d")),
-                pct(x.closed_by_deadline)
+                pct(x.closed_by_deadline),
+                x.arrives_p50.map_or("not arrived".to_string(), |d| d.to_string()),
+                x.arrives_p95.map_or("not arrived".to_string(), |d| d.to_string()),
+                pct(x.arrives_by_deadline)
             );
         }
     }

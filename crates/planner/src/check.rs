@@ -67,6 +67,14 @@ pub struct SiteCheck {
     pub late_days_p50: Option<i64>,
     /// Share of replications in which it is vacated by the end of the deadline day.
     pub closed_by_deadline: f64,
+    /// Median simulated date its closing convoy reaches its target (None: in
+    /// fewer than half of the replications within the horizon).
+    pub arrives_p50: Option<m::Date>,
+    pub arrives_p95: Option<m::Date>,
+    /// Share of replications in which the closing convoy reaches its target
+    /// by the end of the deadline day (for a target that is an exit: its
+    /// people are out in time).
+    pub arrives_by_deadline: f64,
 }
 
 /// Figures of one side.
@@ -179,6 +187,14 @@ pub fn check(
     let ms = metrics(w);
     let site_idx: Vec<(usize, m::Date)> =
         planned.iter().filter_map(|(id, d)| w.sites.iter().position(|x| x.id == *id).map(|i| (i, *d))).collect();
+    // The outcome's movement row of each planned closure: road lines first,
+    // then closures in plan order.
+    let closure_row: Vec<Option<usize>> = site_idx
+        .iter()
+        .map(|&(i, _)| w.closures.iter().position(|c| usize::from(c.site) == i).map(|k| w.lines.len() + k))
+        .collect();
+    let mut arrived = vec![Hist::new(); site_idx.len()];
+    let mut arrived_in_time = vec![0u64; site_idx.len()];
     let (mut pf, mut bf) = (Fold::default(), Fold::default());
     let mut closed = vec![Hist::new(); site_idx.len()];
     let mut by_deadline = vec![0u64; site_idx.len()];
@@ -202,6 +218,15 @@ pub fn check(
                 let t = p.outcome.site_closed[i];
                 closed[k].add_opt(t.map(|t| t / drawdown_engine::world::MIN_PER_DAY));
                 by_deadline[k] += u64::from(t.is_some_and(|t| t < deadline_end));
+                // The closing convoy leaves when the site is vacated; its one
+                // loaded trip ends at the target.
+                let at = closure_row[k].zip(t).and_then(|(row, t)| {
+                    let c = &p.outcome.convoys[row];
+                    (c.trips > 0).then(|| u64::from(t) + c.trip_minutes)
+                });
+                let at = at.map(|m| u32::try_from(m).unwrap_or(u32::MAX));
+                arrived[k].add_opt(at.map(|m| m / drawdown_engine::world::MIN_PER_DAY));
+                arrived_in_time[k] += u64::from(at.is_some_and(|m| m < deadline_end));
             }
             if let Some(b) = b {
                 bf.add(&b);
@@ -219,9 +244,13 @@ pub fn check(
         .iter()
         .zip(&closed)
         .zip(&by_deadline)
-        .map(|((&(i, planned), h), &n)| {
+        .enumerate()
+        .map(|(k, ((&(i, planned), h), &n))| {
             let p50 = h.quantile(0.5);
             SiteCheck {
+                arrives_p50: day(arrived[k].quantile(0.5)),
+                arrives_p95: day(arrived[k].quantile(0.95)),
+                arrives_by_deadline: arrived_in_time[k] as f64 / runs.max(1) as f64,
                 site: w.sites[i].id.clone(),
                 planned,
                 closed_p50: day(p50),
