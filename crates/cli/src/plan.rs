@@ -450,6 +450,22 @@ fn check_summary(p: &Planned, c: &drawdown_planner::check::Check) -> String {
             );
         }
     }
+    // Where the deadline is lost: closing convoys with people that reach an
+    // exit late in more than one run in ten.
+    for (x, cl) in c.sites.iter().zip(&p.closures) {
+        if x.arrives_by_deadline < 0.9 && cl.personnel > 0.5 && p.exits.contains(&cl.to) {
+            let earlier = x.planned.plus_days(-7);
+            let _ = writeln!(
+                o,
+                "  {}'s closing convoy ({} people) reaches {} by the deadline in {} of the runs: give it slack, e.g. --set planner.margin_days=7 or --keep {}={earlier}.",
+                x.site,
+                thousands(cl.personnel),
+                cl.to,
+                pct(x.arrives_by_deadline),
+                x.site
+            );
+        }
+    }
     if let Some(b) = base {
         if !b.worse.is_empty() {
             let _ = writeln!(

@@ -121,7 +121,10 @@ fn minusma_plans_are_byte_identical_whatever_the_threads_and_every_file_comes_fr
         assert_eq!(c["site"], x["site"]);
         let share = x["arrives_by_deadline"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&share), "{x}");
-        if exits.contains(&c["to"].as_str().unwrap()) && c["personnel"].as_f64().unwrap() > 20.0 {
+        let to_exit = exits.contains(&c["to"].as_str().unwrap());
+        let said = summary.contains(&format!("{}'s closing convoy", c["site"].as_str().unwrap()));
+        assert_eq!(said, to_exit && c["personnel"].as_f64().unwrap() > 0.5 && share < 0.9, "late convoy hint: {x}");
+        if to_exit && c["personnel"].as_f64().unwrap() > 20.0 {
             assert!(met <= share + 1e-9, "P(everyone out) {met} > {} arriving in time: {x}", share);
         }
     }
