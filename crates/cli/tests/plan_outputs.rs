@@ -280,3 +280,42 @@ fn a_run_stopped_by_the_safety_net_says_so_and_exits_3() {
     assert!(out.contains("SAFETY NET"), "{out}");
     assert!(t.exists(), "the plan found is still written");
 }
+
+#[test]
+fn a_plan_stopped_by_the_node_limit_is_the_same_whatever_the_threads() {
+    // A generated mission searched with no gap to stop it: the node limit
+    // ends the search, a count of work, so the plan does not depend on time.
+    let d = dir("nodes");
+    let (code, text, err) = drawdown(&["generate", "--sites", "10", "--personnel", "5000", "--seed", "1"]);
+    assert_eq!(code, 0, "{err}");
+    let mission = d.join("gen10.toml");
+    std::fs::write(&mission, text).unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let j = d.join(format!("nodes-{threads}.json"));
+        let (code, out, err) = drawdown_env(
+            threads,
+            &[
+                "plan",
+                mission.to_str().unwrap(),
+                "--gap",
+                "0",
+                "--max-nodes",
+                "3",
+                "--json",
+                j.to_str().unwrap(),
+                "--threads",
+                threads,
+                "--check-runs",
+                "100",
+            ],
+        );
+        assert_eq!(code, 0, "{err}\n{out}");
+        assert!(out.contains("Stopped by: the node limit (3 nodes"), "{out}");
+        outputs.push(std::fs::read(&j).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "the JSON differs between RAYON_NUM_THREADS=1 and 2");
+    let v: Value = serde_json::from_slice(&outputs[0]).unwrap();
+    assert_eq!(v["solve"]["stopped_by"], "node_limit");
+    assert_eq!(v["solve"]["time_limit_hit"], false);
+}
