@@ -1,6 +1,12 @@
 //! `drawdown plan`: computes a withdrawal plan for the scenario (its own
-//! plan ignored), writes it as a `[plan]` section (or the movement table as
-//! CSV, or everything as JSON) and prints a summary with the explanation.
+//! plan ignored), simulates the plan as written with the engine (paired with
+//! the scenario's own plan), writes any of the `[plan]` section, the
+//! movement table (CSV) and everything (JSON) from that one solve, and
+//! prints a summary with the explanation and the engine's figures.
+//!
+//! Exit status: 0 a plan; 1 bad input or a failure (nothing written); 3 a
+//! plan written, but some solve ran into the wall-clock safety net, so
+//! another run may give another plan.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
