@@ -139,6 +139,29 @@ pub fn to_plan_toml(p: &Planned) -> String {
         out,
         "# Whole convoys and sorties: each planning period's convoys and sorties rounded up; a line's trucks carry its largest convoy load."
     );
+    if let Some(c) = &p.check {
+        let f = &c.figures;
+        let _ = writeln!(
+            out,
+            "# Engine check ({} runs, seed {}, {} inputs): P(everyone not kept out by the deadline) {:.1} %; people left P50 {:.0}, P95 {:.0}; wounded mean {:.1}, killed mean {:.1}.",
+            c.runs,
+            c.seed,
+            c.inputs,
+            f.deadline_met * 100.0,
+            f.people_left.p50,
+            f.people_left.p95,
+            f.wounded.mean,
+            f.killed.mean
+        );
+        if let Some(b) = &c.baseline {
+            if !b.worse.is_empty() {
+                let _ = writeln!(out, "# WORSE than the scenario's own plan on: {}.", b.worse.join("; "));
+            }
+            if !b.better.is_empty() {
+                let _ = writeln!(out, "# Better than the scenario's own plan on: {}.", b.better.join("; "));
+            }
+        }
+    }
     out.push_str("#\n# Movement table (line | what | quantity | origin | embarkation | destination | mode | ready | latest departure | serial):\n");
     for mv in movements(p) {
         let _ = writeln!(
