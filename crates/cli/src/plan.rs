@@ -1,14 +1,21 @@
 //! `drawdown plan`: computes a withdrawal plan for the scenario (its own
-//! plan ignored), writes it as a `[plan]` section (or the movement table as
-//! CSV, or everything as JSON) and prints a summary with the explanation.
+//! plan ignored), simulates the plan as written with the engine (paired with
+//! the scenario's own plan), writes any of the `[plan]` section, the
+//! movement table (CSV) and everything (JSON) from that one solve, and
+//! prints a summary with the explanation and the engine's figures.
+//!
+//! Exit status: 0 a plan; 1 bad input or a failure (nothing written); 3 a
+//! plan written, but some solve ran into the wall-clock safety net, so
+//! another run may give another plan.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use drawdown_planner::{Options, Planned, plan, to_csv, to_json, to_plan_toml};
+use drawdown_planner::{Options, Planned, Stop, plan, to_csv, to_json, to_plan_toml};
 
-use crate::input::{ScenarioArgs, load_for_run};
+use crate::input::{InputArgs, ScenarioArgs, load_for_run};
+use drawdown_model::{Diagnostic, Loaded, Source};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 pub enum PlanFormat {
@@ -24,14 +31,31 @@ pub enum PlanFormat {
 pub struct Args {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Write the plan to FILE (atomically); the summary then goes to standard output.
+    /// Write the `[plan]` section (TOML) to FILE. With any of `--out`,
+    /// `--csv` and `--json` the summary goes to standard output; every file
+    /// comes from the same solve and is written atomically.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Toml)]
-    pub format: PlanFormat,
-    /// Solver time limit in seconds (default: `[planner] time_limit_s`, else 30).
+    /// Write the movement table (CSV) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write everything (plan, movement table, solver figures, explanation, engine check) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// What goes to standard output when no file is given (default toml);
+    /// the summary then goes to standard error.
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
+    /// Wall-clock safety net for the whole run, seconds (default: `[planner]
+    /// time_limit_s`, else 600). The solver stops on the gap or on
+    /// `--max-nodes`, which give the same plan on any machine; a run stopped
+    /// by this net says so and exits with status 3.
     #[arg(long, value_name = "SECONDS", value_parser = parse_positive)]
     pub time_limit: Option<f64>,
+    /// Branch-and-bound nodes after which the solver stops if the gap is not
+    /// reached (default 2000): a count of work, so the plan is reproducible.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    pub max_nodes: Option<u32>,
     /// Relative gap at which the solver stops (default: `[planner] gap`, else 0.01).
     #[arg(long, value_name = "FRACTION", value_parser = parse_gap)]
     pub gap: Option<f64>,
@@ -43,6 +67,17 @@ pub struct Args {
     /// Print the solver's log.
     #[arg(long)]
     pub verbose: bool,
+    /// Replications of the engine check of the plan (0: no check).
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    pub check_runs: u64,
+    /// Seed of the engine check: the same seed gives the same check on any number of threads.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Worker threads of the engine check (0: all cores); the result does not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = crate::input::parse_threads)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub inputs: InputArgs,
 }
 
 /// Reads the `--keep` arguments against the scenario and its own plan.
@@ -98,6 +133,9 @@ pub fn run(mut args: Args) -> ExitCode {
     if let Some(t) = args.time_limit {
         opts.time_limit_s = t;
     }
+    if let Some(n) = args.max_nodes {
+        opts.max_nodes = n;
+    }
     if let Some(g) = args.gap {
         opts.mip_rel_gap = g;
     }
@@ -109,43 +147,358 @@ pub fn run(mut args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let p = match plan(s, &opts) {
+    let files = match outputs(&args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut p = match plan(s, &opts) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot plan {}: {e}", s.scenario.id);
             return ExitCode::from(1);
         }
     };
-    let text = match args.format {
-        PlanFormat::Toml => to_plan_toml(&p),
-        PlanFormat::Json => to_json(&p),
-        PlanFormat::Csv => match to_csv(&p) {
+    if args.check_runs > 0 {
+        match engine_check(&args, &p) {
+            Ok(c) => p.check = Some(c),
+            Err(()) => return ExitCode::from(1),
+        }
+    }
+    let mut summary = summary(&p);
+    if let Some(out) = already_out(&args.scenario) {
+        summary.insert_str(summary.find('\n').map_or(0, |i| i + 1), &out);
+    }
+    if files.is_empty() {
+        let text = match render(&p, args.format.unwrap_or(PlanFormat::Toml)) {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
-        },
-    };
-    let mut summary = summary(&p);
-    if let Some(out) = already_out(&args.scenario) {
-        summary.insert_str(summary.find('\n').map_or(0, |i| i + 1), &out);
+        };
+        eprint!("{summary}");
+        print!("{text}");
+    } else {
+        if let Err(e) = write_all(&p, &files) {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+        print!("{summary}");
+        for (path, format) in &files {
+            println!("{} written to {}.", format.what(), path.display());
+        }
     }
-    match &args.out {
-        Some(path) => {
-            if let Err(e) = crate::atomic::write_atomic(path, text.as_bytes()) {
-                eprintln!("error: {e}");
-                return ExitCode::from(1);
-            }
-            print!("{summary}");
-            println!("Plan written to {}.", path.display());
-        }
-        None => {
-            eprint!("{summary}");
-            print!("{text}");
-        }
+    if p.solve.time_limit_hit {
+        eprintln!("{}", time_net_message(&p));
+        return ExitCode::from(TIME_LIMIT_EXIT);
     }
     ExitCode::SUCCESS
+}
+
+/// The scenario as the command line gives it, with `plan` as its `[plan]`
+/// (None: its own plan): the same steps, in the same order, as `drawdown
+/// simulate --plan FILE` takes (plan, variant and `--set`, then the state).
+fn load_with_plan(args: &ScenarioArgs, plan: Option<&Source>) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
+    let Some(plan) = plan else {
+        let own = ScenarioArgs { without_plan: false, ..args.clone() };
+        return crate::input::load_quiet(&own);
+    };
+    let base = crate::input::source(args.file.as_ref())?;
+    let base = drawdown_model::overrides::with_plan(&base, plan).map_err(|d| (plan.clone(), d))?;
+    let src = crate::input::with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
+    let loaded = drawdown_model::load(&src).map_err(|d| (src.clone(), d))?;
+    if args.state.is_none() && args.from.is_none() {
+        return Ok((src, loaded));
+    }
+    let state_src = match &args.state {
+        Some(p) => Some(Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?),
+        None => None,
+    };
+    let st = match &state_src {
+        Some(ss) => Some(drawdown_model::state::parse(ss).map_err(|d| (ss.clone(), d))?),
+        None => None,
+    };
+    let (scenario, _) = drawdown_model::state::apply(&loaded.scenario, st.as_ref().zip(state_src.as_ref()), args.from)
+        .map_err(|d| (state_src.clone().unwrap_or_else(|| src.clone()), d))?;
+    let text = drawdown_model::generate::to_toml(&scenario)
+        .map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
+    let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
+    let again = drawdown_model::load(&applied).map_err(|d| (applied.clone(), d))?;
+    Ok((applied, again))
+}
+
+/// Simulates the plan as written, paired with the scenario's own plan.
+fn engine_check(args: &Args, p: &Planned) -> Result<drawdown_planner::check::Check, ()> {
+    use drawdown_planner::check::{Side, bases_not_closed, check};
+    let plan_src = Source::new("the plan", to_plan_toml(p));
+    let (src, loaded) = load_with_plan(&args.scenario, Some(&plan_src)).map_err(|(s, d)| {
+        eprintln!("error: the plan does not load for the engine check:");
+        crate::diagnostics::print_diagnostics(&s, &d);
+    })?;
+    let world = crate::input::compile(&loaded.scenario)?;
+    let space = crate::input::input_space(&src, &loaded.scenario)?;
+    let own = load_with_plan(&args.scenario, None).ok().filter(|(_, l)| {
+        let plan = &l.scenario.plan;
+        !(plan.closures.is_empty() && plan.lines.is_empty())
+    });
+    let base = match &own {
+        Some((bs, bl)) => match (
+            drawdown_engine::World::compile(&bl.scenario),
+            drawdown_model::uncertain::InputSpace::new(bs, &bl.scenario),
+        ) {
+            (Ok(w), Ok(sp)) => Some((w, sp)),
+            _ => None,
+        },
+        None => None,
+    };
+    let plan_side = Side::new(args.inputs.of(&space, &world), &p.kept_open);
+    let base_side = base.as_ref().map(|(w, sp)| Side::new(args.inputs.of(sp, w), &bases_not_closed(w)));
+    let planned: Vec<(String, drawdown_model::Date)> = p.closures.iter().map(|c| (c.site.clone(), c.date)).collect();
+    let mut c = check(&plan_side, base_side.as_ref(), &planned, args.check_runs, args.seed, args.threads)
+        .map_err(|e| eprintln!("error: engine check: {e}"))?;
+    if c.baseline.is_none() {
+        c.no_baseline = Some(if own.is_none() {
+            "the scenario has no plan of its own (or it does not load) to compare with".into()
+        } else {
+            "the scenario's own plan does not compile for the engine".into()
+        });
+    }
+    Ok(c)
+}
+
+impl PlanFormat {
+    fn what(self) -> &'static str {
+        match self {
+            PlanFormat::Toml => "Plan",
+            PlanFormat::Csv => "Movement table",
+            PlanFormat::Json => "Everything (JSON)",
+        }
+    }
+}
+
+/// The files asked for, checked before solving: no path twice, and no
+/// `--format` beside them (it chooses what goes to standard output).
+fn outputs(args: &Args) -> Result<Vec<(PathBuf, PlanFormat)>, String> {
+    let files: Vec<(PathBuf, PlanFormat)> =
+        [(&args.out, PlanFormat::Toml), (&args.csv, PlanFormat::Csv), (&args.json, PlanFormat::Json)]
+            .into_iter()
+            .filter_map(|(p, f)| p.clone().map(|p| (p, f)))
+            .collect();
+    if let Some(f) = args.format
+        && !files.is_empty()
+    {
+        return Err(format!(
+            "--format {} chooses what goes to standard output, but files were given\n  hint: write each format to its own file: --out plan.toml --csv lines.csv --json plan.json",
+            format!("{f:?}").to_lowercase()
+        ));
+    }
+    for (i, (a, _)) in files.iter().enumerate() {
+        if files[..i].iter().any(|(b, _)| b == a) {
+            return Err(format!("{} is given for two outputs\n  hint: one file per format", a.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn render(p: &Planned, format: PlanFormat) -> Result<String, String> {
+    Ok(match format {
+        PlanFormat::Toml => to_plan_toml(p),
+        PlanFormat::Json => to_json(p),
+        PlanFormat::Csv => to_csv(p)?,
+    })
+}
+
+/// Writes every file from the one plan: all are written to temporary files
+/// first and renamed into place only when all were written, so a failure
+/// leaves every target as it was.
+fn write_all(p: &Planned, files: &[(PathBuf, PlanFormat)]) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut pending = Vec::new();
+    for (path, format) in files {
+        let text = render(p, *format)?;
+        let mut f = crate::atomic::AtomicFile::create(path)?;
+        f.writer().write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        pending.push(f);
+    }
+    for f in pending {
+        f.commit()?;
+    }
+    Ok(())
+}
+
+/// The engine's check beside the solver's figures.
+fn check_summary(p: &Planned, c: &drawdown_planner::check::Check) -> String {
+    use drawdown_engine::stats::Q;
+    let mut o = String::new();
+    let q = |x: &Q| format!("{} ({})", thousands(x.p50), thousands(x.p95));
+    let pct = |x: f64| format!("{:.1} %", x * 100.0);
+    let base = c.baseline.as_ref();
+    let diff = |metric: &str, scale: f64, unit: &str| -> String {
+        base.and_then(|b| b.differences.iter().find(|d| d.metric == metric))
+            .map(|d| {
+                format!(
+                    "{:+.1}{unit} ({:+.1} to {:+.1})",
+                    d.mean_difference * scale,
+                    d.ci95[0] * scale,
+                    d.ci95[1] * scale
+                )
+            })
+            .unwrap_or_default()
+    };
+    let _ = writeln!(
+        o,
+        "\nEngine check: the plan as written simulated {} times (seed {}, {} inputs){}.",
+        thousands(c.runs as f64),
+        c.seed,
+        c.inputs,
+        if base.is_some() { ", paired with the scenario's own plan (common random numbers)" } else { "" }
+    );
+    let _ = writeln!(
+        o,
+        "  {:<40} {:>12}  {:>16}  {:>18}  {}",
+        "",
+        "solver",
+        "engine",
+        if base.is_some() { "scenario's plan" } else { "" },
+        if base.is_some() { "difference, mean (95 % CI)" } else { "" }
+    );
+    let f = &c.figures;
+    let row = |o: &mut String, name: &str, solver: String, engine: String, baseline: Option<String>, d: String| {
+        let _ =
+            writeln!(o, "  {:<40} {:>12}  {:>16}  {:>18}  {}", name, solver, engine, baseline.unwrap_or_default(), d);
+    };
+    row(
+        &mut o,
+        "everyone out by the deadline (P)",
+        if p.personnel_left < 0.5 { "yes".into() } else { "no".into() },
+        pct(f.deadline_met),
+        base.map(|b| pct(b.figures.deadline_met)),
+        diff("deadline_met", 100.0, " pt"),
+    );
+    row(
+        &mut o,
+        "people left, P50 (P95)",
+        thousands(p.personnel_left),
+        q(&f.people_left),
+        base.map(|b| q(&b.figures.people_left)),
+        diff("people_left", 1.0, ""),
+    );
+    row(
+        &mut o,
+        "wounded, P50 (P95)",
+        String::new(),
+        q(&f.wounded),
+        base.map(|b| q(&b.figures.wounded)),
+        diff("wounded", 1.0, ""),
+    );
+    row(
+        &mut o,
+        "killed, P50 (P95)",
+        String::new(),
+        q(&f.killed),
+        base.map(|b| q(&b.figures.killed)),
+        diff("killed", 1.0, ""),
+    );
+    row(
+        &mut o,
+        "casualties (wounded + killed), mean",
+        format!("{:.1}", p.expected_casualties),
+        format!("{:.1}", f.wounded.mean + f.killed.mean),
+        base.map(|b| format!("{:.1}", b.figures.wounded.mean + b.figures.killed.mean)),
+        String::new(),
+    );
+    for (i, (fate, x)) in f.equipment.iter().enumerate() {
+        row(
+            &mut o,
+            &format!("equipment {}, P50 (P95)", fate.replace('_', " ")),
+            String::new(),
+            q(x),
+            base.map(|b| q(&b.figures.equipment[i].1)),
+            diff(&format!("equipment.{fate}"), 1.0, ""),
+        );
+    }
+    if f.people_kept > 0 || base.is_some_and(|b| b.figures.people_kept > 0) {
+        row(
+            &mut o,
+            "kept by decision (not counted as left)",
+            thousands(p.personnel_kept),
+            thousands(f64::from(f.people_kept)),
+            base.map(|b| thousands(f64::from(b.figures.people_kept))),
+            String::new(),
+        );
+    }
+    if let Some(why) = &c.no_baseline {
+        let _ = writeln!(o, "  No paired comparison: {why}.");
+    }
+    if !c.sites.is_empty() {
+        let _ = writeln!(
+            o,
+            "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>11}  {:<12} {:<11} {:>11}",
+            "site", "planned", "vacated P50", "P95", "late P50", "by deadline", "arrives P50", "P95", "in time"
+        );
+        for x in &c.sites {
+            let d = |d: Option<drawdown_model::Date>| d.map_or("not closed".to_string(), |d| d.to_string());
+            let _ = writeln!(
+                o,
+                "  {:<18} {:<11} {:<14} {:<11} {:>9}  {:>11}  {:<12} {:<11} {:>11}",
+                x.site,
+                x.planned.to_string(),
+                d(x.closed_p50),
+                d(x.closed_p95),
+                x.late_days_p50.map_or("-".to_string(), |n| format!("{n:+} d")),
+                pct(x.closed_by_deadline),
+                x.arrives_p50.map_or("not arrived".to_string(), |d| d.to_string()),
+                x.arrives_p95.map_or("not arrived".to_string(), |d| d.to_string()),
+                pct(x.arrives_by_deadline)
+            );
+        }
+    }
+    // Where the deadline is lost: closing convoys with people that reach an
+    // exit late in more than one run in ten.
+    for (x, cl) in c.sites.iter().zip(&p.closures) {
+        if x.arrives_by_deadline < 0.9 && cl.personnel > 0.5 && p.exits.contains(&cl.to) {
+            let earlier = x.planned.plus_days(-7);
+            let _ = writeln!(
+                o,
+                "  {}'s closing convoy ({} people) reaches {} by the deadline in {} of the runs: give it slack, e.g. --set planner.margin_days=7 or --keep {}={earlier}.",
+                x.site,
+                thousands(cl.personnel),
+                cl.to,
+                pct(x.arrives_by_deadline),
+                x.site
+            );
+        }
+    }
+    if let Some(b) = base {
+        if !b.worse.is_empty() {
+            let _ = writeln!(
+                o,
+                "warning: the engine finds this plan WORSE than the scenario's own plan on: {}.",
+                b.worse.join("; ")
+            );
+        }
+        if !b.better.is_empty() {
+            let _ = writeln!(o, "  Better than the scenario's own plan on: {}.", b.better.join("; "));
+        }
+        if b.worse.is_empty() && b.better.is_empty() {
+            let _ = writeln!(o, "  No headline figure differs significantly from the scenario's own plan.");
+        }
+    }
+    o
+}
+
+/// Exit status of a run stopped by the wall-clock safety net (the plan is
+/// written, but another run may give another plan).
+pub const TIME_LIMIT_EXIT: u8 = 3;
+
+fn time_net_message(p: &Planned) -> String {
+    format!(
+        "warning: the solver ran into the wall-clock safety net ({}): this plan depends on the machine's speed and load, and another run may give another. Raise --time-limit, or lower --max-nodes or raise --gap so that the solver stops on work done; exit status {TIME_LIMIT_EXIT}.",
+        p.solve.status
+    )
 }
 
 /// The state file's counts already out, for the totals (it was read and
@@ -199,18 +552,39 @@ pub fn summary(p: &Planned) -> String {
     );
     let _ = writeln!(
         o,
+        "Stopped by: {}.",
+        match s.stopped_by {
+            Stop::Gap => format!("the gap target ({:.2} %)", s.gap_target * 100.0),
+            Stop::NodeLimit => format!("the node limit ({} nodes; the gap target was not reached)", s.max_nodes),
+            Stop::TimeLimit => "THE WALL-CLOCK SAFETY NET (not reproducible)".to_string(),
+            Stop::Failed => "a solver failure (the starting plan was kept)".to_string(),
+        }
+    );
+    let _ = writeln!(
+        o,
         "Model: {} planning periods over {} days; {} columns, {} rows, {} binaries.",
         s.periods, s.days, s.columns, s.rows, s.binaries
     );
     let _ = writeln!(
         o,
-        "Planned outcome (expected values, no friction): {} of {} personnel left at the deadline; {:.1} expected casualties; US$ {} of equipment disposed of or left; {:.2} expected handover failures.",
+        "Planned outcome (the programme's expected values): {} of {} personnel left at the deadline; {:.1} expected casualties; US$ {} of equipment disposed of or left; {:.2} expected handover failures.",
         thousands(p.personnel_left),
         thousands(p.personnel_total),
         p.expected_casualties,
         thousands(p.value_left_usd),
         p.handover_failures
     );
+    if let Some(c) = &p.check {
+        o.push_str(&check_summary(p, c));
+    }
+    if !p.kept_open.is_empty() {
+        let _ = writeln!(
+            o,
+            "Kept open by decision: {} ({} guards and rear parties stay; not counted as left).",
+            p.kept_open.join(", "),
+            thousands(p.personnel_kept)
+        );
+    }
     if !p.bases_left_open.is_empty() {
         let _ = writeln!(o, "Bases left open at the deadline: {}.", p.bases_left_open.join(", "));
     }
@@ -232,12 +606,12 @@ pub fn summary(p: &Planned) -> String {
     }
     let _ = writeln!(
         o,
-        "\nConvoys (serial, from -> to, fleet, first and last departure, convoys x trucks, people, load units, expected casualties; escorts are not modelled):"
+        "\nConvoys (serial, from -> to, fleet, first and last departure, whole convoys x trucks per convoy, people, load units, expected casualties; escorts are not modelled):"
     );
     for l in &p.road {
         let _ = writeln!(
             o,
-            "  {} {:<16} -> {:<16} {:<14} {} .. {}  {:>5.1} x {:>3}  {:>6} people  {:>6} load  {:.2}",
+            "  {} {:<16} -> {:<16} {:<14} {} .. {}  {:>3} x {:>3}  {:>6} people  {:>6} load  {:.2}",
             l.serial,
             l.from,
             l.to,
@@ -259,7 +633,7 @@ pub fn summary(p: &Planned) -> String {
         for l in &p.air {
             let _ = writeln!(
                 o,
-                "  {} {:<16} -> {:<12} {:<14} {} .. {}  {:>2}/day  {:>6.0} sorties  {:>6} people  {:>5} load",
+                "  {} {:<16} -> {:<12} {:<14} {} .. {}  {:>2}/day  {:>6} sorties  {:>6} people  {:>5} load",
                 l.serial,
                 l.from,
                 l.to,

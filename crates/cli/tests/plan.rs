@@ -51,7 +51,7 @@ fn minusma_without_its_plan_gets_a_plan_that_check_accepts_and_simulate_runs() {
 
     let plan = tmp("minusma.plan.toml");
     let pl = plan.to_str().expect("utf-8 path");
-    let (code, out, err) = drawdown(&["plan", sc, "--time-limit", "20", "--gap", "0.02", "--out", pl]);
+    let (code, out, err) = drawdown(&["plan", sc, "--gap", "0.02", "--out", pl]);
     assert_eq!(code, 0, "{err}");
     for part in ["Closures", "Convoys", "Flight requests", "Equipment lots", "gap", "bound", "Why this plan"] {
         assert!(out.contains(part), "summary lacks {part}:\n{out}");
@@ -65,8 +65,7 @@ fn minusma_without_its_plan_gets_a_plan_that_check_accepts_and_simulate_runs() {
 
 #[test]
 fn an_infeasible_deadline_gets_an_explanation_and_a_relaxation() {
-    let (code, out, err) =
-        drawdown(&["plan", "--set", "scenario.deadline=2023-07-08", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) = drawdown(&["plan", "--set", "scenario.deadline=2023-07-08", "--format", "json"]);
     assert_eq!(code, 0, "not a solver error: {err}");
     assert!(err.contains("The deadline cannot be met"), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
@@ -79,7 +78,7 @@ fn an_infeasible_deadline_gets_an_explanation_and_a_relaxation() {
         "scenario.deadline={}",
         drawdown_model::Date::parse("2023-07-08").expect("date").plus_days(days as i64)
     );
-    let (code, out, err) = drawdown(&["plan", "--set", &deadline, "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) = drawdown(&["plan", "--set", &deadline, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert!(v["personnel_left"].as_f64().expect("number") < 0.5, "with {days} more days people are still left: {err}");
@@ -90,7 +89,7 @@ fn replans_minusma_from_a_mid_october_state() {
     let state = state_fixture();
     let plan = tmp("replan.plan.toml");
     let pl = plan.to_str().expect("utf-8 path");
-    let (code, out, err) = drawdown(&["plan", "--state", &state, "--time-limit", "20", "--out", pl]);
+    let (code, out, err) = drawdown(&["plan", "--state", &state, "--out", pl]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("2023-10-15"), "{out}");
     assert!(!out.contains(" ber "), "ber is closed already:\n{out}");
@@ -179,23 +178,24 @@ fn csv_is_the_movement_table_and_json_has_the_solver_figures() {
 fn kept_closures_are_planned_around_and_bad_keeps_are_errors() {
     let toy = toy();
     // The toy's own plan closes `north` on 2023-09-10: `--keep north` keeps that date.
-    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let north =
         v["closures"].as_array().expect("closures").iter().find(|c| c["site"] == "north").expect("north closes");
     assert_eq!(north["date"], "2023-09-10");
     // An explicit date, then open: north no longer closes.
-    let (code, out, err) =
-        drawdown(&["plan", &toy, "--keep", "north=2023-08-01", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north=2023-08-01", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert!(v["closures"].as_array().unwrap().iter().any(|c| c["site"] == "north" && c["date"] == "2023-08-01"), "{v}");
-    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north=open", "--time-limit", "10", "--format", "json"]);
+    let (code, out, err) = drawdown(&["plan", &toy, "--keep", "north=open", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert!(!v["closures"].as_array().unwrap().iter().any(|c| c["site"] == "north"), "{v}");
-    assert!(v["personnel_left"].as_f64().unwrap() > 0.5, "north's guards stay when it stays open");
+    // North's guards stay by decision: kept, not left behind.
+    assert!(v["personnel_kept"].as_f64().unwrap() > 0.5, "north's guards stay when it stays open");
+    assert_eq!(v["kept_open"], serde_json::json!(["north"]));
     for (keep, expect) in [
         ("nort", "`nort` is not a base of the scenario"),
         ("port", "`port` is not a base"),
@@ -212,7 +212,7 @@ fn kept_closures_are_planned_around_and_bad_keeps_are_errors() {
 fn compare_takes_a_plan_file_as_one_side() {
     let toy = toy();
     let plan = tmp("toy-plan.toml");
-    let (code, _, err) = drawdown(&["plan", &toy, "--time-limit", "10", "--out", plan.to_str().unwrap()]);
+    let (code, _, err) = drawdown(&["plan", &toy, "--out", plan.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let (code, out, err) =
         drawdown(&["compare", &toy, "baseline", plan.to_str().unwrap(), "--runs", "50", "--format", "json", "--all"]);

@@ -16,6 +16,7 @@ pub mod closure;
 pub mod compare;
 pub mod convoy;
 pub mod engine;
+pub mod expected;
 pub mod inputs;
 pub mod montecarlo;
 pub mod observe;

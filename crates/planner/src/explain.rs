@@ -8,23 +8,23 @@ use drawdown_engine::World;
 use drawdown_model as m;
 
 use crate::formulation::{CapRow, Model, Solved};
-use crate::{Binding, Explanation, Options, Relaxation};
+use crate::{Binding, Explanation, Net, Options, Relaxation};
 
 /// People left below this count as nobody left (the LP's tolerance).
 const NOBODY: f64 = 0.5;
 
-pub fn explain(s: &m::Scenario, w: &World, model: &Model, solved: &Solved, opts: &Options) -> Explanation {
+pub fn explain(s: &m::Scenario, w: &World, model: &Model, solved: &Solved, opts: &Options, net: &Net) -> Explanation {
     let close = model.closure_periods(&solved.cols);
     let left = model.people_left(&solved.cols);
     let mut out = Explanation { closures: closure_reasons(model, &close), ..Explanation::default() };
-    if let Some((_, _, duals)) = model.solve_fixed(&close, opts.time_limit_s) {
+    if let Some((_, _, duals)) = model.solve_fixed(&close, net) {
         let unit = Unit::of(model, opts, left);
         out.binding.extend(bindings(model, &model.truck_rows, &duals, &unit, Kind::Trucks));
         out.binding.extend(bindings(model, &model.sortie_rows, &duals, &unit, Kind::Sorties));
         out.binding.sort_by(|a, b| b.value_of_one_more.total_cmp(&a.value_of_one_more));
     }
     if left > NOBODY {
-        out.relaxation = Some(relaxation(s, w, opts));
+        out.relaxation = Some(relaxation(s, w, opts, net));
     }
     out
 }
@@ -35,6 +35,26 @@ fn closure_reasons(model: &Model, close: &[Option<usize>]) -> Vec<String> {
     for (k, cv) in model.closures.iter().enumerate() {
         let site = &model.site_ids[cv.site as usize];
         let to = &model.site_ids[cv.to as usize];
+        // A kept closure is the user's decision, not the plan's: said as such.
+        match model.kept[k] {
+            Some(None) => {
+                out.push(format!(
+                    "{site} stays open past the deadline, as kept: its {:.0} guards and rear parties stay by decision.",
+                    model.bound0[cv.site as usize]
+                ));
+                continue;
+            }
+            Some(Some(p)) => {
+                let when = model.date(model.per.start[p]);
+                out.push(if cv.late[p] {
+                    format!("{site} closes on {when} to {to}, as kept; its closing convoy arrives after the deadline.")
+                } else {
+                    format!("{site} closes on {when} to {to}, as kept.")
+                });
+                continue;
+            }
+            None => {}
+        }
         match (close[k], latest[k]) {
             (None, _) => out.push(format!("{site} is never closed in the plan: no day on which its closing convoy to {to} arrives in time, so its guard force stays.")),
             (Some(p), Some(l)) if p >= l => out.push(format!(
@@ -136,10 +156,10 @@ fn bindings(model: &Model, rows: &[CapRow], duals: &[f64], unit: &Unit, kind: Ki
 
 /// Whether the scenario's deadline can be met with every site closing as
 /// late as possible (one LP; the closures that give the flows the most time).
-fn meets_deadline(s: &m::Scenario, opts: &Options) -> Option<bool> {
+fn meets_deadline(s: &m::Scenario, opts: &Options, net: &Net) -> Option<bool> {
     let w = crate::compile_bare(s).ok()?;
     let model = Model::build(s, &w, opts, false);
-    let (_, cols, _) = model.solve_fixed(&model.latest_closures(), opts.time_limit_s)?;
+    let (_, cols, _) = model.solve_fixed(&model.latest_closures(), net)?;
     Some(model.people_left(&cols) <= NOBODY)
 }
 
@@ -154,10 +174,10 @@ fn with_deadline(s: &m::Scenario, extra: u32) -> m::Scenario {
 
 /// The smallest relaxation: extra trucks and aircraft (priced, with the
 /// closures as late as possible), and independently the fewest extra days.
-pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options) -> Relaxation {
+pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options, net: &Net) -> Relaxation {
     let mut r = Relaxation::default();
     let model = Model::build(s, w, opts, true);
-    if let Some((_, cols, _)) = model.solve_fixed(&model.latest_closures(), opts.time_limit_s) {
+    if let Some((_, cols, _)) = model.solve_fixed(&model.latest_closures(), net) {
         if model.people_left(&cols) <= NOBODY {
             let mut sets = Vec::new();
             for (f, c) in model.extra_trucks.iter().enumerate() {
@@ -184,7 +204,7 @@ pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options) -> Relaxation {
     // Fewest extra days: doubling, then bisection.
     let (mut lo, mut hi) = (0u32, None);
     for extra in [7u32, 14, 28, 56, 112, 224] {
-        match meets_deadline(&with_deadline(s, extra), opts) {
+        match meets_deadline(&with_deadline(s, extra), opts, net) {
             Some(true) => {
                 hi = Some(extra);
                 break;
@@ -195,7 +215,7 @@ pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options) -> Relaxation {
     if let Some(mut hi) = hi {
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
-            if meets_deadline(&with_deadline(s, mid), opts) == Some(true) {
+            if meets_deadline(&with_deadline(s, mid), opts, net) == Some(true) {
                 hi = mid;
             } else {
                 lo = mid;

@@ -3,14 +3,15 @@
 
 use std::time::Instant;
 
+use drawdown_engine::expected;
 use drawdown_engine::world::{MIN_PER_DAY, NONE, World};
 use drawdown_model as m;
 use highs::{Col, HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
 
 use crate::periods::{self, Periods};
 use crate::{
-    AirLine, Explanation, LotDisposition, Options, PERSONNEL_PER_CONVOY, Planned, PlannedClosure, RoadLine, SolveInfo,
-    tie,
+    AirLine, Explanation, LotDisposition, Net, Options, PERSONNEL_PER_CONVOY, Planned, PlannedClosure, RoadLine,
+    SolveInfo, Stop, tie,
 };
 
 #[derive(Clone, Copy)]
@@ -87,6 +88,9 @@ pub struct Model {
     pub closed_of: Vec<Option<usize>>,
     /// Stocks (movable, closure-bound, cargo) at the end of the last period.
     pub end_stock: Vec<(usize, Col, Col, Col)>,
+    /// Per site: a base kept open past the deadline (`Options::keep`), whose
+    /// guards and rear parties stay by decision.
+    pub kept_open: Vec<bool>,
     pub truck_rows: Vec<CapRow>,
     pub sortie_rows: Vec<CapRow>,
     /// Relaxation columns (extra trucks per fleet, extra aircraft per fleet), when built with `relax`.
@@ -94,10 +98,27 @@ pub struct Model {
     pub extra_aircraft: Vec<Col>,
     pub value_per_unit: f64,
     pub cargo0: Vec<f64>,
+    /// Guards and rear parties per site at the start.
+    pub bound0: Vec<f64>,
     pub personnel_total: f64,
     pub binaries: usize,
     /// Lots: (site, contingent, class, count, value per item, load per item, sensitive, self-moving).
     pub lots: Vec<(u16, String, m::EquipmentClass, u32, f64, bool, bool)>,
+}
+
+/// A solver quantity rounded up to a whole number (its tolerance aside).
+fn whole(x: f64) -> f64 {
+    (x - 1e-6).ceil().max(0.0)
+}
+
+/// The limits of one HiGHS call: one thread, deterministic work limits, and
+/// what is left of the run's wall-clock safety net.
+fn limit(model: &mut highs::Model, net: &Net) {
+    model.set_option("threads", i32::try_from(net.threads).unwrap_or(1));
+    model.set_option("random_seed", 0);
+    model.set_option("simplex_iteration_limit", i32::try_from(net.lp_iterations).unwrap_or(i32::MAX));
+    model.set_option("ipm_iteration_limit", i32::try_from(net.lp_iterations).unwrap_or(i32::MAX));
+    model.set_option("time_limit", net.remaining());
 }
 
 /// A solved model: column values and the solver's figures.
@@ -107,12 +128,20 @@ pub struct Solved {
     pub bound: f64,
     pub gap: f64,
     pub status: String,
+    pub stopped_by: Stop,
     pub seconds: f64,
     pub start_objective: Option<f64>,
 }
 
+/// Expected road minutes with the engine's friction (breakdown and incident
+/// delays), from the compiled world.
 fn minutes(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
-    if from == to { Some(0.0) } else { w.expected_minutes(day as u32, from, to).map(f64::from) }
+    expected::road_minutes(w, day as u32, from, to)
+}
+
+/// Expected minutes waiting for movement permits, from the world's daily rates.
+fn permit_wait(w: &World, day: usize) -> f64 {
+    expected::permit_wait_days(w, day as u32) * f64::from(MIN_PER_DAY)
 }
 
 /// Expected casualties (wounded + killed) of one convoy from `from` to `to` leaving on `day`.
@@ -138,8 +167,7 @@ fn path_risk(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
 /// Day a convoy leaving `from` on `day` reaches `to` (usable the next day if `to` is a base).
 fn arrival(w: &World, day: usize, from: u16, to: u16) -> Option<usize> {
     let t = minutes(w, day, from, to)?;
-    let permit = w.permit[day.min(w.permit.len() - 1)].max(0.05);
-    let wait = (1.0 / permit - 1.0) * f64::from(MIN_PER_DAY);
+    let wait = permit_wait(w, day);
     Some(day + ((360.0 + t + wait) / f64::from(MIN_PER_DAY)) as usize + usize::from(!w.sites[to as usize].exit))
 }
 
@@ -301,8 +329,7 @@ impl Model {
                         if arrive > last {
                             continue;
                         }
-                        let permit = w.permit[d.min(w.permit.len() - 1)].max(0.05);
-                        let permit_wait = (1.0 / permit - 1.0) * f64::from(MIN_PER_DAY);
+                        let permit_wait = permit_wait(w, d);
                         let legs = if pos > 0.0 { 3.0 } else { 2.0 };
                         let round_trip_days =
                             ((pos + t + ret + legs * permit_wait) / f64::from(MIN_PER_DAY) + 1.0).max(1.0);
@@ -557,9 +584,12 @@ impl Model {
                         late = true;
                     }
                     Some(a) if !is_exit[to as usize] => {
+                        // At the target the closed site's guards are in
+                        // transit, free to leave by its lines (as in the
+                        // engine): they join its movable stock.
                         let q = per.of_day[a].max(p);
                         flow_m[to as usize][q].push((zm, 1.0));
-                        flow_b[to as usize][q].push((zb, 1.0));
+                        flow_m[to as usize][q].push((zb, 1.0));
                         arrivals[to as usize][q].push((zm, 1.0));
                         arrivals[to as usize][q].push((zb, 1.0));
                     }
@@ -589,6 +619,7 @@ impl Model {
 
         // --- Stocks and conservation --------------------------------------
         let mut end_stock = Vec::new();
+        let kept_open: Vec<bool> = (0..n).map(|i| closed_of[i].is_some_and(|k| kept[k] == Some(None))).collect();
         for i in 0..n {
             if !is_base[i] {
                 continue;
@@ -601,7 +632,7 @@ impl Model {
             // they are not priced as left behind (they are still counted as
             // left in the plan's figures), so the objective and its gap
             // measure what the plan can change.
-            let kept_open = closed_of[i].is_some_and(|k| kept[k] == Some(None));
+            let kept_open = kept_open[i];
             let mut prev: Option<(Col, Col, Col)> = None;
             for p in 0..np {
                 let lastp = p + 1 == np;
@@ -626,7 +657,13 @@ impl Model {
                 if let Some(k) = closed_of[i] {
                     let c = closures[k].closed[p];
                     // Closed: nothing stays, nothing arrives, no line leaves.
-                    let (bm, bb, bc) = (upstream_m[i].max(1.0), upstream_b[i].max(1.0), upstream_c[i].max(1.0));
+                    // Movable people: everyone upstream but the site's own
+                    // guards; closure-bound: the site's own guards only.
+                    let (bm, bb, bc) = (
+                        (upstream_m[i] + upstream_b[i] - bound0[i]).max(1.0),
+                        bound0[i].max(1.0),
+                        upstream_c[i].max(1.0),
+                    );
                     pb.add_row(..=bm, [(sm, 1.0), (c, bm)]);
                     pb.add_row(..=bb, [(sb, 1.0), (c, bb)]);
                     pb.add_row(..=bc, [(sc, 1.0), (c, bc)]);
@@ -664,12 +701,14 @@ impl Model {
             kept,
             closed_of,
             end_stock,
+            kept_open,
             truck_rows,
             sortie_rows,
             extra_trucks,
             extra_aircraft,
             value_per_unit,
             cargo0,
+            bound0,
             personnel_total,
             binaries,
             lots,
@@ -699,6 +738,8 @@ impl Model {
                 // Latest day (exclusive) by which the convoy must arrive.
                 let limit = match self.closed_of[cv.to as usize] {
                     None => Some(self.last + 1),
+                    // A target kept open stays open: arriving by the deadline is in time.
+                    Some(_) if self.kept_open[cv.to as usize] => Some(self.last + 1),
                     Some(t) => match latest[t] {
                         None => continue,
                         Some(l) => l.map(|p| self.per.start[p]),
@@ -714,7 +755,7 @@ impl Model {
 
     /// The programme with every closure fixed to a period (None: never),
     /// solved as an LP. Returns the solution and the row duals.
-    pub fn solve_fixed(&self, close: &[Option<usize>], time_limit: f64) -> Option<(f64, Vec<f64>, Vec<f64>)> {
+    pub fn solve_fixed(&self, close: &[Option<usize>], net: &Net) -> Option<(f64, Vec<f64>, Vec<f64>)> {
         let mut fixed = self.pb.clone();
         for (k, cv) in self.closures.iter().enumerate() {
             for p in 0..self.per.n() {
@@ -724,21 +765,24 @@ impl Model {
         }
         let mut model = fixed.optimise(Sense::Minimise);
         model.make_quiet();
-        model.set_option("time_limit", time_limit.max(1.0));
+        limit(&mut model, net);
         // The binaries are fixed: solve the LP, which has duals.
         model.set_option("solve_relaxation", true);
         let solved = model.solve();
+        if solved.status() == HighsModelStatus::ReachedTimeLimit {
+            net.hit.set(true);
+        }
         (solved.status() == HighsModelStatus::Optimal).then(|| {
             let sol = solved.get_solution();
             (solved.objective_value(), sol.columns().to_vec(), sol.dual_rows().to_vec())
         })
     }
 
-    pub fn solve(&self, opts: &Options) -> Result<Solved, String> {
+    pub fn solve(&self, opts: &Options, net: &Net) -> Result<Solved, String> {
         let t = Instant::now();
         // Starting plan: every site closed as late as its closing convoy
         // still arrives in time, flows solved with those closures fixed.
-        let start = opts.warm_start.then(|| self.solve_fixed(&self.latest_closures(), opts.time_limit_s)).flatten();
+        let start = opts.warm_start.then(|| self.solve_fixed(&self.latest_closures(), net)).flatten();
         let start_objective = start.as_ref().map(|s| s.0);
         let mut model = self.pb.clone().optimise(Sense::Minimise);
         if opts.verbose {
@@ -750,16 +794,21 @@ impl Model {
         if let Some((_, cols, _)) = &start {
             let _ = model.try_set_solution(Some(cols), None, None, None);
         }
-        model.set_option("time_limit", (opts.time_limit_s - t.elapsed().as_secs_f64()).max(1.0));
+        limit(&mut model, net);
+        model.set_option("mip_max_nodes", i32::try_from(net.max_nodes).unwrap_or(i32::MAX));
         model.set_option("mip_rel_gap", opts.mip_rel_gap);
-        model.set_option("threads", 2);
         let solved = model.solve();
         let status = solved.status();
-        let ok = matches!(
-            status,
-            HighsModelStatus::Optimal | HighsModelStatus::ReachedTimeLimit | HighsModelStatus::ReachedSolutionLimit
-        );
-        if !ok || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        let stopped_by = match status {
+            HighsModelStatus::Optimal => Stop::Gap,
+            HighsModelStatus::ReachedSolutionLimit => Stop::NodeLimit,
+            HighsModelStatus::ReachedTimeLimit => {
+                net.hit.set(true);
+                Stop::TimeLimit
+            }
+            _ => Stop::Failed,
+        };
+        if stopped_by == Stop::Failed || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
             // Every closure is optional and people left are priced, so the
             // programme is always feasible; a failure here is the solver's.
             return match start {
@@ -769,9 +818,15 @@ impl Model {
                     bound: f64::NAN,
                     gap: f64::NAN,
                     status: format!("{status:?} (starting plan kept)"),
+                    stopped_by: if stopped_by == Stop::TimeLimit { Stop::TimeLimit } else { Stop::Failed },
                     seconds: t.elapsed().as_secs_f64(),
                     start_objective,
                 }),
+                None if net.hit.get() => Err(format!(
+                    "the wall-clock safety net (--time-limit {} s) ran out after {:.1} s, before any plan was found; raise it",
+                    opts.time_limit_s,
+                    t.elapsed().as_secs_f64()
+                )),
                 None => Err(format!("HiGHS found no plan: status {status:?} after {:.1} s", t.elapsed().as_secs_f64())),
             };
         }
@@ -781,6 +836,7 @@ impl Model {
             bound: solved.double_info_value(c"mip_dual_bound").unwrap_or(f64::NAN),
             gap: solved.mip_gap(),
             status: format!("{status:?}"),
+            stopped_by,
             seconds: t.elapsed().as_secs_f64(),
             start_objective,
         })
@@ -791,10 +847,12 @@ impl Model {
         self.closures.iter().map(|cv| (0..self.per.n()).find(|&p| cols[cv.closed[p].index()] > 0.5)).collect()
     }
 
-    /// People left at the deadline in a solution.
+    /// People left at the deadline in a solution, the guards and rear
+    /// parties of bases kept open excepted (they stay by decision).
     pub fn people_left(&self, cols: &[f64]) -> f64 {
         let v = |c: Col| cols[c.index()];
-        let mut left: f64 = self.end_stock.iter().map(|&(_, sm, sb, _)| v(sm) + v(sb)).sum();
+        let mut left: f64 =
+            self.end_stock.iter().map(|&(i, sm, sb, _)| v(sm) + if self.kept_open[i] { 0.0 } else { v(sb) }).sum();
         for cv in &self.closures {
             for p in 0..self.per.n() {
                 if cv.late[p] {
@@ -803,6 +861,11 @@ impl Model {
             }
         }
         left
+    }
+
+    /// Guards and rear parties of bases kept open, at the deadline.
+    pub fn people_kept(&self, cols: &[f64]) -> f64 {
+        self.end_stock.iter().filter(|x| self.kept_open[x.0]).map(|&(_, _, sb, _)| cols[sb.index()]).sum()
     }
 
     pub fn read(&self, solved: &Solved, opts: &Options) -> Planned {
@@ -858,15 +921,19 @@ impl Model {
                 (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.cargo) + v(x.people) > 1e-6)).collect();
             let (Some(&first), Some(&lastp)) = (used.first(), used.last()) else { continue };
             let cap = self.fleet_capacity[arc.fleet].max(1e-9);
-            let (mut trucks, mut convoys, mut people, mut load, mut risk) = (1.0f64, 0.0, 0.0, 0.0, 0.0);
+            // Whole convoys: each period's convoys rounded up (a fraction
+            // of a convoy is a convoy with fewer trucks), then the trucks a
+            // convoy needs for the period's load, the line's `trucks` being
+            // the largest.
+            let (mut trucks, mut convoys, mut people, mut load, mut risk) = (1.0f64, 0u32, 0.0, 0.0, 0.0);
             for &p in &used {
                 let x = arc.per[p].expect("used periods have variables");
-                let k = v(x.convoys);
+                let k = whole(v(x.convoys)).max(1.0);
                 risk += k * x.risk;
-                convoys += k;
+                convoys += k as u32;
                 people += v(x.people);
                 load += v(x.cargo);
-                trucks = trucks.max((v(x.cargo) / k.max(1e-9) / cap - 1e-6).ceil());
+                trucks = trucks.max(whole(v(x.cargo) / k / cap));
             }
             casualties += risk;
             let (from, to, fleet) =
@@ -891,11 +958,14 @@ impl Model {
             let used: Vec<usize> =
                 (0..np).filter(|&p| arc.per[p].is_some_and(|x| v(x.people) + x.cargo.map_or(0.0, v) > 1e-6)).collect();
             let (Some(&first), Some(&lastp)) = (used.first(), used.last()) else { continue };
-            let (mut per_day, mut sorties, mut people, mut load) = (1.0f64, 0.0, 0.0, 0.0);
+            // Whole sorties: each period's expected sorties rounded up; the
+            // requests a day cover them at the period's approval rate.
+            let (mut per_day, mut sorties, mut people, mut load) = (1.0f64, 0u32, 0.0, 0.0);
             for &p in &used {
                 let x = arc.per[p].expect("used periods have variables");
-                per_day = per_day.max((v(x.sorties) / self.per.len[p] as f64 / x.approval.max(1e-6) - 1e-6).ceil());
-                sorties += v(x.sorties);
+                let k = whole(v(x.sorties)).max(1.0);
+                per_day = per_day.max(whole(k / self.per.len[p] as f64 / x.approval.max(1e-6)));
+                sorties += k as u32;
                 people += v(x.people);
                 load += x.cargo.map_or(0.0, v);
             }
@@ -960,6 +1030,10 @@ impl Model {
             dispositions,
             solve: SolveInfo {
                 status: solved.status.clone(),
+                stopped_by: solved.stopped_by,
+                max_nodes: opts.max_nodes,
+                gap_target: opts.mip_rel_gap,
+                time_limit_hit: solved.stopped_by == Stop::TimeLimit,
                 objective: solved.objective,
                 bound: solved.bound,
                 gap: solved.gap,
@@ -975,12 +1049,15 @@ impl Model {
             },
             personnel_total: self.personnel_total,
             personnel_left: self.people_left(&solved.cols),
+            personnel_kept: self.people_kept(&solved.cols),
+            kept_open: self.site_ids.iter().zip(&self.kept_open).filter(|x| *x.1).map(|x| x.0.clone()).collect(),
             expected_casualties: casualties,
             value_left_usd: value_left,
             handover_failures: fails,
             bases_left_open,
             weights: opts.weights,
             explanation: Explanation::default(),
+            check: None,
         }
     }
 }

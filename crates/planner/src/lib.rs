@@ -7,6 +7,7 @@
 //!
 //! `docs/planner.md` documents the formulation, the options and the output.
 
+pub mod check;
 mod explain;
 mod formulation;
 mod output;
@@ -61,11 +62,33 @@ pub mod tie {
 /// unless a line sets `personnel_max`; this keeps convoy counts honest).
 pub const PERSONNEL_PER_CONVOY: f64 = 500.0;
 
+/// Branch-and-bound nodes after which HiGHS stops when the gap is not yet
+/// reached: the limit that makes a plan reproducible (a count of work, not
+/// a duration).
+pub const MAX_NODES: u32 = 2_000;
+
+/// Simplex iterations after which an LP solve stops (far more than any
+/// model here needs; a count of work, so the same on every machine).
+pub const LP_ITERATIONS: u32 = 5_000_000;
+
+/// Wall-clock safety net over the whole planning run, seconds.
+pub const TIME_LIMIT_S: f64 = 600.0;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Options {
     pub weights: Weights,
-    /// Wall-clock limit for HiGHS, seconds (warm start included).
+    /// Wall-clock safety net for the whole run (warm start, solve,
+    /// explanation), seconds. The solver normally stops on `max_nodes` or
+    /// the gap, which do not depend on machine speed; a run stopped by this
+    /// net says so (`SolveInfo::time_limit_hit`) and is not reproducible.
     pub time_limit_s: f64,
+    /// Branch-and-bound nodes after which HiGHS stops (deterministic).
+    pub max_nodes: u32,
+    /// Simplex iterations after which an LP solve stops (deterministic).
+    pub lp_iterations: u32,
+    /// HiGHS threads. One: HiGHS's parallel tasks could otherwise change the
+    /// search path with the machine's load.
+    pub threads: u32,
     /// Relative MIP gap at which HiGHS stops.
     pub mip_rel_gap: f64,
     /// Road destinations considered from each base (nearest exits, airfield
@@ -94,7 +117,10 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             weights: Weights::default(),
-            time_limit_s: 30.0,
+            time_limit_s: TIME_LIMIT_S,
+            max_nodes: MAX_NODES,
+            lp_iterations: LP_ITERATIONS,
+            threads: 1,
             mip_rel_gap: 0.01,
             road_destinations: 2,
             fleets_per_arc: 2,
@@ -172,9 +198,10 @@ pub struct RoadLine {
     pub fleet: String,
     pub ready: m::Date,
     pub until: m::Date,
+    /// Trucks per convoy: enough for the largest load a convoy carries.
     pub trucks: u32,
-    /// Planned convoys over the line's life.
-    pub convoys: f64,
+    /// Whole convoys over the line's life (each period's rounded up).
+    pub convoys: u32,
     pub personnel: f64,
     pub load: f64,
     pub casualties: f64,
@@ -194,8 +221,8 @@ pub struct AirLine {
     pub until: m::Date,
     /// Sorties requested per day (denied requests do not fly).
     pub sorties_per_day: u32,
-    /// Sorties expected to fly over the line's life.
-    pub sorties: f64,
+    /// Whole sorties expected to fly over the line's life (each period's rounded up).
+    pub sorties: u32,
     pub personnel: f64,
     pub load: f64,
 }
@@ -249,18 +276,47 @@ pub struct Explanation {
     pub relaxation: Option<Relaxation>,
 }
 
-/// Size and solver figures.
+/// What stopped the solver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// The gap target was reached (or the programme solved to optimality).
+    Gap,
+    /// The node limit (`max_nodes`) was reached first: deterministic.
+    NodeLimit,
+    /// The wall-clock safety net was reached: the plan depends on the
+    /// machine's speed and load.
+    TimeLimit,
+    /// The solver failed; the starting plan was kept.
+    Failed,
+}
+
+/// Size and solver figures. Durations are not serialised: the JSON output is
+/// the same for the same input.
 #[derive(Debug, Clone, Serialize)]
 pub struct SolveInfo {
     pub status: String,
+    /// What stopped the branch and bound.
+    pub stopped_by: Stop,
+    /// The node limit in force.
+    pub max_nodes: u32,
+    /// The relative gap at which the solver stops.
+    pub gap_target: f64,
+    /// Some solve of this run (the plan, its explanation or a relaxation)
+    /// stopped on the wall-clock safety net: the output may differ from run
+    /// to run.
+    pub time_limit_hit: bool,
     /// Objective of the best plan found (thousand US$ equivalent).
     pub objective: f64,
     /// HiGHS's dual bound on the objective.
     pub bound: f64,
     /// Relative gap reported by HiGHS.
     pub gap: f64,
+    #[serde(skip)]
     pub solve_seconds: f64,
+    #[serde(skip)]
     pub build_seconds: f64,
+    #[serde(skip)]
     pub explain_seconds: f64,
     /// Objective of the latest-closure starting plan, if computed.
     pub start_objective: Option<f64>,
@@ -286,7 +342,12 @@ pub struct Planned {
     pub solve: SolveInfo,
     /// Terms of the objective in the plan found.
     pub personnel_total: f64,
+    /// People still in the country at the deadline, those kept by decision excepted.
     pub personnel_left: f64,
+    /// Guards and rear parties of the bases kept open (`kept_open`): they stay by decision.
+    pub personnel_kept: f64,
+    /// Bases kept open past the deadline by `--keep` (or the scenario's plan through `--keep SITE`).
+    pub kept_open: Vec<String>,
     pub expected_casualties: f64,
     pub value_left_usd: f64,
     pub handover_failures: f64,
@@ -294,6 +355,8 @@ pub struct Planned {
     pub bases_left_open: Vec<String>,
     pub weights: Weights,
     pub explanation: Explanation,
+    /// The engine's check of the plan as written (set by the caller, e.g. `drawdown plan`).
+    pub check: Option<check::Check>,
 }
 
 /// Plans the withdrawal of `s` (its own plan, if any, is ignored).
@@ -323,16 +386,49 @@ pub fn plan(s: &m::Scenario, opts: &Options) -> Result<Planned, String> {
         }
     }
     let build_seconds = t0.elapsed().as_secs_f64();
-    let solved = model.solve(opts)?;
+    let net = Net::new(opts, t0);
+    let solved = model.solve(opts, &net)?;
     let mut planned = model.read(&solved, opts);
     planned.solve.build_seconds = build_seconds;
     planned.scenario = s.scenario.id.clone();
     if opts.explain {
         let t1 = Instant::now();
-        planned.explanation = explain::explain(s, &w, &model, &solved, opts);
+        planned.explanation = explain::explain(s, &w, &model, &solved, opts, &net);
         planned.solve.explain_seconds = t1.elapsed().as_secs_f64();
     }
+    planned.solve.time_limit_hit = net.hit.get();
     Ok(planned)
+}
+
+/// The limits every HiGHS call of one planning run shares: deterministic
+/// work limits, one thread, and the wall-clock safety net (what is left of
+/// it), which records whether any solve ran into it.
+pub(crate) struct Net {
+    start: Instant,
+    limit_s: f64,
+    pub max_nodes: u32,
+    pub lp_iterations: u32,
+    pub threads: u32,
+    pub hit: std::cell::Cell<bool>,
+}
+
+impl Net {
+    fn new(opts: &Options, start: Instant) -> Net {
+        Net {
+            start,
+            limit_s: opts.time_limit_s,
+            max_nodes: opts.max_nodes.max(1),
+            lp_iterations: opts.lp_iterations.max(1),
+            threads: opts.threads.max(1),
+            hit: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Seconds left of the safety net (at least a millisecond, so that a
+    /// spent net stops the solver at once rather than meaning "no limit").
+    pub fn remaining(&self) -> f64 {
+        (self.limit_s - self.start.elapsed().as_secs_f64()).max(1e-3)
+    }
 }
 
 /// The scenario compiled without its plan (the planner writes its own).

@@ -127,6 +127,41 @@ pub fn to_plan_toml(p: &Planned) -> String {
         "# Deterministic plan: {:.0} of {:.0} personnel left at the deadline, {:.2} expected casualties, US$ {:.0} of equipment left, {:.2} expected handover failures.",
         p.personnel_left, p.personnel_total, p.expected_casualties, p.value_left_usd, p.handover_failures
     );
+    if !p.kept_open.is_empty() {
+        let _ = writeln!(
+            out,
+            "# Kept open by decision: {} ({:.0} guards and rear parties stay; not counted as left).",
+            p.kept_open.join(", "),
+            p.personnel_kept
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# Whole convoys and sorties: each planning period's convoys and sorties rounded up; a line's trucks carry its largest convoy load."
+    );
+    if let Some(c) = &p.check {
+        let f = &c.figures;
+        let _ = writeln!(
+            out,
+            "# Engine check ({} runs, seed {}, {} inputs): P(everyone not kept out by the deadline) {:.1} %; people left P50 {:.0}, P95 {:.0}; wounded mean {:.1}, killed mean {:.1}.",
+            c.runs,
+            c.seed,
+            c.inputs,
+            f.deadline_met * 100.0,
+            f.people_left.p50,
+            f.people_left.p95,
+            f.wounded.mean,
+            f.killed.mean
+        );
+        if let Some(b) = &c.baseline {
+            if !b.worse.is_empty() {
+                let _ = writeln!(out, "# WORSE than the scenario's own plan on: {}.", b.worse.join("; "));
+            }
+            if !b.better.is_empty() {
+                let _ = writeln!(out, "# Better than the scenario's own plan on: {}.", b.better.join("; "));
+            }
+        }
+    }
     out.push_str("#\n# Movement table (line | what | quantity | origin | embarkation | destination | mode | ready | latest departure | serial):\n");
     for mv in movements(p) {
         let _ = writeln!(
@@ -161,7 +196,7 @@ pub fn to_plan_toml(p: &Planned) -> String {
     for l in &p.road {
         let _ = write!(
             out,
-            "\n# Convoy serial {}: {:.1} convoys of {} trucks, {:.0} people, {:.0} load units, {:.2} expected casualties.\n[[plan.line]]\nid = {:?}\nmode = \"road\"\nfrom = {:?}\nto = {:?}\nfleet = {:?}\nready = {}\nuntil = {}\ntrucks = {}\n",
+            "\n# Convoy serial {}: {} convoys of up to {} trucks, {:.0} people, {:.0} load units, {:.2} expected casualties.\n[[plan.line]]\nid = {:?}\nmode = \"road\"\nfrom = {:?}\nto = {:?}\nfleet = {:?}\nready = {}\nuntil = {}\ntrucks = {}\n",
             l.serial,
             l.convoys,
             l.trucks,
@@ -180,7 +215,7 @@ pub fn to_plan_toml(p: &Planned) -> String {
     for l in &p.air {
         let _ = write!(
             out,
-            "\n# Flight number {}: {:.0} sorties expected, {:.0} people, {:.0} load units.\n[[plan.line]]\nid = {:?}\nmode = \"air\"\nfrom = {:?}\nto = {:?}\nfleet = {:?}\ncarry = {:?}\nready = {}\nuntil = {}\nsorties_per_day = {}\n",
+            "\n# Flight number {}: {} sorties expected, {:.0} people, {:.0} load units.\n[[plan.line]]\nid = {:?}\nmode = \"air\"\nfrom = {:?}\nto = {:?}\nfleet = {:?}\ncarry = {:?}\nready = {}\nuntil = {}\nsorties_per_day = {}\n",
             l.serial,
             l.sorties,
             l.personnel,

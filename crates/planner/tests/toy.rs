@@ -115,13 +115,21 @@ fn a_heavier_casualty_weight_never_raises_expected_casualties() {
 
 #[test]
 fn a_kept_open_base_is_not_priced_as_left() {
-    // Kept open: north's guards stay by decision. They are still counted as
-    // left, but the objective does not carry their price (120 × 1e5 k$), so
-    // its gap measures what the plan can change.
+    // Kept open: north's guards stay by decision. They are reported as
+    // kept, not as left, and the objective does not carry their price
+    // (120 × 1e5 k$), so its gap measures what the plan can change.
     let s = load(&toy_without_plan());
     let opts = Options { keep: vec![("north".into(), None)], ..exact(&s) };
     let p = plan(&s, &opts).expect("a plan");
-    assert!(p.personnel_left >= 119.5, "north's 120 guards stay: {}", p.personnel_left);
+    assert!((p.personnel_kept - 120.0).abs() < 0.5, "north's 120 guards stay: {}", p.personnel_kept);
+    assert_eq!(p.kept_open, vec!["north".to_string()]);
+    assert!(p.personnel_left < 0.5, "nobody else is left: {}", p.personnel_left);
+    assert!(p.explanation.relaxation.is_none(), "kept guards are no missed deadline");
+    assert!(
+        p.explanation.closures.iter().any(|c| c.starts_with("north stays open past the deadline, as kept")),
+        "{:?}",
+        p.explanation.closures
+    );
     assert!(p.solve.objective < opts.weights.person_left, "objective {} carries the guards' price", p.solve.objective);
     assert!(!p.closures.iter().any(|c| c.site == "north"));
     assert!(p.bases_left_open.is_empty(), "a kept-open base is not reported as left open by the plan");
