@@ -266,8 +266,9 @@ fn prediction_rows(o: &mut String, preds: &[Option<Prediction>], with_scores: bo
     }
 }
 
+/// One decimal for small figures (days, incidents), none from 100 up.
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    if x.abs() >= 100.0 { x.round() } else { (x * 10.0).round() / 10.0 }
 }
 
 /// The uncalibrated MINUSMA scenario when no file is named.

@@ -165,10 +165,11 @@ pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     }
     let ms: Vec<_> = r.milestones.iter().filter_map(|m| m.simulated.as_ref().map(|s| (m, s))).collect();
     if !ms.is_empty() {
-        let _ = writeln!(o, "\nObserved milestones                                observed   simulated P50 (P5–P95)");
+        let width = ms.iter().map(|(m, _)| m.metric.label(&m.convoy).chars().count()).max().unwrap_or(0).max(32);
+        let _ = writeln!(o, "\n{:<w$} observed   simulated P50 (P5–P95)", "Observed milestones", w = width + 14);
         for (m, sim) in ms {
             let what = m.metric.label(&m.convoy);
-            let _ = writeln!(o, "  {} {:<32} {:>9}   {}", m.date, what, num(m.observed), q(sim));
+            let _ = writeln!(o, "  {} {what:<width$} {:>9}   {}", m.date, num(m.observed), q(sim));
         }
     }
     if let Some(t) = timing {
