@@ -324,8 +324,8 @@ fn robust(args: &Args, s: &drawdown_model::Scenario, opts: &Options, q: f64) -> 
         }
         if wanted.is_empty() && sites.is_empty() {
             t.push_str(&format!(
-                "no closing convoy is late in more than {:.0} % of the runs: the shortfall is elsewhere (people at the exits)",
-                (1.0 - q) * 100.0
+                "every closing convoy with people arrives in time in at least {:.0} % of the runs: the shortfall is elsewhere (people not on closing convoys), which per-site margins do not reach; try a global margin (--set planner.margin_days=N) or a later deadline",
+                q * 100.0
             ));
         } else {
             t.push_str(&format!(
