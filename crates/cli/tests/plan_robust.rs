@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::drawdown;
+use common::{drawdown, json, toy};
 use serde_json::Value;
 
 fn tmp(name: &str) -> PathBuf {
@@ -51,11 +51,9 @@ fn a_robust_plan_reaches_its_confidence_and_holds_under_another_seed() {
     // the deadline in about as many runs as the check found.
     let dir = tmp("robust-sim");
     let dir_s = dir.display().to_string();
-    let (code, sim, err) = drawdown(&[
+    let s = json(&[
         "simulate", "--plan", &out_s, "--runs", "500", "--seed", "99", "--format", "json", "--csv", &dir_s, "--quiet",
     ]);
-    assert_eq!(code, 0, "{err}");
-    let s: Value = serde_json::from_str(&sim).expect("simulate JSON");
     let closed = s["summary"]["p_all_sites_closed_by_deadline"].as_f64().expect("p_all_sites_closed_by_deadline");
     assert!(closed >= 0.85, "P(all planned closures done) = {closed}");
     let total = s["totals"]["personnel"].as_u64().expect("totals.personnel");
@@ -120,7 +118,8 @@ fn the_loop_learns_margins_where_the_deterministic_plan_misses() {
 
 #[test]
 fn confidence_needs_the_engine_check() {
-    let (code, _, err) = drawdown(&["plan", "--confidence", "0.9", "--check-runs", "0"]);
+    let toy = toy();
+    let (code, _, err) = drawdown(&["plan", &toy, "--confidence", "0.9", "--check-runs", "0"]);
     assert_eq!(code, 1);
     assert!(err.contains("--confidence needs the engine check"), "{err}");
     let (code, _, err) = drawdown(&["plan", "--confidence", "1.5"]);
