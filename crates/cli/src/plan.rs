@@ -4,9 +4,17 @@
 //! movement table (CSV) and everything (JSON) from that one solve, and
 //! prints a summary with the explanation and the engine's figures.
 //!
-//! Exit status: 0 a plan; 1 bad input or a failure (nothing written); 3 a
-//! plan written, but some solve ran into the wall-clock safety net, so
-//! another run may give another plan.
+//! With `--confidence P` the plan is made robust by a simulate → re-plan
+//! loop: closing convoys late in more than 1 − P of the engine's runs get
+//! per-site margins, and the plan is made again (at most
+//! `robust::MAX_REPLANS` times); the best plan of the loop is written.
+//!
+//! Exit status: 0 a plan (with `--confidence`, one that reaches P); 1 bad
+//! input or a failure (nothing written); 3 a plan written, but some solve
+//! ran into the wall-clock safety net, so another run may give another
+//! plan; 4 with `--confidence`, no plan of the loop reaches P (the best one
+//! is written, with the best P reached, the margins tried and the smallest
+//! relaxation).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -70,6 +78,11 @@ pub struct Args {
     /// Replications of the engine check of the plan (0: no check).
     #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub check_runs: u64,
+    /// Make the plan robust: re-plan with per-site margins learnt from the
+    /// engine check until the simulated P(everyone out by the deadline) is at
+    /// least P (exit status 4 if no plan reaches it). Needs --check-runs > 0.
+    #[arg(long, value_name = "P", value_parser = parse_confidence)]
+    pub confidence: Option<f64>,
     /// Seed of the engine check: the same seed gives the same check on any number of threads.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
@@ -117,6 +130,13 @@ fn parse_positive(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!("`{s}` is not a probability strictly between 0 and 1 (e.g. 0.95)")),
+    }
+}
+
 fn parse_gap(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
@@ -154,20 +174,31 @@ pub fn run(mut args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut p = match plan(s, &opts) {
+    if args.confidence.is_some() && args.check_runs == 0 {
+        eprintln!("error: --confidence needs the engine check\n  hint: drop --check-runs 0 (e.g. --check-runs 1000)");
+        return ExitCode::from(1);
+    }
+    let p = match args.confidence {
+        Some(q) => robust(&args, s, &opts, q),
+        None => plan(s, &opts).map_err(Some).and_then(|mut p| {
+            if args.check_runs > 0 {
+                p.check = Some(engine_check(&args, &p, None).map_err(|()| None)?);
+            }
+            Ok(p)
+        }),
+    };
+    let p = match p {
         Ok(p) => p,
-        Err(e) => {
+        Err(Some(e)) => {
             eprintln!("error: cannot plan {}: {e}", s.scenario.id);
             return ExitCode::from(1);
         }
+        Err(None) => return ExitCode::from(1),
     };
-    if args.check_runs > 0 {
-        match engine_check(&args, &p) {
-            Ok(c) => p.check = Some(c),
-            Err(()) => return ExitCode::from(1),
-        }
-    }
     let mut summary = summary(&p);
+    if let Some(r) = &p.robust {
+        summary.insert_str(summary.find('\n').map_or(0, |i| i + 1), &robust_summary(r));
+    }
     if let Some(out) = already_out(&args.scenario) {
         summary.insert_str(summary.find('\n').map_or(0, |i| i + 1), &out);
     }
@@ -195,7 +226,166 @@ pub fn run(mut args: Args) -> ExitCode {
         eprintln!("{}", time_net_message(&p));
         return ExitCode::from(TIME_LIMIT_EXIT);
     }
+    if p.robust.as_ref().is_some_and(|r| !r.reached) {
+        return ExitCode::from(NOT_ROBUST_EXIT);
+    }
     ExitCode::SUCCESS
+}
+
+/// Exit status when no plan of the `--confidence` loop reaches P (the best
+/// one is written).
+pub const NOT_ROBUST_EXIT: u8 = 4;
+
+/// The simulate → re-plan loop of `--confidence q`: the deterministic plan,
+/// then at most `MAX_REPLANS` re-plans with per-site margins learnt from
+/// the engine check (`robust::learn`). A re-plan whose programme leaves more
+/// people than the deterministic plan's gives margins the sites cannot
+/// take: the sites grown last are capped at their previous margin and the
+/// loop goes on from the previous plan. The best plan (highest simulated
+/// P, the earliest on ties) is returned. Everything is seeded and counted:
+/// the same command gives the same plan.
+fn robust(args: &Args, s: &drawdown_model::Scenario, opts: &Options, q: f64) -> Result<Planned, Option<String>> {
+    use drawdown_planner::robust::{MAX_REPLANS, Robust, Step, learn};
+    use std::collections::BTreeMap;
+    let mut opts = opts.clone();
+    let mut margins: BTreeMap<String, u32> = BTreeMap::new();
+    let mut capped: Vec<String> = Vec::new();
+    let mut tried: Vec<Step> = Vec::new();
+    let make = |opts: &Options| -> Result<Planned, Option<String>> {
+        let mut p = plan(s, opts).map_err(Some)?;
+        p.check = Some(engine_check(args, &p, Some(q)).map_err(|()| None)?);
+        Ok(p)
+    };
+    let mut cur = make(&opts)?;
+    let achieved = |p: &Planned| p.check.as_ref().map_or(0.0, |c| c.figures.deadline_met);
+    let left0 = cur.personnel_left;
+    tried.push(Step { iteration: 0, achieved: achieved(&cur), margins: margins.clone(), planned_left: left0 });
+    let mut best = (cur.clone(), margins.clone());
+    let mut replans = 0;
+    let mut wanted: BTreeMap<String, u32> = BTreeMap::new();
+    let mut time_hit = cur.solve.time_limit_hit;
+    // A programme that leaves people on expected values cannot be made
+    // robust by margins (they only make it harder).
+    while achieved(&cur) < q && left0 < 0.5 && replans < MAX_REPLANS {
+        let add = learn(&cur, cur.check.as_ref().expect("checked"), q, &capped);
+        if add.is_empty() {
+            wanted.clear();
+            break;
+        }
+        wanted = add.clone();
+        let mut next = margins.clone();
+        for (site, d) in &add {
+            *next.entry(site.clone()).or_insert(0) += d;
+        }
+        opts.site_margins = next.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let p = make(&opts)?;
+        replans += 1;
+        time_hit |= p.solve.time_limit_hit;
+        tried.push(Step {
+            iteration: replans,
+            achieved: achieved(&p),
+            margins: next.clone(),
+            planned_left: p.personnel_left,
+        });
+        if p.personnel_left > left0 + 0.5 {
+            // The sites cannot take these margins: keep the previous ones.
+            capped.extend(add.keys().cloned());
+            capped.sort();
+            continue;
+        }
+        margins = next;
+        cur = p;
+        if achieved(&cur) > achieved(&best.0) {
+            best = (cur.clone(), margins.clone());
+        }
+    }
+    let (mut out, margins) = best;
+    out.solve.time_limit_hit |= time_hit;
+    let reached = achieved(&out) >= q;
+    let relaxation = (!reached).then(|| {
+        if left0 >= 0.5 {
+            let by = match out.explanation.relaxation.as_ref().and_then(|r| r.extra_days) {
+                Some(d) => format!("; smallest relaxation: {d} more days (deadline {})", out.deadline.plus_days(i64::from(d))),
+                None => String::new(),
+            };
+            return format!(
+                "the programme leaves {} people at the deadline even on expected values, so no margin helps{by}",
+                out.personnel_left.round()
+            );
+        }
+        let extra = wanted.values().copied().max().unwrap_or(0).max(1);
+        let sites: Vec<&str> = capped.iter().map(String::as_str).collect();
+        let mut t = String::new();
+        if !sites.is_empty() {
+            t.push_str(&format!(
+                "the margins of {} cannot grow: with more, their earliest possible closure is too late; ",
+                sites.join(", ")
+            ));
+        }
+        if wanted.is_empty() && sites.is_empty() {
+            t.push_str(&format!(
+                "every closing convoy with people arrives in time in at least {:.0} % of the runs: the shortfall is elsewhere (people not on closing convoys), which per-site margins do not reach; try a global margin (--set planner.margin_days=N) or a later deadline",
+                q * 100.0
+            ));
+        } else {
+            t.push_str(&format!(
+                "smallest relaxation (estimated from the last margins wanted, not checked): about {extra} more days (deadline {}), e.g. --set scenario.deadline={}",
+                out.deadline.plus_days(i64::from(extra)),
+                out.deadline.plus_days(i64::from(extra))
+            ));
+        }
+        t
+    });
+    out.robust = Some(Robust {
+        confidence: q,
+        achieved: achieved(&out),
+        reached,
+        iterations: replans,
+        margins,
+        tried,
+        capped,
+        relaxation,
+    });
+    Ok(out)
+}
+
+/// The headline of `--confidence`, and when P is not reached the statement.
+fn robust_summary(r: &drawdown_planner::robust::Robust) -> String {
+    use drawdown_planner::robust::margins_text;
+    let mut o = String::new();
+    if r.reached {
+        let _ = writeln!(
+            o,
+            "Robust to {}: simulated P(deadline) = {:.1} % after {} re-plans; per-site margins: {}.",
+            r.confidence,
+            r.achieved * 100.0,
+            r.iterations,
+            margins_text(&r.margins)
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "NOT robust to {}: no plan reaches it; best simulated P(deadline) = {:.1} % after {} re-plans; per-site margins: {}.",
+            r.confidence,
+            r.achieved * 100.0,
+            r.iterations,
+            margins_text(&r.margins)
+        );
+        for st in &r.tried {
+            let _ = writeln!(
+                o,
+                "  tried {}: P(deadline) = {:.1} %, programme leaves {} people; margins: {}",
+                st.iteration,
+                st.achieved * 100.0,
+                st.planned_left.round(),
+                margins_text(&st.margins)
+            );
+        }
+        if let Some(t) = &r.relaxation {
+            let _ = writeln!(o, "  {t}; exit status {NOT_ROBUST_EXIT}.");
+        }
+    }
+    o
 }
 
 /// The scenario as the command line gives it, with `plan` as its `[plan]`
@@ -231,8 +421,8 @@ fn load_with_plan(args: &ScenarioArgs, plan: Option<&Source>) -> Result<(Source,
 }
 
 /// Simulates the plan as written, paired with the scenario's own plan.
-fn engine_check(args: &Args, p: &Planned) -> Result<drawdown_planner::check::Check, ()> {
-    use drawdown_planner::check::{Side, bases_not_closed, check};
+fn engine_check(args: &Args, p: &Planned, confidence: Option<f64>) -> Result<drawdown_planner::check::Check, ()> {
+    use drawdown_planner::check::{Side, bases_not_closed, check_at};
     let plan_src = Source::new("the plan", to_plan_toml(p));
     let (src, loaded) = load_with_plan(&args.scenario, Some(&plan_src)).map_err(|(s, d)| {
         eprintln!("error: the plan does not load for the engine check:");
@@ -257,8 +447,9 @@ fn engine_check(args: &Args, p: &Planned) -> Result<drawdown_planner::check::Che
     let plan_side = Side::new(args.inputs.of(&space, &world), &p.kept_open);
     let base_side = base.as_ref().map(|(w, sp)| Side::new(args.inputs.of(sp, w), &bases_not_closed(w)));
     let planned: Vec<(String, drawdown_model::Date)> = p.closures.iter().map(|c| (c.site.clone(), c.date)).collect();
-    let mut c = check(&plan_side, base_side.as_ref(), &planned, args.check_runs, args.seed, args.threads)
-        .map_err(|e| eprintln!("error: engine check: {e}"))?;
+    let mut c =
+        check_at(&plan_side, base_side.as_ref(), &planned, args.check_runs, args.seed, args.threads, confidence)
+            .map_err(|e| eprintln!("error: engine check: {e}"))?;
     if c.baseline.is_none() {
         c.no_baseline = Some(if own.is_none() {
             "the scenario has no plan of its own (or it does not load) to compare with".into()

@@ -75,6 +75,11 @@ pub struct SiteCheck {
     /// by the end of the deadline day (for a target that is an exit: its
     /// people are out in time).
     pub arrives_by_deadline: f64,
+    /// With a confidence P (`check_at`): the simulated P-quantile date its
+    /// closing convoy reaches its target (None: no confidence asked, or not
+    /// within the horizon in that share of the replications).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrives_q: Option<m::Date>,
 }
 
 /// Figures of one side.
@@ -177,6 +182,20 @@ pub fn check(
     seed: u64,
     threads: usize,
 ) -> Result<Check, String> {
+    check_at(plan, base, planned, runs, seed, threads, None)
+}
+
+/// As `check`, and with `confidence` P also each closing convoy's
+/// simulated P-quantile arrival (`SiteCheck::arrives_q`).
+pub fn check_at(
+    plan: &Side,
+    base: Option<&Side>,
+    planned: &[(String, m::Date)],
+    runs: u64,
+    seed: u64,
+    threads: usize,
+    confidence: Option<f64>,
+) -> Result<Check, String> {
     let w = plan.inputs.point();
     let total: u32 = w.groups.iter().map(|g| g.count).sum();
     let base_total: u32 = base.map_or(0, |b| b.inputs.point().groups.iter().map(|g| g.count).sum());
@@ -251,6 +270,7 @@ pub fn check(
                 arrives_p50: day(arrived[k].quantile(0.5)),
                 arrives_p95: day(arrived[k].quantile(0.95)),
                 arrives_by_deadline: arrived_in_time[k] as f64 / runs.max(1) as f64,
+                arrives_q: confidence.and_then(|q| day(arrived[k].quantile(q))),
                 site: w.sites[i].id.clone(),
                 planned,
                 closed_p50: day(p50),

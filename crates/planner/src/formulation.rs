@@ -58,6 +58,9 @@ pub struct ClosureVars {
     pub arrive: Vec<Option<usize>>,
     /// Period in which it arrives after the deadline (people on it are left).
     pub late: Vec<bool>,
+    /// Last day on which its convoy arrives in time: the planning deadline
+    /// less the site's own margin (`Options::site_margins`).
+    pub last: usize,
 }
 
 /// A capacity row: trucks of a fleet, or sorties of an aircraft fleet, in one period.
@@ -538,6 +541,7 @@ impl Model {
                 risk: vec![],
                 arrive: vec![],
                 late: vec![],
+                last: last.saturating_sub(opts.site_margin(&w.sites[iu].id) as usize),
             };
             // A kept closure is fixed: closed from its period on (or never).
             let kept_at = opts
@@ -577,8 +581,9 @@ impl Model {
                         // No route that day: no closure in this period.
                         pb.add_row(..=0.0, [(c, 1.0)].into_iter().chain(prev.map(|x| (x, -1.0))));
                     }
-                    Some(a) if a > last => {
-                        // Arrives after the deadline: still in the country.
+                    Some(a) if a > cv.last => {
+                        // Arrives after the deadline (less the site's own
+                        // margin): still in the country.
                         pb.change_column_cost(zm, wt.person_left);
                         pb.change_column_cost(zb, wt.person_left);
                         late = true;
@@ -737,9 +742,9 @@ impl Model {
                 }
                 // Latest day (exclusive) by which the convoy must arrive.
                 let limit = match self.closed_of[cv.to as usize] {
-                    None => Some(self.last + 1),
+                    None => Some(cv.last + 1),
                     // A target kept open stays open: arriving by the deadline is in time.
-                    Some(_) if self.kept_open[cv.to as usize] => Some(self.last + 1),
+                    Some(_) if self.kept_open[cv.to as usize] => Some(cv.last + 1),
                     Some(t) => match latest[t] {
                         None => continue,
                         Some(l) => l.map(|p| self.per.start[p]),
@@ -1058,6 +1063,7 @@ impl Model {
             weights: opts.weights,
             explanation: Explanation::default(),
             check: None,
+            robust: None,
         }
     }
 }

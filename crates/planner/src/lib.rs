@@ -12,6 +12,7 @@ mod explain;
 mod formulation;
 mod output;
 mod periods;
+pub mod robust;
 
 use std::time::Instant;
 
@@ -98,6 +99,10 @@ pub struct Options {
     pub fleets_per_arc: usize,
     /// Plan as if the deadline were this many days earlier.
     pub margin_days: u32,
+    /// Per base: days more, beyond `margin_days`, by which its closing
+    /// convoy must arrive before the deadline (`drawdown plan --confidence`
+    /// learns them from the engine). Bases not named have none.
+    pub site_margins: Vec<(String, u32)>,
     /// Longest planning period (days); None: automatic from the size.
     pub bucket_days: Option<u32>,
     /// Days before the deadline planned day by day.
@@ -125,6 +130,7 @@ impl Default for Options {
             road_destinations: 2,
             fleets_per_arc: 2,
             margin_days: 0,
+            site_margins: Vec::new(),
             bucket_days: None,
             daily_tail: 14,
             warm_start: true,
@@ -136,6 +142,11 @@ impl Default for Options {
 }
 
 impl Options {
+    /// The own margin of base `site` (days beyond `margin_days`).
+    pub fn site_margin(&self, site: &str) -> u32 {
+        self.site_margins.iter().find(|(s, _)| s == site).map_or(0, |&(_, d)| d)
+    }
+
     /// The defaults, overridden by the scenario's `[planner]` table.
     pub fn from_scenario(s: &m::Scenario) -> Options {
         let mut o = Options::default();
@@ -357,6 +368,9 @@ pub struct Planned {
     pub explanation: Explanation,
     /// The engine's check of the plan as written (set by the caller, e.g. `drawdown plan`).
     pub check: Option<check::Check>,
+    /// The simulate → re-plan loop of `drawdown plan --confidence` (None: not asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robust: Option<robust::Robust>,
 }
 
 /// Plans the withdrawal of `s` (its own plan, if any, is ignored).
