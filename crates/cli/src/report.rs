@@ -80,7 +80,8 @@ fn build(args: &Args) -> Result<(), String> {
     say(&format!("simulating {} replications…", args.runs));
     let space = crate::input::input_space(&src, &loaded.scenario).map_err(|()| String::new())?;
     let inputs = args.inputs.of(&space, &world);
-    let summary = run_monte_carlo_with(inputs, args.runs, args.seed, args.threads, &|_| {}, &mut |_, _| Ok(()))?;
+    let summary = run_monte_carlo_with(inputs, args.runs, args.seed, args.threads, &|_| {}, &mut |_, _| Ok(()))
+        .map_err(|e| e.to_string())?;
     let results = drawdown_engine::SimResult::new(&world, &loaded.scenario, &summary);
 
     let comparison = match &args.compare {
@@ -90,7 +91,8 @@ fn build(args: &Args) -> Result<(), String> {
             say(&format!("comparing with `{spec}` ({} paired replications)…", args.runs));
             let vi = args.inputs.of(&variant.space, &variant.world);
             let differences =
-                drawdown_engine::compare::compare(inputs, vi, args.runs, args.seed, args.threads, &|_| {})?;
+                drawdown_engine::compare::compare(inputs, vi, args.runs, args.seed, args.threads, &|_| {})
+                    .map_err(|e| e.to_string())?;
             let site_names: HashMap<String, String> =
                 world.sites.iter().filter(|s| !s.name.is_empty()).map(|s| (s.id.clone(), s.name.clone())).collect();
             Some(Comparison { variant: spec.clone(), runs: args.runs, seed: args.seed, differences, site_names })
@@ -102,7 +104,10 @@ fn build(args: &Args) -> Result<(), String> {
         Some(metric) => {
             let runs = args.tornado_runs.unwrap_or(args.runs.min(200));
             say(&format!("sensitivity of {metric} ({runs} replications per point)…"));
-            Some(drawdown_engine::sensitivity::tornado(&src, metric, runs, args.seed, args.threads)?)
+            Some(
+                drawdown_engine::sensitivity::tornado(&src, metric, runs, args.seed, args.threads)
+                    .map_err(|e| e.to_string())?,
+            )
         }
         None => None,
     };

@@ -47,6 +47,7 @@ use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
 use crate::engine::simulate;
+use crate::error::Error;
 use crate::inputs::world_at;
 use crate::observe::observed;
 use crate::rng::{Keys, Purpose, entity_key};
@@ -223,7 +224,7 @@ fn simulate_candidate(
     k: &Keys,
     sim_seed: u64,
     attempt: u64,
-) -> Result<Candidate, String> {
+) -> Result<Candidate, Error> {
     let mut values: Vec<f64> = space
         .inputs
         .iter()
@@ -321,16 +322,14 @@ pub fn calibrate(
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(usize, f64, usize, u64) + Sync),
-) -> Result<Posterior, String> {
+) -> Result<Posterior, Error> {
     if fitted.is_empty() {
-        return Err(
-            "no input to fit: give values a confidence or a low/high range, or list them in [calibration] fit".into()
-        );
+        return Err(Error::NothingToFit);
     }
     if targets.is_empty() {
-        return Err("no milestone to fit: add [[milestone]] observations".into());
+        return Err(Error::NoMilestone);
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let pool = crate::error::pool(threads)?;
     let n = settings.particles.max(2);
     let dim = fitted.len();
     let mut simulations = 0u64;
@@ -351,7 +350,7 @@ pub fn calibrate(
                 break;
             }
             let batch = BATCH.min(settings.budget - simulations);
-            let cands: Vec<Result<Candidate, String>> = pool.install(|| {
+            let cands: Vec<Result<Candidate, Error>> = pool.install(|| {
                 (attempts..attempts + batch)
                     .into_par_iter()
                     .map(|a| {
@@ -403,7 +402,7 @@ pub fn calibrate(
         };
         let total: f64 = weights.iter().sum();
         if total.is_nan() || total <= 0.0 {
-            return Err("the population's weights vanished: widen the milestones' errors".into());
+            return Err(Error::WeightsVanished);
         }
         generations.push(Generation { tau, attempts, accepted: accepted.len() });
         let pop = Population {
@@ -420,10 +419,7 @@ pub fn calibrate(
         tau = next;
     }
     let Some(pop) = prev else {
-        return Err(format!(
-            "the budget of {} simulations did not fill one generation of {n} particles",
-            settings.budget
-        ));
+        return Err(Error::BudgetTooSmall { budget: settings.budget, particles: n });
     };
     let final_tau = generations.last().map_or(f64::INFINITY, |g| g.tau);
     // Equal weights by systematic resampling (keyed).

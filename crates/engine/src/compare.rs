@@ -13,6 +13,7 @@
 use serde::Serialize;
 
 use crate::engine::simulate;
+use crate::error::Error;
 use crate::inputs::{Inputs, run_groups};
 use crate::outcome::{Fate, Outcome, Taker};
 use crate::world::World;
@@ -147,7 +148,7 @@ pub fn compare(
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<Difference>, String> {
+) -> Result<Vec<Difference>, Error> {
     let ms = metrics(base.point());
     let mut sums = vec![PairSums::default(); ms.len()];
     run_groups(

@@ -7,6 +7,7 @@
 //! vectors indexed by dense ids; the event handlers are in `convoy.rs`,
 //! `airlift.rs` and `closure.rs`.
 
+use crate::error::Error;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -201,7 +202,7 @@ impl<'w> Sim<'w> {
     }
 
     /// Runs to the end of the horizon and returns the outcome.
-    pub fn run(mut self) -> Result<Outcome, String> {
+    pub fn run(mut self) -> Result<Outcome, Error> {
         self.schedule(0, Ev::Day(0));
         while let Some(Reverse((key, ev))) = self.agenda.pop() {
             self.now = (key >> 32) as u32;
@@ -219,7 +220,7 @@ impl<'w> Sim<'w> {
                 Ev::Close(c) => self.close_site(c),
             }
             if self.check {
-                self.check_conservation()?;
+                self.check_conservation().map_err(Error::Invariant)?;
             }
         }
         Ok(self.out)
@@ -533,7 +534,7 @@ pub fn simulate(w: &World, seed: u64, replication: u64) -> Outcome {
 }
 
 /// Runs one replication checking conservation after every event.
-pub fn simulate_checked(w: &World, seed: u64, replication: u64) -> Result<Outcome, String> {
+pub fn simulate_checked(w: &World, seed: u64, replication: u64) -> Result<Outcome, Error> {
     let mut sim = Sim::new(w, seed, replication);
     sim.check = true;
     sim.run()

@@ -19,6 +19,8 @@ use drawdown_model::uncertain::InputSpace;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
 
+use crate::error::Error;
+
 use crate::rng::{Keys, Purpose, entity_key};
 use crate::world::World;
 
@@ -89,14 +91,15 @@ pub fn draw_values(space: &InputSpace, seed: u64, draw: u64) -> Vec<f64> {
 }
 
 /// The world of group `draw`.
-pub fn world_of_draw(space: &InputSpace, seed: u64, draw: u64) -> Result<World, String> {
+pub fn world_of_draw(space: &InputSpace, seed: u64, draw: u64) -> Result<World, Error> {
     world_at(space, &draw_values(space, seed, draw))
 }
 
 /// The world with the inputs of `space` at `values`.
-pub fn world_at(space: &InputSpace, values: &[f64]) -> Result<World, String> {
-    let scenario = space.scenario_at(values)?;
-    World::compile(&scenario).map_err(|e| format!("a sampled input makes the scenario invalid: {e}"))
+pub fn world_at(space: &InputSpace, values: &[f64]) -> Result<World, Error> {
+    let invalid = |reason: String| Error::InvalidInputs { what: "a sampled input".into(), reason };
+    let scenario = space.scenario_at(values).map_err(invalid)?;
+    World::compile(&scenario).map_err(|e| invalid(e.to_string()))
 }
 
 /// Replications per batch: memory holds one batch of results.
@@ -117,16 +120,16 @@ pub fn run_groups<T: Send>(
     progress: &(dyn Fn(u64) + Sync),
     replicate: impl Fn(&[&World], u64) -> T + Sync + Send,
     mut fold: impl FnMut(u64, T),
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let per = u64::from(models.first().map_or(1, Inputs::per_draw));
     if models.iter().any(|m| u64::from(m.per_draw()) != per || m.is_sampled() != models[0].is_sampled()) {
-        return Err("models with different input designs cannot be paired".into());
+        return Err(Error::Unpaired);
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+    let pool = crate::error::pool(threads)?;
     let groups = runs.div_ceil(per);
     let per_batch = (BATCH / per).max(1);
     let mut start = 0;
-    let mut buffer: Vec<Result<Vec<T>, String>> = Vec::new();
+    let mut buffer: Vec<Result<Vec<T>, Error>> = Vec::new();
     while start < groups {
         let end = (start + per_batch).min(groups);
         pool.install(|| {

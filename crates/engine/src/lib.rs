@@ -16,6 +16,7 @@ pub mod closure;
 pub mod compare;
 pub mod convoy;
 pub mod engine;
+pub mod error;
 pub mod expected;
 pub mod inputs;
 pub mod montecarlo;
@@ -29,6 +30,7 @@ pub mod stats;
 pub mod world;
 
 pub use engine::{simulate, simulate_checked};
+pub use error::Error;
 pub use inputs::Inputs;
 pub use montecarlo::{Summary, run_monte_carlo, run_monte_carlo_with};
 pub use outcome::{ByFate, Fate, Outcome, Taker};

@@ -10,6 +10,7 @@
 use rayon::prelude::*;
 
 use crate::engine::simulate;
+use crate::error::Error;
 use crate::inputs::{Inputs, run_groups};
 use crate::outcome::{ByFate, Outcome, Taker};
 use crate::stats::Hist;
@@ -241,7 +242,7 @@ pub fn run_monte_carlo(
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     run_monte_carlo_with(Inputs::Point(w), runs, seed, threads, progress, &mut |_, _| Ok(()))
 }
 
@@ -255,7 +256,7 @@ pub fn run_monte_carlo_with(
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
     each: &mut dyn FnMut(u64, &Outcome) -> Result<(), String>,
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     let mut summary = Summary::new(inputs.point(), seed);
     if let Inputs::Sampled { space, per_draw, .. } = inputs {
         summary.variance = Some(VarianceSplit::new());
@@ -281,7 +282,7 @@ pub fn run_monte_carlo_with(
             }
         },
     )?;
-    failed.map_or(Ok(summary), Err)
+    failed.map_or(Ok(summary), |e| Err(Error::Output(e)))
 }
 /// The batching skeleton shared by every many-replication job: replications
 /// `0..runs` are computed in parallel a batch at a time by `replicate`, then
@@ -292,8 +293,8 @@ pub fn run_batches<T: Send>(
     progress: &(dyn Fn(u64) + Sync),
     replicate: impl Fn(u64) -> T + Sync + Send,
     mut fold: impl FnMut(T),
-) -> Result<(), String> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| e.to_string())?;
+) -> Result<(), Error> {
+    let pool = crate::error::pool(threads)?;
     let mut buffer: Vec<T> = Vec::with_capacity(BATCH.min(runs) as usize);
     let mut start = 0;
     while start < runs {

@@ -21,6 +21,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::calibrate::error_sd;
 use crate::engine::simulate;
+use crate::error::Error;
 use crate::inputs::{Inputs, run_groups};
 use crate::observe::observed;
 use crate::rng::{Keys, Purpose, entity_key};
@@ -103,7 +104,7 @@ pub fn predict(
     seed: u64,
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<Option<Prediction>>, String> {
+) -> Result<Vec<Option<Prediction>>, Error> {
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); milestones.len()];
     run_groups(
         &[inputs],

@@ -9,6 +9,7 @@ use drawdown_model::{Override, Source, load, overrides};
 
 use crate::compare::metrics;
 use crate::engine::simulate;
+use crate::error::Error;
 use crate::montecarlo::run_batches;
 use crate::world::World;
 
@@ -49,24 +50,27 @@ pub fn metric_names(w: &World) -> Vec<String> {
 }
 
 /// Mean of `metric` over `runs` replications of `w`.
-fn mean_of(w: &World, metric: &str, runs: u64, seed: u64, threads: usize) -> Result<f64, String> {
+fn mean_of(w: &World, metric: &str, runs: u64, seed: u64, threads: usize) -> Result<f64, Error> {
     let ms = metrics(w);
-    let m = ms.iter().find(|m| m.name == metric).ok_or_else(|| format!("unknown metric `{metric}`"))?;
+    let unknown =
+        || Error::UnknownMetric { metric: metric.into(), hint: String::new(), known: metric_names(w).join(", ") };
+    let m = ms.iter().find(|m| m.name == metric).ok_or_else(unknown)?;
     let mut sum: i128 = 0;
     run_batches(runs, threads, &|_| {}, |r| m.of(&simulate(w, seed, r)), |x| sum += i128::from(x))?;
     Ok(sum as f64 / runs.max(1) as f64)
 }
 
-fn world_with(src: &Source, set: &str) -> Result<World, String> {
-    let o = Override::parse(set).map_err(|d| d.message)?;
-    let s =
-        overrides::apply(src, &[o]).map_err(|d| d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; "))?;
+fn world_with(src: &Source, set: &str) -> Result<World, Error> {
+    let invalid = |reason: String| Error::InvalidInputs { what: format!("`{set}`"), reason };
+    let o = Override::parse(set).map_err(|d| invalid(d.message))?;
+    let s = overrides::apply(src, &[o])
+        .map_err(|d| invalid(d.iter().map(|d| d.message.clone()).collect::<Vec<_>>().join("; ")))?;
     let loaded = load(&s).map_err(|d| {
         let errs: Vec<String> =
             d.iter().filter(|d| d.is_error()).map(|d| format!("{} ({})", d.message, d.field)).collect();
-        format!("{set}: {}", errs.join("; "))
+        invalid(errs.join("; "))
     })?;
-    World::compile(&loaded.scenario).map_err(|e| e.to_string())
+    Ok(World::compile(&loaded.scenario)?)
 }
 
 /// Runs the one-at-a-time analysis on `metric`; `progress(done, total)` after each input.
@@ -77,21 +81,22 @@ pub fn tornado_with(
     seed: u64,
     threads: usize,
     progress: &dyn Fn(usize, usize),
-) -> Result<Tornado, String> {
-    let base_scenario = load(src).map_err(|d| d.first().map_or("invalid scenario".into(), |d| d.message.clone()))?;
-    let base_world = World::compile(&base_scenario.scenario).map_err(|e| e.to_string())?;
+) -> Result<Tornado, Error> {
+    let base_scenario =
+        load(src).map_err(|d| Error::InvalidScenario(d.first().map_or(String::new(), |d| d.message.clone())))?;
+    let base_world = World::compile(&base_scenario.scenario)?;
     let names = metric_names(&base_world);
     if !names.iter().any(|n| n == metric) {
         let hint = drawdown_model::diag::did_you_mean(metric, names.iter().map(String::as_str))
             .map(|h| format!(" ({h})"))
             .unwrap_or_default();
-        return Err(format!("unknown metric `{metric}`{hint}; metrics: {}", names.join(", ")));
+        return Err(Error::UnknownMetric { metric: metric.into(), hint, known: names.join(", ") });
     }
     let base = mean_of(&base_world, metric, runs, seed, threads)?;
     let inputs: Vec<UncertainInput> = uncertain_inputs(src);
     let mut swings = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
-        let at = |x: f64| -> Result<f64, String> {
+        let at = |x: f64| -> Result<f64, Error> {
             if x == input.value {
                 return Ok(base);
             }
@@ -115,6 +120,6 @@ pub fn tornado_with(
 }
 
 /// `tornado_with` without progress reports.
-pub fn tornado(src: &Source, metric: &str, runs: u64, seed: u64, threads: usize) -> Result<Tornado, String> {
+pub fn tornado(src: &Source, metric: &str, runs: u64, seed: u64, threads: usize) -> Result<Tornado, Error> {
     tornado_with(src, metric, runs, seed, threads, &|_, _| {})
 }

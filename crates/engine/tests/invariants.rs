@@ -153,7 +153,7 @@ proptest! {
         s.sites[0].vehicle_serviceability = Some(Num::new(serviceability));
         let w = World::compile(&s).unwrap();
         for r in 0..3 {
-            let o = simulate_checked(&w, seed, r).map_err(TestCaseError::fail)?;
+            let o = simulate_checked(&w, seed, r).map_err(|e| TestCaseError::fail(e.to_string()))?;
             prop_assert_eq!(o.equipment.values().sum::<u32>(), w.total_items);
         }
     }

@@ -257,7 +257,8 @@ pub fn check_at(
                 pairs[n + 1].add(i64::from(b.left == 0), i64::from(p.left == 0));
             }
         },
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let day = |d: Option<u32>| d.map(|d| w.start.plus_days(i64::from(d)));
     let sites = site_idx
         .iter()

@@ -1,0 +1,44 @@
+//! The engine's errors at its seams: what a caller can tell apart (an
+//! invalid sampled world, a broken invariant, a metric that does not exist,
+//! a calibration that cannot start) rather than one string.
+
+use crate::world::CompileError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Compile(#[from] CompileError),
+    /// A drawn or swung input makes the scenario invalid (its range reaches
+    /// a value the format refuses).
+    #[error("{what} makes the scenario invalid: {reason}")]
+    InvalidInputs { what: String, reason: String },
+    #[error("invalid scenario: {0}")]
+    InvalidScenario(String),
+    #[error("cannot start {threads} worker threads: {source}")]
+    Threads { threads: usize, source: rayon::ThreadPoolBuildError },
+    /// `compare` was given one side with point inputs and one sampled, or
+    /// different draws per group: they cannot share random numbers.
+    #[error("models with different input designs cannot be paired")]
+    Unpaired,
+    /// A checked replication broke an invariant (conservation).
+    #[error("invariant broken at {0}")]
+    Invariant(String),
+    #[error("unknown metric `{metric}`{hint}; metrics: {known}")]
+    UnknownMetric { metric: String, hint: String, known: String },
+    /// The consumer of the replications (a writer) failed; the run stopped.
+    #[error("{0}")]
+    Output(String),
+    #[error("no input to fit: give values a confidence or a low/high range, or list them in [calibration] fit")]
+    NothingToFit,
+    #[error("no milestone to fit: add [[milestone]] observations")]
+    NoMilestone,
+    #[error("the population's weights vanished: widen the milestones' errors")]
+    WeightsVanished,
+    #[error("the budget of {budget} simulations did not fill one generation of {particles} particles")]
+    BudgetTooSmall { budget: u64, particles: usize },
+}
+
+/// A pool of `threads` workers (0: one per core).
+pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|source| Error::Threads { threads, source })
+}
