@@ -3,7 +3,6 @@
 //! the posterior into a scenario file, and check the fit; or fit on the
 //! milestones up to a date and score the predictions of the later ones.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,23 +74,11 @@ pub struct BacktestArgs {
 /// A finished fit: the posterior and the calibrated scenario.
 struct Fit {
     posterior: Posterior,
-    fitted_paths: Vec<String>,
+    /// The raw scenario's inputs (`posterior.fitted` indexes them).
+    space: InputSpace,
     targets: Vec<Target>,
     source: Source,
     loaded: Loaded,
-}
-
-fn bar(quiet: bool, budget: u64) -> Option<indicatif::ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let b = indicatif::ProgressBar::new(budget);
-    b.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} simulations, {per_sec}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    Some(b)
 }
 
 /// The inputs to fit: `--fit` paths, else the scenario's list, else all.
@@ -143,7 +130,8 @@ fn fit(
         min_acceptance: args.min_acceptance,
         ..Settings::default()
     };
-    let b = bar(args.quiet, args.budget);
+    let b =
+        crate::simulate::bar(args.budget, args.quiet, "{spinner} {msg} [{bar:30}] {pos}/{len} simulations, {per_sec}");
     let progress = |g: usize, tau: f64, acc: usize, sims: u64| {
         if let Some(b) = &b {
             b.set_message(format!("generation {g} (τ {}) {acc}/{} accepted", tau_text(tau), settings.particles));
@@ -155,7 +143,6 @@ fn fit(
     if let Some(b) = b {
         b.finish_and_clear();
     }
-    let fitted_paths: Vec<String> = idx.iter().map(|&i| space.inputs[i].path.clone()).collect();
     let summaries: Vec<Fitted> = idx
         .iter()
         .enumerate()
@@ -181,7 +168,7 @@ fn fit(
     let written = write(src, &summaries, &posterior.rows, &note).map_err(|d| print_diagnostics(src, &d))?;
     let source = Source::new(format!("{} (calibrated)", src.name), written.text);
     let loaded = load(&source).map_err(|d| print_diagnostics(&source, &d))?;
-    Ok(Fit { posterior, fitted_paths, targets, source, loaded })
+    Ok(Fit { posterior, space, targets, source, loaded })
 }
 
 /// P5, P50 and P95 of the posterior's column `k` (nearest rank).
@@ -295,20 +282,13 @@ pub fn run_calibrate(args: CalibrateArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     let post = &fit.posterior;
-    let space = match crate::input::input_space(&src, &loaded.scenario) {
-        Ok(s) => s,
-        Err(()) => return ExitCode::from(1),
-    };
+    let fitted = || post.fitted.iter().map(|&i| &fit.space.inputs[i]).enumerate();
     match args.run.format {
         Format::Json => {
-            let inputs: Vec<_> = fit
-                .fitted_paths
-                .iter()
-                .enumerate()
-                .map(|(k, p)| {
-                    let i = space.inputs.iter().find(|i| &i.path == p);
+            let inputs: Vec<_> = fitted()
+                .map(|(k, i)| {
                     let [p5, p50, p95] = band(post, k);
-                    json!({"path": p, "label": i.map(|i| &i.label), "prior": i.map(|i| json!({"value": i.value, "low": i.low, "high": i.high})),
+                    json!({"path": i.path, "label": i.label, "prior": {"value": i.value, "low": i.low, "high": i.high},
                            "posterior": {"p5": p5, "p50": p50, "p95": p95}})
                 })
                 .collect();
@@ -328,7 +308,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> ExitCode {
                 o,
                 "{}: {} inputs fitted to {} milestones{} by ABC-SMC, seed {seed}",
                 loaded.scenario.scenario.name,
-                fit.fitted_paths.len(),
+                post.fitted.len(),
                 fit.targets.len(),
                 args.as_of.map_or(String::new(), |d| format!(" (dated up to {d})"))
             );
@@ -364,8 +344,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> ExitCode {
                 o,
                 "\nInput                                                   prior P50 (P5–P95)        posterior P50 (P5–P95)"
             );
-            for (k, p) in fit.fitted_paths.iter().enumerate() {
-                let Some(i) = space.inputs.iter().find(|i| &i.path == p) else { continue };
+            for (k, i) in fitted() {
                 let [p5, p50, p95] = band(post, k);
                 let f = |x: f64| if i.integer { format!("{}", x.round()) } else { format!("{}", sig3(x)) };
                 let prior = format!("{} ({}–{})", f(i.value), f(i.low), f(i.high));

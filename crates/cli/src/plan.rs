@@ -422,7 +422,7 @@ fn load_with_plan(args: &ScenarioArgs, plan: Option<&Source>) -> Result<(Source,
 
 /// Simulates the plan as written, paired with the scenario's own plan.
 fn engine_check(args: &Args, p: &Planned, confidence: Option<f64>) -> Result<drawdown_planner::check::Check, ()> {
-    use drawdown_planner::check::{Side, bases_not_closed, check_at};
+    use drawdown_planner::check::{Side, bases_not_closed, check};
     let plan_src = Source::new("the plan", to_plan_toml(p));
     let (src, loaded) = load_with_plan(&args.scenario, Some(&plan_src)).map_err(|(s, d)| {
         eprintln!("error: the plan does not load for the engine check:");
@@ -447,9 +447,8 @@ fn engine_check(args: &Args, p: &Planned, confidence: Option<f64>) -> Result<dra
     let plan_side = Side::new(args.inputs.of(&space, &world), &p.kept_open);
     let base_side = base.as_ref().map(|(w, sp)| Side::new(args.inputs.of(sp, w), &bases_not_closed(w)));
     let planned: Vec<(String, drawdown_model::Date)> = p.closures.iter().map(|c| (c.site.clone(), c.date)).collect();
-    let mut c =
-        check_at(&plan_side, base_side.as_ref(), &planned, args.check_runs, args.seed, args.threads, confidence)
-            .map_err(|e| eprintln!("error: engine check: {e}"))?;
+    let mut c = check(&plan_side, base_side.as_ref(), &planned, args.check_runs, args.seed, args.threads, confidence)
+        .map_err(|e| eprintln!("error: engine check: {e}"))?;
     if c.baseline.is_none() {
         c.no_baseline = Some(if own.is_none() {
             "the scenario has no plan of its own (or it does not load) to compare with".into()

@@ -100,12 +100,18 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn progress_bar(runs: u64, quiet: bool) -> Option<indicatif::ProgressBar> {
+    bar(runs, quiet, "{spinner} replications {pos}/{len} [{bar:30}] {per_sec} eta {eta}")
+}
+
+/// A progress bar on a terminal's standard error (none when `quiet` or
+/// when standard error is not a terminal).
+pub fn bar(len: u64, quiet: bool, template: &str) -> Option<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return None;
     }
-    let b = indicatif::ProgressBar::new(runs);
+    let b = indicatif::ProgressBar::new(len);
     b.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} replications {pos}/{len} [{bar:30}] {per_sec} eta {eta}")
+        indicatif::ProgressStyle::with_template(template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
     );

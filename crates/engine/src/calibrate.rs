@@ -48,7 +48,7 @@ use rayon::prelude::*;
 
 use crate::engine::simulate;
 use crate::error::Error;
-use crate::inputs::world_at;
+use crate::inputs::{draw_values, world_at};
 use crate::observe::observed;
 use crate::rng::{Keys, Purpose, entity_key};
 
@@ -82,15 +82,12 @@ pub fn error_sd(m: &Milestone) -> f64 {
 /// the plan (validation warns of the others).
 pub fn targets(s: &Scenario, as_of: Option<drawdown_model::Date>) -> Vec<Target> {
     let metrics = s.calibration.as_ref().map(|c| c.metrics.as_slice()).unwrap_or_default();
-    let in_plan = |row: &String| {
-        s.plan.lines.iter().any(|l| &l.id == row)
-            || s.plan.closures.iter().any(|c| row.strip_prefix("close-") == Some(c.site.as_str()))
-    };
+    let rows = s.convoy_rows();
     s.milestones
         .iter()
         .filter(|m| as_of.is_none_or(|d| m.date <= d))
         .filter(|m| metrics.is_empty() || metrics.contains(&m.metric))
-        .filter(|m| m.convoy.iter().all(in_plan))
+        .filter(|m| m.convoy.iter().all(|c| rows.contains(c)))
         .map(|m| Target { milestone: m.clone(), sd: error_sd(m) })
         .collect()
 }
@@ -211,28 +208,29 @@ const BATCH: u64 = 256;
 
 /// Keys of a generation's attempt.
 fn keys(seed: u64, generation: usize, attempt: u64) -> Keys {
-    Keys::new(seed ^ (generation as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15), attempt)
+    Keys::new(generation_seed(seed, generation), attempt)
+}
+
+/// The seed of a generation's draws: attempt *a* of it draws its inputs as
+/// group *a* of a sampled run with this seed.
+fn generation_seed(seed: u64, generation: usize) -> u64 {
+    seed ^ (generation as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// Simulates one candidate: the fitted inputs at `z`, the others drawn
-/// from their ranges; one replication.
+/// from their ranges as a sampled run draws them; one replication.
+#[allow(clippy::too_many_arguments)]
 fn simulate_candidate(
     space: &InputSpace,
     fitted: &[usize],
     targets: &[Target],
     z: Vec<f64>,
     k: &Keys,
+    generation_seed: u64,
     sim_seed: u64,
     attempt: u64,
 ) -> Result<Candidate, Error> {
-    let mut values: Vec<f64> = space
-        .inputs
-        .iter()
-        .map(|input| {
-            let mut s = k.stream(entity_key(&format!("input:{}", input.path)), Purpose::Input, 0);
-            input.at(StandardNormal.sample(&mut s))
-        })
-        .collect();
+    let mut values = draw_values(space, generation_seed, attempt);
     for (&i, &zi) in fitted.iter().zip(&z) {
         values[i] = space.inputs[i].at(zi);
     }
@@ -368,7 +366,16 @@ pub fn calibrate(
                                 (0..dim).map(|_| StandardNormal.sample(&mut s)).collect()
                             }
                         };
-                        simulate_candidate(space, fitted, targets, z, &k, sim_seed, a)
+                        simulate_candidate(
+                            space,
+                            fitted,
+                            targets,
+                            z,
+                            &k,
+                            generation_seed(seed, generation),
+                            sim_seed,
+                            a,
+                        )
                     })
                     .collect()
             });

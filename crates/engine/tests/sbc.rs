@@ -60,14 +60,7 @@ fn the_posterior_90_percent_interval_holds_the_truth_about_90_percent_of_the_tim
             .collect();
         let w = world_at(&space, &truth).expect("world");
         let o = simulate(&w, 0xda7a ^ trial, 0);
-        let rows: Vec<String> = s
-            .plan
-            .lines
-            .iter()
-            .filter(|l| l.mode == drawdown_model::Mode::Road)
-            .map(|l| l.id.clone())
-            .chain(s.plan.closures.iter().map(|c| format!("close-{}", c.site)))
-            .collect();
+        let rows = s.convoy_rows();
         let start = s.scenario.start;
         let mut ms = [
             milestone(start.plus_days(20), MilestoneMetric::PersonnelDeparted, vec![], 0.0),

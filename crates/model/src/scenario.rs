@@ -59,6 +59,21 @@ pub struct Scenario {
     pub variants: std::collections::BTreeMap<String, Variant>,
 }
 
+impl Scenario {
+    /// The convoy rows a convoy milestone may name, as the result's
+    /// `convoys` lists them: road lines' ids in plan order, then
+    /// `close-<site>` for each closure.
+    pub fn convoy_rows(&self) -> Vec<String> {
+        self.plan
+            .lines
+            .iter()
+            .filter(|l| l.mode == Mode::Road)
+            .map(|l| l.id.clone())
+            .chain(self.plan.closures.iter().map(|c| format!("close-{}", c.site)))
+            .collect()
+    }
+}
+
 /// `[variants.NAME]`: a named set of overrides.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -318,16 +318,6 @@ fn start_plan_at(t: &mut Scenario, start: Date) -> Vec<Diagnostic> {
             l.ready = start;
         }
     }
-    // A convoy milestone whose rows left the plan observed what is now the
-    // past: it stays in the record, not in this run.
-    let rows: Vec<String> = t
-        .plan
-        .lines
-        .iter()
-        .map(|l| l.id.clone())
-        .chain(t.plan.closures.iter().map(|c| format!("close-{}", c.site)))
-        .collect();
-    t.milestones.retain(|m| m.convoy.iter().all(|c| rows.contains(c)));
     warnings
 }
 

@@ -253,7 +253,11 @@ impl InputSpace {
     /// The inputs of `s`, whose text is `src`; the calibration's posterior
     /// columns must name uncertain inputs.
     pub fn new(src: &Source, s: &Scenario) -> Result<InputSpace, Diagnostic> {
-        let inputs: Vec<UncertainInput> = uncertain_inputs(src).into_iter().filter(|i| !i.is_holding()).collect();
+        let values = sourced_values(&src.text);
+        // A posterior column whose value is now known (a state or an
+        // override fixed it) is dropped: the known value wins.
+        let known: Vec<String> = values.iter().map(|v| v.path.clone()).collect();
+        let inputs: Vec<UncertainInput> = values.into_iter().filter_map(input).filter(|i| !i.is_holding()).collect();
         let mut base = serde_json::to_value(s)
             .map_err(|e| Diagnostic::error(Path::root(), format!("cannot copy the scenario: {e}")))?;
         if let Some(o) = base.as_object_mut() {
@@ -263,9 +267,6 @@ impl InputSpace {
             Some(c) if !c.samples.is_empty() => {
                 let mut columns = Vec::with_capacity(c.inputs.len());
                 let mut kept = Vec::with_capacity(c.inputs.len());
-                // A column whose value is now known (a state or an override
-                // fixed it) is dropped: the known value wins.
-                let known: Vec<String> = sourced_values(&src.text).into_iter().map(|v| v.path).collect();
                 for (k, path) in c.inputs.iter().enumerate() {
                     if !inputs.iter().any(|x| &x.path == path) && known.contains(path) {
                         continue;

@@ -1306,14 +1306,7 @@ impl<'a> Validator<'a> {
     /// `close-<site>` of a closure); the others name none.
     fn milestones(&mut self) {
         let s = self.s;
-        let rows: Vec<String> = s
-            .plan
-            .lines
-            .iter()
-            .filter(|l| l.mode == crate::scenario::Mode::Road)
-            .map(|l| l.id.clone())
-            .chain(s.plan.closures.iter().map(|c| format!("close-{}", c.site)))
-            .collect();
+        let rows = s.convoy_rows();
         for (i, m) in s.milestones.iter().enumerate() {
             let path = p("milestone").index(i);
             match (m.convoy.as_slice(), m.metric.of_convoy()) {

@@ -75,7 +75,7 @@ pub struct SiteCheck {
     /// by the end of the deadline day (for a target that is an exit: its
     /// people are out in time).
     pub arrives_by_deadline: f64,
-    /// With a confidence P (`check_at`): the simulated P-quantile date its
+    /// With a confidence P (`check`): the simulated P-quantile date its
     /// closing convoy reaches its target (None: no confidence asked, or not
     /// within the horizon in that share of the replications).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,21 +173,9 @@ impl Fold {
 }
 
 /// Simulates `plan` (and `base`, paired) `runs` times. `planned` gives each
-/// planned closure's date, by site id.
+/// planned closure's date, by site id; with `confidence` P, also each
+/// closing convoy's simulated P-quantile arrival (`SiteCheck::arrives_q`).
 pub fn check(
-    plan: &Side,
-    base: Option<&Side>,
-    planned: &[(String, m::Date)],
-    runs: u64,
-    seed: u64,
-    threads: usize,
-) -> Result<Check, String> {
-    check_at(plan, base, planned, runs, seed, threads, None)
-}
-
-/// As `check`, and with `confidence` P also each closing convoy's
-/// simulated P-quantile arrival (`SiteCheck::arrives_q`).
-pub fn check_at(
     plan: &Side,
     base: Option<&Side>,
     planned: &[(String, m::Date)],
