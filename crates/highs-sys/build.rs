@@ -114,6 +114,21 @@ fn main() {
 
 fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=HIGHS_LIB_DIR");
+    // A `libhighs.a` built before (by this script, for the same HiGHS
+    // version and target) can be linked instead of compiling HiGHS again:
+    // several checkouts of the project then share one build.
+    if let Some(dir) = env::var_os("HIGHS_LIB_DIR") {
+        let dir = PathBuf::from(dir);
+        if !dir.join("libhighs.a").is_file() {
+            return Err(format!("HIGHS_LIB_DIR is set but {} holds no libhighs.a", dir.display()));
+        }
+        println!("cargo:rustc-link-search=native={}", dir.display());
+        println!("cargo:rustc-link-lib=static=highs");
+        let apple = env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|v| v == "apple");
+        println!("cargo:rustc-link-lib={}", if apple { "c++" } else { "stdc++" });
+        return Ok(());
+    }
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set: build this crate with cargo")?);
     let highs = locate_package(&out_dir)?.join("HiGHS");
     let version = read_version(&highs)?;
