@@ -25,6 +25,10 @@ impl Sim<'_> {
             if day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
                 continue;
             }
+            // An airfield closed by an attack takes no flights, in or out.
+            if !self.airfield_open(line.from, day) || !self.airfield_open(line.to, day) {
+                continue;
+            }
             let fleet = line.fleet as usize;
             let ac = &w.aircraft[fleet];
             let capacity = capacity[fleet].get_or_insert_with(|| {

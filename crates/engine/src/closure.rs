@@ -44,12 +44,43 @@ impl Sim<'_> {
         self.schedule(self.now, Ev::Depart(conv));
     }
 
-    /// Loads the closing convoy and vacates the site.
-    pub fn load_closing(&mut self, conv: u32, c: u16) {
+    /// Loads the closing convoy and vacates the site; false (nothing done,
+    /// it tries again tomorrow) when it lacks the fuel for its trucks, or
+    /// the vehicles it can fuel and the trucks do not seat everyone there.
+    pub fn load_closing(&mut self, conv: u32, c: u16) -> bool {
         let w = self.w;
         let cl = &w.closures[c as usize];
         let site = cl.site;
         let (ng, nl) = (w.groups.len(), w.lots.len());
+        let is_pickup = |p: &crate::engine::Convoy| p.stage == Stage::Waiting && p.duty == Duty::Pickup(c);
+        let trucks: u32 = self.convoys.iter().filter(|p| is_pickup(p)).map(|p| p.trucks).sum();
+        // Serviceable vehicles: keyed draws, the same on every attempt.
+        let serviceability = w.sites[site as usize].vehicle_serviceability;
+        let mut vehicles = Vec::new();
+        for l in 0..nl {
+            let lot = &w.lots[l];
+            let n = self.items[site as usize * nl + l];
+            if lot.self_moving && n > 0 {
+                let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
+                let ok = if serviceability >= 1.0 {
+                    n
+                } else {
+                    Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32
+                };
+                if ok > 0 {
+                    vehicles.push((l as u16, ok));
+                }
+            }
+        }
+        let Some((items, fuel)) = self.fuel_closing_column(c, trucks, vehicles) else {
+            self.out.fuel_waits += 1;
+            return false;
+        };
+        let seats = self.seats(cl.fleet, trucks, &items);
+        if self.people_at(site) > seats {
+            self.out.seat_waits += 1;
+            return false;
+        }
         let mut pax = Vec::new();
         for g in 0..ng {
             let n = self.remove_pax(site, g as u16, u32::MAX);
@@ -58,46 +89,60 @@ impl Sim<'_> {
             }
         }
         // Trucks parked here for the closure join the convoy.
-        let mut trucks = 0;
-        for i in 0..self.convoys.len() {
-            let p = &mut self.convoys[i];
-            if p.stage == Stage::Waiting && p.duty == Duty::Pickup(c) {
-                trucks += p.trucks;
-                p.trucks = 0;
-                p.stage = Stage::Done;
-            }
+        for p in self.convoys.iter_mut().filter(|p| is_pickup(p)) {
+            p.trucks = 0;
+            p.stage = Stage::Done;
         }
-        let mut items = Vec::new();
-        let serviceability = w.sites[site as usize].vehicle_serviceability;
-        for l in 0..nl {
-            let lot = &w.lots[l];
-            let cell = site as usize * nl + l;
-            if lot.self_moving && self.items[cell] > 0 {
-                let n = self.items[cell];
-                let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
-                let ok = if serviceability >= 1.0 {
-                    n
-                } else {
-                    Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32
-                };
-                if ok > 0 {
-                    self.remove_items(site, l as u16, ok);
-                    items.push((l as u16, ok));
-                }
-            }
+        let mut items = items;
+        for &(l, n) in &items {
+            self.remove_items(site, l, n);
         }
         if trucks > 0 {
             let cap = f64::from(trucks) * w.fleets[cl.fleet as usize].capacity;
             self.take_cargo(site, cap, &mut items);
         }
+        self.burn_fuel(site, fuel);
         let contested = self.vacate(c);
         let cv = &mut self.convoys[conv as usize];
         cv.pax = pax;
         cv.items = items;
         cv.trucks = trucks;
+        cv.seats = seats;
         if contested {
             cv.risk = w.situation.closing_contested;
         }
+        true
+    }
+
+    /// The column a closing convoy can fuel for its route: its trucks
+    /// first (None if not even they can be fuelled), then its vehicles in
+    /// loading order while the site's usable fuel lasts; the rest stay and
+    /// are disposed of with the site. Returns the vehicles (lot order) and
+    /// the litres needed.
+    fn fuel_closing_column(&self, c: u16, trucks: u32, vehicles: Vec<(u16, u32)>) -> Option<(Vec<(u16, u32)>, u64)> {
+        let w = self.w;
+        let cl = &w.closures[c as usize];
+        let day = self.now / MIN_PER_DAY;
+        let km = w.route_km(day, cl.site, cl.to).unwrap_or(0.0);
+        let all = w.fuel.need(km, trucks, &vehicles);
+        if self.has_fuel(cl.site, all, day) {
+            return Some((vehicles, all));
+        }
+        let mut left = self.usable_fuel(cl.site, day).checked_sub(w.fuel.need(km, trucks, &[]))?;
+        let mut kept = Vec::new();
+        for &l in &w.lot_order {
+            let Some(&(_, n)) = vehicles.iter().find(|v| v.0 == l) else { continue };
+            // Per vehicle rounded up, so the column's exact need fits.
+            let each = w.fuel.need(km, 0, &[(l, 1)]);
+            let k = if each == 0 { n } else { n.min((left / each) as u32) };
+            if k > 0 {
+                left -= u64::from(k) * each;
+                kept.push((l, k));
+            }
+        }
+        kept.sort_unstable();
+        let need = w.fuel.need(km, trucks, &kept);
+        Some((kept, need))
     }
 
     /// The site is empty of the mission: dispose of what is left and run the
@@ -110,6 +155,7 @@ impl Sim<'_> {
         self.closed_count += 1;
         let (taker, contested) = self.handover_race(c);
         self.out.site_taken[site] = taker;
+        self.dispose_fuel(site as u16, taker == Taker::State);
         let nl = w.lots.len();
         for l in 0..nl {
             let n = self.remove_items(site as u16, l as u16, u32::MAX);

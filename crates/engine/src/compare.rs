@@ -35,6 +35,15 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         metric("killed", |o| o.killed.into()),
         metric("vehicles_damaged", |o| o.vehicles_damaged.into()),
         metric("personnel_road_kkm", |o| o.personnel_road_kkm.into()),
+        metric("fuel_waits", |o| o.fuel_waits.into()),
+        metric("fuel_dry_days", |o| o.fuel_dry_days.into()),
+        metric("fuel_left_kl", |o| o.fuel_left_kl.into()),
+        metric("seat_waits", |o| o.seat_waits.into()),
+        metric("attacks", |o| o.attacks.into()),
+        metric("attack_wounded", |o| o.attack_wounded.into()),
+        metric("attack_killed", |o| o.attack_killed.into()),
+        metric("aircraft_hit", |o| o.aircraft_hit.into()),
+        metric("closures_early", |o| o.closures_early.into()),
     ];
     for f in Fate::ALL {
         m.push(Metric { name: format!("equipment.{}", f.as_str()), get: Box::new(move |o| o.equipment[f].into()) });

@@ -57,6 +57,8 @@ impl Sim<'_> {
             risk: 1.0,
             permit_tries: 0,
             departed_at: 0,
+            fuel: 0,
+            seats: u32::MAX,
             pax: Vec::new(),
             items: Vec::new(),
         });
@@ -75,15 +77,18 @@ impl Sim<'_> {
     pub fn available_trucks(&self, fleet: u16, day: u32) -> u32 {
         let w = self.w;
         let home = w.fleets[fleet as usize].home;
-        let mut hold = w.held[home as usize][(day as usize).min(w.held[home as usize].len() - 1)];
-        // A hold at a site applies to the trucks there, fleets in file order.
+        let d = (day as usize).min(w.held[home as usize].len() - 1);
+        let mut hold = w.held[home as usize][d];
+        // A hold naming a fleet applies to its trucks; a hold at a site to
+        // the trucks left there, fleets in file order.
+        let idle = |f: usize| self.idle[f] - w.held_fleet[f][d].min(self.idle[f]);
         for (f, fl) in w.fleets.iter().enumerate() {
             if fl.home != home {
                 continue;
             }
-            let held_here = hold.min(self.idle[f]);
+            let held_here = hold.min(idle(f));
             if f == fleet as usize {
-                return self.idle[f] - held_here;
+                return idle(f) - held_here;
             }
             hold -= held_here;
         }
@@ -102,13 +107,18 @@ impl Sim<'_> {
             return;
         }
         let with_trucks = line.fleet != NONE;
-        if !self.has_cargo_for(
-            line.from,
-            &line.roles,
-            line.carry_personnel,
-            line.carry_equipment,
-            line.carry_equipment && with_trucks,
-        ) {
+        let has_load = if line.carry_fuel {
+            !w.fuel.limited[line.from as usize] || self.usable_fuel(line.from, day) > 0
+        } else {
+            self.has_cargo_for(
+                line.from,
+                &line.roles,
+                line.carry_personnel,
+                line.carry_equipment,
+                line.carry_equipment && with_trucks,
+            )
+        };
+        if !has_load {
             return;
         }
         let trucks = if with_trucks {
@@ -163,12 +173,24 @@ impl Sim<'_> {
             return;
         }
         let cv = &self.convoys[c as usize];
+        let tomorrow = (day + 1) * MIN_PER_DAY + MOVE_MINUTE;
         if cv.stage == Stage::Loaded {
             match cv.duty {
-                Duty::Closure(cl) => self.load_closing(c, cl),
+                Duty::Closure(cl) => {
+                    // Fuel is settled inside: vehicles it cannot fuel stay.
+                    if !self.load_closing(c, cl) {
+                        self.schedule(tomorrow, Ev::Depart(c));
+                        return;
+                    }
+                }
                 Duty::Line(l) => {
                     if !self.load_line(c, l) {
                         self.turn_home(c);
+                        return;
+                    }
+                    if !self.fuel_for_departure(c) {
+                        self.put_back(c);
+                        self.schedule(tomorrow, Ev::Depart(c));
                         return;
                     }
                 }
@@ -177,8 +199,30 @@ impl Sim<'_> {
             let cv = &self.convoys[c as usize];
             let row = self.row(cv.duty);
             self.out.convoys[row].first_departure.get_or_insert(self.now);
+        } else if !self.fuel_for_departure(c) {
+            self.schedule(tomorrow, Ev::Depart(c));
+            return;
         }
         self.set_off(c);
+    }
+
+    /// A loaded convoy that cannot leave puts its load back where it is.
+    fn put_back(&mut self, c: u32) {
+        let cv = &mut self.convoys[c as usize];
+        let (at, pax, items) = (cv.at, std::mem::take(&mut cv.pax), std::mem::take(&mut cv.items));
+        self.unload(at, &pax, &items);
+        self.unload_fuel(c, at);
+    }
+
+    /// Seats in a column of `trucks` trucks of `fleet` and the vehicles
+    /// `items` (u32::MAX when seats are not modelled).
+    pub fn seats(&self, fleet: u16, trucks: u32, items: &[(u16, u32)]) -> u32 {
+        let w = self.w;
+        if !w.seats_modelled {
+            return u32::MAX;
+        }
+        let in_trucks = if fleet == NONE { 0 } else { trucks.saturating_mul(w.fleets[fleet as usize].seats) };
+        items.iter().fold(in_trucks, |n, &(l, k)| n.saturating_add(k.saturating_mul(w.lots[l as usize].seats)))
     }
 
     /// Loads a line's convoy; false if there was nothing to take.
@@ -189,17 +233,24 @@ impl Sim<'_> {
         let mut pax = std::mem::take(&mut self.convoys[c as usize].pax);
         let mut items = std::mem::take(&mut self.convoys[c as usize].items);
         let mut moved = 0;
-        if line.carry_personnel {
-            moved += self.take_people(from, &line.roles, line.personnel_max, &mut pax);
+        let trucks = self.convoys[c as usize].trucks;
+        if line.carry_fuel {
+            let own = self.route_fuel(c, &[]);
+            moved += u32::from(self.load_fuel(c, from, own) > 0);
         }
+        // Vehicles first: their seats count for the people.
         if line.carry_equipment {
             moved += self.take_vehicles(from, line.vehicles_max, &mut items);
-            let trucks = self.convoys[c as usize].trucks;
-            if trucks > 0 {
-                let cap = f64::from(trucks) * w.fleets[line.fleet as usize].capacity;
-                if self.take_cargo(from, cap, &mut items) > 0.0 {
-                    moved += 1;
-                }
+        }
+        if line.carry_personnel {
+            let seats = self.seats(line.fleet, trucks, &items);
+            self.convoys[c as usize].seats = seats;
+            moved += self.take_people(from, &line.roles, line.personnel_max.min(seats), &mut pax);
+        }
+        if line.carry_equipment && trucks > 0 {
+            let cap = f64::from(trucks) * w.fleets[line.fleet as usize].capacity;
+            if self.take_cargo(from, cap, &mut items) > 0.0 {
+                moved += 1;
             }
         }
         let cv = &mut self.convoys[c as usize];
@@ -282,7 +333,9 @@ impl Sim<'_> {
         let cv = &self.convoys[c as usize];
         let mut s = self.keys.stream(cv.key, Purpose::March, u64::from(cv.march_days));
         let factor = w.pace_factor.map_or(1.0, |d| d.sample(&mut s));
-        let risk = cv.risk * self.air_cover_factor(cv.key, cv.march_days, day);
+        let covered = self.air_cover(cv.key, cv.march_days, day);
+        let risk = cv.risk * if covered { 1.0 } else { w.situation.without_air_cover };
+        let saves = if covered && w.situation.air_cover.is_some() { w.situation.medevac_saves } else { 0.0 };
         let mut budget = MIN_PER_DAY as f64;
         let row = self.row(cv.duty);
         let people: u32 = cv.pax.iter().map(|p| p.1).sum();
@@ -305,7 +358,7 @@ impl Sim<'_> {
             cv.km_left -= km;
             self.personnel_km += f64::from(people) * km;
             let zone = link.zone;
-            self.expose(c, zone, km, day, row, risk, &mut s);
+            self.expose(c, zone, km, day, row, (risk, saves), &mut s);
             let cv = &mut self.convoys[c as usize];
             if cv.km_left <= 1e-9 {
                 cv.at = cv.next;
@@ -326,21 +379,24 @@ impl Sim<'_> {
         self.schedule(self.now + MIN_PER_DAY, Ev::March(c));
     }
 
-    /// The incident-rate factor of a march day's air cover: with an
-    /// air-cover group, the day's overwatch request (stream `AirCover`,
-    /// index = march day) is approved with the group's approval that day;
-    /// refused, the rate is scaled by `without_air_cover`.
-    fn air_cover_factor(&self, key: u64, march_day: u32, day: usize) -> f64 {
+    /// Whether a march day has air cover: with an air-cover group, the
+    /// day's overwatch request (stream `AirCover`, index = march day) was
+    /// made `lead` days before (the group's lead time that day) and is
+    /// approved with the group's approval in force when it was made.
+    /// Without a group air cover is not modelled (every day counts as covered).
+    fn air_cover(&self, key: u64, march_day: u32, day: usize) -> bool {
         let w = self.w;
-        let Some(g) = w.situation.air_cover else { return 1.0 };
-        let tab = &w.clearance[g].approval;
-        let approval = tab[(day + w.lead_pad as usize).min(tab.len() - 1)];
-        let covered = self.keys.stream(key, Purpose::AirCover, u64::from(march_day)).bernoulli(approval);
-        if covered { 1.0 } else { w.situation.without_air_cover }
+        let Some(g) = w.situation.air_cover else { return true };
+        let cl = &w.clearance[g];
+        let today = day + w.lead_pad as usize;
+        let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
+        let approval = cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)];
+        self.keys.stream(key, Purpose::AirCover, u64::from(march_day)).bernoulli(approval)
     }
 
     /// Incidents and breakdowns over `km` of road in `zone`, the incident
-    /// rate scaled by the convoy's situation `risk`.
+    /// rate scaled by the convoy's situation `risk`; with air cover, a
+    /// share `saves` of the would-be killed are evacuated and survive wounded.
     ///
     /// Both are Poisson processes along the road, so together they are one
     /// process of rate `incident + breakdown` per km, each event being an
@@ -348,7 +404,8 @@ impl Sim<'_> {
     /// hazard left until its next event, an Exp(1) draw: a stretch that
     /// does not use it up costs a subtraction and no draw.
     #[allow(clippy::too_many_arguments)]
-    fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, risk: f64, s: &mut Stream) {
+    fn expose(&mut self, c: u32, zone: u16, km: f64, day: usize, row: usize, situation: (f64, f64), s: &mut Stream) {
+        let (risk, saves) = situation;
         let w = self.w;
         let t = if zone == NONE {
             Threat::default()
@@ -383,10 +440,18 @@ impl Sim<'_> {
             } else {
                 1.0
             };
-            let wounded = poisson(t.wounded * severity, s);
-            let killed = poisson(t.killed * severity, s);
+            let mut wounded = poisson(t.wounded * severity, s);
+            let mut killed = poisson(t.killed * severity, s);
             let damaged = poisson(t.damaged * severity, s);
             let destroyed = poisson(t.destroyed * severity, s);
+            if saves > 0.0 && killed > 0 {
+                let key = self.convoys[c as usize].key;
+                let index = u64::from(self.out.convoys[row].incidents);
+                let mut m = self.keys.stream(key, Purpose::Medevac, index);
+                let saved = (0..killed).filter(|_| m.bernoulli(saves)).count() as u32;
+                killed -= saved;
+                wounded += saved;
+            }
             let stats = &mut self.out.convoys[row];
             stats.incidents += 1;
             stats.wounded += wounded;
@@ -423,7 +488,10 @@ impl Sim<'_> {
             n -= k;
             self.fates[entry.0 as usize].lost += k;
         }
-        while n > 0 && cv.trucks > 0 {
+        while n > 0 && self.convoys[c as usize].trucks > 0 {
+            // A tanker's fuel burns with it.
+            self.lose_tanker_fuel(c);
+            let cv = &mut self.convoys[c as usize];
             n -= 1;
             cv.trucks -= 1;
             // The truck's share of the load is lost with it.
@@ -439,7 +507,7 @@ impl Sim<'_> {
                 }
             }
         }
-        cv.items.retain(|e| e.1 > 0);
+        self.convoys[c as usize].items.retain(|e| e.1 > 0);
     }
 
     /// The convoy reached its destination.
@@ -469,6 +537,7 @@ impl Sim<'_> {
                 let (trip, duty) = (self.now - cv.departed_at, cv.duty);
                 let row = self.row(duty);
                 self.unload(at, &pax, &items);
+                self.unload_fuel(c, at);
                 let stats = &mut self.out.convoys[row];
                 stats.trips += 1;
                 stats.trip_minutes += u64::from(trip);

@@ -82,6 +82,10 @@ pub struct Convoy {
     pub risk: f64,
     pub permit_tries: u32,
     pub departed_at: u32,
+    /// Litres of fuel carried as cargo (tankers).
+    pub fuel: u64,
+    /// Seats when it loaded (u32::MAX: seats not modelled).
+    pub seats: u32,
     /// People aboard by group.
     pub pax: Vec<(u16, u32)>,
     /// Items aboard by lot.
@@ -130,6 +134,8 @@ pub struct Sim<'w> {
     pub closed_count: u32,
     /// Person-km travelled by road so far.
     pub personnel_km: f64,
+    pub fuel: crate::fuel::FuelState,
+    pub attacks: crate::attacks::AttackState,
     pub out: Outcome,
     /// Check conservation after every event (tests).
     pub check: bool,
@@ -183,6 +189,8 @@ impl<'w> Sim<'w> {
             line_trips: vec![0; w.lines.len()],
             closed_count: 0,
             personnel_km: 0.0,
+            fuel: crate::fuel::FuelState::new(w),
+            attacks: crate::attacks::AttackState::new(w),
             out: Outcome {
                 departed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
                 closed_daily: Vec::with_capacity(w.deadline_day as usize + 1),
@@ -220,7 +228,7 @@ impl<'w> Sim<'w> {
                 Ev::Close(c) => self.close_site(c),
             }
             if self.check {
-                self.check_conservation().map_err(Error::Invariant)?;
+                self.check_conservation().and_then(|()| self.check_fuel()).map_err(Error::Invariant)?;
             }
         }
         Ok(self.out)
@@ -240,10 +248,10 @@ impl<'w> Sim<'w> {
             return false;
         }
         self.schedule((d + 1) * MIN_PER_DAY, Ev::Day(d + 1));
+        self.fuel_day(d);
+        self.draw_attacks(d);
+        self.call_closures(d);
         for (c, cl) in w.closures.iter().enumerate() {
-            if cl.day == d {
-                self.schedule(d * MIN_PER_DAY + MOVE_MINUTE, Ev::Close(c as u16));
-            }
             if cl.fleet != NONE && cl.pickup_day == Some(d) {
                 self.dispatch_pickup(c as u16);
             }
@@ -278,6 +286,8 @@ impl<'w> Sim<'w> {
         self.out.killed = self.out.convoys.iter().map(|c| c.killed).sum();
         self.out.vehicles_damaged = self.out.convoys.iter().map(|c| c.damaged).sum();
         self.out.personnel_road_kkm = (self.personnel_km / 1000.0).round() as u32;
+        let f = &self.fuel.fates;
+        self.out.fuel_left_kl = ((f.values().sum::<u64>() - f.lost) as f64 / 1000.0).round() as u32;
     }
 
     /// Puts people and items down at a site: leaving the country if it is an exit.
@@ -497,6 +507,12 @@ impl<'w> Sim<'w> {
                 != (self.site_transit[s], self.site_roles[s], self.site_vehicles[s], self.site_cargo[s])
             {
                 return Err(format!("minute {}: site {s} aggregates out of step with its holdings", self.now));
+            }
+        }
+        for (k, c) in self.convoys.iter().enumerate().filter(|(_, c)| c.stage != Stage::Done) {
+            let aboard: u32 = c.pax.iter().map(|p| p.1).sum();
+            if aboard > c.seats {
+                return Err(format!("minute {}: convoy {k} carries {aboard} people in {} seats", self.now, c.seats));
             }
         }
         let live = self.convoys.iter().filter(|c| c.stage != Stage::Done).map(|c| (&c.pax, &c.items));

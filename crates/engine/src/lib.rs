@@ -11,6 +11,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod airlift;
+pub mod attacks;
 pub mod calibrate;
 pub mod closure;
 pub mod compare;
@@ -18,6 +19,7 @@ pub mod convoy;
 pub mod engine;
 pub mod error;
 pub mod expected;
+pub mod fuel;
 pub mod inputs;
 pub mod montecarlo;
 pub mod observe;

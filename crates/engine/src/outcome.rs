@@ -169,5 +169,21 @@ pub struct Outcome {
     /// Rows: road lines in plan order, then closures in plan order.
     pub convoys: Vec<ConvoyStats>,
     pub clearances: Clearances,
+    /// Convoy-days a convoy did not leave for want of fuel.
+    pub fuel_waits: u32,
+    /// Site-days a site's generators lacked fuel.
+    pub fuel_dry_days: u32,
+    /// Thousands of litres of fuel left at closed sites by the deadline.
+    pub fuel_left_kl: u32,
+    /// Convoy-days a closing convoy waited for seats for everyone.
+    pub seat_waits: u32,
+    /// Attacks on camps and airfields, their wounded and killed (killed
+    /// at the site), aircraft hit.
+    pub attacks: u32,
+    pub attack_wounded: u32,
+    pub attack_killed: u32,
+    pub aircraft_hit: u32,
+    /// Closures brought forward by their leave-early rule.
+    pub closures_early: u32,
     pub events: u64,
 }

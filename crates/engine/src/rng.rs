@@ -53,6 +53,10 @@ pub enum Purpose {
     Input = 7,
     /// Air cover for a convoy's march day.
     AirCover = 8,
+    /// Attacks on a site on a day.
+    Attack = 9,
+    /// Air medevac on an incident.
+    Medevac = 10,
 }
 
 /// The root of one replication's draws.

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use drawdown_model as m;
 use m::{DistKind, Role};
 
+use crate::attacks::AttackWorld;
+use crate::fuel::FuelWorld;
 use crate::rng::entity_key;
 
 pub const MIN_PER_DAY: u32 = 24 * 60;
@@ -60,6 +62,8 @@ pub struct Situation {
     /// A march day without air cover, and the clearance group asked for it.
     pub without_air_cover: f64,
     pub air_cover: Option<usize>,
+    /// On a covered march day, the share of the would-be killed saved by air medevac.
+    pub medevac_saves: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +84,8 @@ pub struct Lot {
     pub load: f64,
     pub sensitive: bool,
     pub self_moving: bool,
+    /// Passenger seats per vehicle.
+    pub seats: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +94,8 @@ pub struct Fleet {
     pub home: u16,
     pub trucks: u32,
     pub capacity: f64,
+    /// Passenger seats per truck.
+    pub seats: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +164,8 @@ pub struct Closure {
     pub key: u64,
     /// Day the pickup trucks leave home so as to arrive by the closure day.
     pub pickup_day: Option<u32>,
+    /// Leave early after (attacks, within days).
+    pub leave_early: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +178,8 @@ pub struct Line {
     pub fleet: u16,
     pub carry_personnel: bool,
     pub carry_equipment: bool,
+    /// A tanker line: carries fuel.
+    pub carry_fuel: bool,
     /// Eligible local roles in priority order.
     pub roles: Vec<Role>,
     pub ready: u32,
@@ -180,11 +192,12 @@ pub struct Line {
     pub key: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Disposal {
     HandOver,
     Sell,
     Destroy,
+    #[default]
     Abandon,
 }
 
@@ -216,8 +229,15 @@ pub struct World {
     pub lead_pad: u32,
     /// Convoy permit approval per day.
     pub permit: Vec<f64>,
-    /// Trucks held by customs per site per day.
+    /// Trucks held by customs per site per day (holds naming no fleet).
     pub held: Vec<Vec<u32>>,
+    /// Trucks held by customs per fleet per day (holds naming a fleet).
+    pub held_fleet: Vec<Vec<u32>>,
+    /// Whether seats bound the people a convoy carries (some fleet or
+    /// vehicle lot gives `seats`).
+    pub seats_modelled: bool,
+    pub fuel: FuelWorld,
+    pub attacks: AttackWorld,
     pub presence: Vec<Option<Presence>>,
     pub closures: Vec<Closure>,
     /// Closure index per site (NONE if the site stays open).
@@ -402,6 +422,7 @@ impl World {
                     load: if self_moving { 0.0 } else { e.load.as_ref().map_or(1.0, |v| v.value) },
                     sensitive: e.sensitive.unwrap_or(e.class.sensitive()),
                     self_moving,
+                    seats: e.seats.as_ref().map_or(0, |v| v.value),
                 })
             })
             .collect::<Result<_, CompileError>>()?;
@@ -421,6 +442,7 @@ impl World {
                     home: site_ids.get(&f.home)?,
                     trucks: f.trucks.value,
                     capacity: f.capacity.value,
+                    seats: f.seats.as_ref().map_or(0, |v| v.value),
                 })
             })
             .collect::<Result<_, CompileError>>()?;
@@ -477,13 +499,22 @@ impl World {
         let permit =
             tabulate(ndays, &s.policy.permit.iter().map(|p| (day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0);
         let mut held = vec![vec![0u32; ndays]; n];
+        let mut held_fleet = vec![vec![0u32; ndays]; fleets.len()];
         for h in &s.policy.customs_hold {
-            let site = site_ids.get(&h.site)? as usize;
+            let row = match &h.fleet {
+                Some(f) => &mut held_fleet[fleet_ids.get(f)? as usize],
+                None => &mut held[site_ids.get(&h.site)? as usize],
+            };
             let to = h.to.map_or(ndays as u32, clamp_day);
             for d in clamp_day(h.from)..to.min(ndays as u32) {
-                held[site][d as usize] += h.trucks.value;
+                row[d as usize] += h.trucks.value;
             }
         }
+        let site_of = |id: &str| site_ids.map.get(id).copied();
+        let fuel = FuelWorld::compile(s, &site_of, ndays, &clamp_day, &lots);
+        let attacks = AttackWorld::compile(s, &site_of, ndays, &clamp_day);
+        let seats_modelled =
+            s.fleets.iter().any(|f| f.seats.is_some()) || s.equipment.iter().any(|e| e.seats.is_some());
 
         let mut presence = vec![None; n];
         for p in &s.presences {
@@ -514,6 +545,10 @@ impl World {
                     historical: c.historical,
                     key: entity_key(&format!("closure:{}", c.site)),
                     pickup_day: None,
+                    leave_early: c
+                        .leave_early
+                        .as_ref()
+                        .map(|r| (r.attacks.value, r.days.as_ref().map_or(7, |d| d.value.max(1)))),
                 })
             })
             .collect::<Result<_, CompileError>>()?;
@@ -542,6 +577,7 @@ impl World {
                     fleet,
                     carry_personnel: l.carry.personnel(),
                     carry_equipment: l.carry.equipment(),
+                    carry_fuel: l.carry == m::Carry::Fuel,
                     roles,
                     ready,
                     until: l.until.map_or(ready, clamp_day),
@@ -628,6 +664,10 @@ impl World {
             lead_pad,
             permit,
             held,
+            held_fleet,
+            seats_modelled,
+            fuel,
+            attacks,
             presence,
             closures,
             closure_of,
@@ -639,6 +679,7 @@ impl World {
                 closing_contested: s.situation.closing_contested.as_ref().map_or(1.0, |v| v.value),
                 without_air_cover: s.situation.without_air_cover.as_ref().map_or(1.0, |v| v.value),
                 air_cover: s.situation.air_cover_group.as_ref().and_then(|g| groups_c.iter().position(|x| x == g)),
+                medevac_saves: s.situation.medevac_saves.as_ref().map_or(0.0, |v| v.value),
             },
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
             pace_factor: s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
@@ -701,6 +742,21 @@ impl World {
             }
         }
         Some(mins.ceil() as u32)
+    }
+
+    /// Road km from `from` to `to` on the route of `day` (None: no route).
+    pub fn route_km(&self, day: u32, from: u16, to: u16) -> Option<f64> {
+        let epoch = self.epoch_of_day[(day as usize).min(self.epoch_of_day.len() - 1)];
+        let (mut at, mut km) = (from, 0.0);
+        for _ in 0..=self.sites.len() {
+            if at == to {
+                return Some(km);
+            }
+            let (link, next) = self.next_hop(epoch, at, to)?;
+            km += self.links[link as usize].km;
+            at = next;
+        }
+        None
     }
 
     /// Flying minutes between two sites.

@@ -50,6 +50,8 @@ fn site(id: &str, kind: SiteKind, at: (f64, f64), airfield: bool) -> Site {
         lon: Num::new((at.1 * 100.0).round() / 100.0),
         airfield,
         vehicle_serviceability: None,
+        fuel_litres: None,
+        fuel_import_litres_per_day: None,
         source: Some("generated".into()),
         confidence: None,
     }
@@ -157,6 +159,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             ownership: Ownership::Contingent,
             load: None,
             sensitive: None,
+            seats: None,
         });
         equipment.push(EquipmentLot {
             site: id.clone(),
@@ -167,6 +170,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             ownership: Ownership::Contingent,
             load: None,
             sensitive: None,
+            seats: None,
         });
         equipment.push(EquipmentLot {
             site: id.clone(),
@@ -177,6 +181,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             ownership: Ownership::Un,
             load: None,
             sensitive: None,
+            seats: None,
         });
     }
 
@@ -186,6 +191,8 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             home: format!("hub-{h}"),
             trucks: Count::new(40 + personnel / (20 * n_hubs as u32)),
             capacity: Num::new(1.0),
+            seats: None,
+            tank_litres: None,
         })
         .collect();
     let aircraft = vec![AircraftFleet {
@@ -227,6 +234,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             fleet: Some(format!("trucks-{h}")),
             trucks: Some(Count::new(20)),
             historical: None,
+            leave_early: None,
             source: None,
         });
         lines.push(Line {
@@ -265,6 +273,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             fleet: None,
             trucks: None,
             historical: None,
+            leave_early: None,
             source: None,
         });
         lines.push(Line {
@@ -365,6 +374,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
             breakdowns_per_100km: Some(Num::new(0.3)),
             breakdown_delay_hours: Some(Num::new(3.0)),
         },
+        fuel: Default::default(),
         threats,
         policy: Policy {
             clearance: vec![ClearancePeriod {
@@ -380,11 +390,15 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
                 trucks: Count::new(20),
                 from: start.plus_days(days / 2),
                 to: Some(start.plus_days(days / 2 + 30)),
+                fleet: None,
+                litres: None,
                 source: None,
             }],
             import_ban: Vec::new(),
+            fuel_ban: Vec::new(),
         },
         presences,
+        attacks: Vec::new(),
         situation: Default::default(),
         plan: Plan {
             closures,

@@ -33,12 +33,18 @@ pub struct Scenario {
     pub aircraft: Vec<AircraftFleet>,
     #[serde(default)]
     pub march: March,
+    /// `[fuel]`: consumption rates (absent: fuel is not consumed).
+    #[serde(default)]
+    pub fuel: Fuel,
     #[serde(default, rename = "threat")]
     pub threats: Vec<ThreatPeriod>,
     #[serde(default)]
     pub policy: Policy,
     #[serde(default, rename = "presence")]
     pub presences: Vec<Presence>,
+    /// `[[attack]]`: attacks on camps and airfields, per site and period.
+    #[serde(default, rename = "attack")]
+    pub attacks: Vec<AttackPeriod>,
     #[serde(default)]
     pub situation: Situation,
     #[serde(default)]
@@ -146,6 +152,14 @@ pub struct Site {
     /// away) when the site closes; the rest are disposed of. Default 1.
     #[serde(default)]
     pub vehicle_serviceability: Option<Num>,
+    /// Fuel stock at the start, in litres. Absent: the site's fuel is not
+    /// counted (convoys leaving it always find fuel).
+    #[serde(default)]
+    pub fuel_litres: Option<Num>,
+    /// Fuel reaching the site from outside the theatre each day (litres),
+    /// unless a `[[policy.fuel_ban]]` is in force. Needs `fuel_litres`.
+    #[serde(default)]
+    pub fuel_import_litres_per_day: Option<Num>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -266,6 +280,9 @@ pub enum EquipmentClass {
     /// Sensitive.
     Ammunition,
     Other,
+    /// Only in `[[plan.disposition]]`: the fuel left at a closing site
+    /// (stocks are `[[site]] fuel_litres`, not equipment lots).
+    Fuel,
 }
 
 impl EquipmentClass {
@@ -291,6 +308,7 @@ impl EquipmentClass {
             EquipmentClass::Generator => "generator",
             EquipmentClass::Ammunition => "ammunition",
             EquipmentClass::Other => "other",
+            EquipmentClass::Fuel => "fuel",
         }
     }
 }
@@ -325,6 +343,9 @@ pub struct EquipmentLot {
     /// Overrides the class default: sensitive items may not be handed over or sold.
     #[serde(default)]
     pub sensitive: Option<bool>,
+    /// Self-moving vehicles: passenger seats per vehicle (see `[[fleet]] seats`).
+    #[serde(default)]
+    pub seats: Option<Count>,
 }
 
 /// `[[fleet]]`: trucks based at a site.
@@ -336,6 +357,14 @@ pub struct TruckFleet {
     pub trucks: Count,
     /// Load units one truck carries.
     pub capacity: Num,
+    /// Passenger seats per truck (or bus). Once any fleet or vehicle lot
+    /// gives seats, a convoy carries no more people than its seats; a
+    /// fleet or lot without `seats` then has none.
+    #[serde(default)]
+    pub seats: Option<Count>,
+    /// Tanker fleet: litres of fuel one truck carries on `carry = "fuel"` lines.
+    #[serde(default)]
+    pub tank_litres: Option<Num>,
 }
 
 /// `[[aircraft]]`: a fleet of aircraft of one type operating from a base.
@@ -374,6 +403,24 @@ pub struct March {
     /// Hours lost per breakdown.
     #[serde(default)]
     pub breakdown_delay_hours: Option<Num>,
+}
+
+/// `[fuel]`: what vehicles and camps burn. Every rate defaults to 0.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fuel {
+    /// Litres per 100 km for each truck of a fleet.
+    #[serde(default)]
+    pub truck_litres_per_100km: Option<Num>,
+    /// Litres per 100 km for each vehicle of class `vehicle`.
+    #[serde(default)]
+    pub vehicle_litres_per_100km: Option<Num>,
+    /// Litres per 100 km for each vehicle of class `armoured_vehicle`.
+    #[serde(default)]
+    pub armoured_vehicle_litres_per_100km: Option<Num>,
+    /// Litres per day for each generator at an open site.
+    #[serde(default)]
+    pub generator_litres_per_day: Option<Num>,
 }
 
 /// `[[threat]]`: the threat in one zone from a date until the next entry for
@@ -418,6 +465,8 @@ pub struct Policy {
     pub customs_hold: Vec<CustomsHold>,
     #[serde(default)]
     pub import_ban: Vec<ImportBan>,
+    #[serde(default)]
+    pub fuel_ban: Vec<FuelBan>,
 }
 
 /// `[[policy.clearance]]`: flight clearance for one clearance group, from a
@@ -450,6 +499,13 @@ pub struct CustomsHold {
     pub id: String,
     pub site: String,
     pub trucks: Count,
+    /// Only this fleet's trucks are held (default: the fleets homed at the
+    /// site, in file order).
+    #[serde(default)]
+    pub fleet: Option<String>,
+    /// Litres of the site's fuel stock held (unusable while held).
+    #[serde(default)]
+    pub litres: Option<Num>,
     pub from: Date,
     /// Release date (exclusive); none: held past the horizon.
     #[serde(default)]
@@ -470,6 +526,53 @@ pub struct ImportBan {
     pub to: Option<Date>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// `[[policy.fuel_ban]]`: fuel imports halted, at one site or everywhere.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FuelBan {
+    pub id: String,
+    /// The site whose imports stop (default: every site).
+    #[serde(default)]
+    pub site: Option<String>,
+    pub from: Date,
+    #[serde(default)]
+    pub to: Option<Date>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `[[attack]]`: attacks on a camp or airfield (gunfire, rockets, shelling)
+/// from a date until the next entry for the same site.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttackPeriod {
+    pub site: String,
+    pub from: Date,
+    /// Attacks per week on the site at full garrison, under the armed-group
+    /// presence of the period.
+    pub per_week: Num,
+    /// How the rate rises as the garrison thins: the rate is multiplied by
+    /// `1 + garrison_factor × (1 − people at the site / people based there)`.
+    /// Default 0.
+    #[serde(default)]
+    pub garrison_factor: Option<Num>,
+    /// Mean wounded per attack (Poisson). Default 0.
+    #[serde(default)]
+    pub wounded_per_attack: Option<Num>,
+    /// Mean killed per attack (Poisson), from the people at the site. Default 0.
+    #[serde(default)]
+    pub killed_per_attack: Option<Num>,
+    /// Probability that an attack hits an aircraft (airfields). Default 0.
+    #[serde(default)]
+    pub aircraft_hit: Option<Num>,
+    /// Probability that an attack closes the airfield. Default 0.
+    #[serde(default)]
+    pub airfield_closure: Option<Num>,
+    /// Days the airfield stays closed to flights after such an attack.
+    #[serde(default)]
+    pub airfield_closed_days: Option<Count>,
 }
 
 /// `[[presence]]`: who reaches a vacated site first.
@@ -526,8 +629,22 @@ pub struct Closure {
     /// Historical closure date, drawn on charts for comparison.
     #[serde(default)]
     pub historical: Option<Date>,
+    /// Leave early: close as soon as the site has had `attacks` attacks
+    /// within `days` days (the accelerated withdrawal).
+    #[serde(default)]
+    pub leave_early: Option<LeaveEarly>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// `leave_early = { attacks = N, days = 7 }` on a closure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaveEarly {
+    pub attacks: Count,
+    /// Window in days (default 7).
+    #[serde(default)]
+    pub days: Option<Count>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -544,6 +661,8 @@ pub enum Carry {
     All,
     Personnel,
     Equipment,
+    /// Fuel, in the tanks of a tanker fleet (`tank_litres`).
+    Fuel,
 }
 
 impl Carry {
@@ -799,4 +918,8 @@ pub struct Situation {
     /// convoy and march day. Absent: air cover is not modelled.
     #[serde(default)]
     pub air_cover_group: Option<String>,
+    /// On a march day with air cover, the share of those an incident would
+    /// kill who are evacuated by air and survive wounded. Default 0.
+    #[serde(default)]
+    pub medevac_saves: Option<Num>,
 }

@@ -12,7 +12,7 @@ use toml_edit::Document;
 
 use crate::diag::{Diagnostic, Path};
 use crate::load::{Source, locate, path_at};
-use crate::quantity::{Count, Date};
+use crate::quantity::{Count, Date, Num};
 use crate::scenario::{Closure, CustomsHold, EquipmentLot, PersonnelGroup, Scenario, SiteKind};
 
 /// A whole state file.
@@ -57,12 +57,16 @@ pub struct ClosedSite {
     pub to: String,
 }
 
-/// `[[held]]`: trucks held at a site from `as_of` until `to` (exclusive; none: past the horizon).
+/// `[[held]]`: trucks (and litres of fuel) held at a site from `as_of`
+/// until `to` (exclusive; none: past the horizon).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Held {
     pub site: String,
     pub trucks: Count,
+    /// Litres of the site's fuel held.
+    #[serde(default)]
+    pub litres: Option<Num>,
     #[serde(default)]
     pub to: Option<Date>,
 }
@@ -277,6 +281,8 @@ fn apply_state(t: &mut Scenario, st: &State, start: Date) {
             trucks: h.trucks.clone(),
             from: start,
             to: h.to,
+            fleet: None,
+            litres: h.litres.clone(),
             source: Some("state file".into()),
         });
     }

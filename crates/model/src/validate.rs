@@ -10,6 +10,8 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+mod supply;
+
 use crate::diag::{Diagnostic, Path, did_you_mean};
 use crate::quantity::{Count, Date, Dist, DistKind, Num, Provenance, Schedule};
 use crate::scenario::*;
@@ -47,6 +49,7 @@ pub fn validate(s: &Scenario) -> Vec<Diagnostic> {
     v.dispositions();
     v.milestones();
     v.situation();
+    v.supply();
     v.calibration();
     v.planner();
     v.limits();
@@ -878,7 +881,7 @@ impl<'a> Validator<'a> {
             let path = p("policy.customs_hold").index(i);
             self.reference(path.key("site"), &h.site, Kind::Site);
             self.count(path.key("trucks"), &h.trucks);
-            if h.trucks.value == 0 {
+            if h.trucks.value == 0 && h.litres.is_none() {
                 self.push(
                     Diagnostic::warning(path.key("trucks"), format!("customs hold `{}` holds no trucks", h.id))
                         .expected("trucks >= 1")
@@ -1350,6 +1353,7 @@ impl<'a> Validator<'a> {
         let sit = &s.situation;
         self.opt_num(p("situation.closing_contested"), &sit.closing_contested, Range::Positive);
         self.opt_num(p("situation.without_air_cover"), &sit.without_air_cover, Range::Positive);
+        self.opt_num(p("situation.medevac_saves"), &sit.medevac_saves, Range::Probability);
         if let Some(g) = &sit.air_cover_group
             && !s.policy.clearance.iter().any(|c| &c.group == g)
         {

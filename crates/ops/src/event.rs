@@ -209,6 +209,26 @@ pub enum EventKind {
         #[arg(long)]
         trucks: u32,
     },
+    /// Fuel was held (e.g. by customs: litres in stock or in held tankers) at a site.
+    FuelHeld {
+        /// Site
+        #[arg(long)]
+        #[schema(extensions(("x-sites" = json!("any"))))]
+        site: String,
+        /// Litres
+        #[arg(long)]
+        litres: u64,
+    },
+    /// Held fuel was released.
+    FuelReleased {
+        /// Site
+        #[arg(long)]
+        #[schema(extensions(("x-sites" = json!("any"))))]
+        site: String,
+        /// Litres
+        #[arg(long)]
+        litres: u64,
+    },
     /// An aircraft left; its number (`--flight UN-2231`) is yours to choose.
     FlightDeparted {
         /// Flight number
@@ -280,6 +300,9 @@ impl EventKind {
             EventKind::TrucksHeld { at, trucks } | EventKind::TrucksReleased { at, trucks } => {
                 format!("{trucks} trucks at {at}")
             }
+            EventKind::FuelHeld { site, litres } | EventKind::FuelReleased { site, litres } => {
+                format!("{litres} litres at {site}")
+            }
             EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
                 let under = request.as_ref().map_or(String::new(), |r| format!(" under {r}"));
                 format!("{flight} {from} → {to}, {personnel} personnel, {cargo} cargo{under}")
@@ -288,7 +311,7 @@ impl EventKind {
     }
 
     /// What the event is about (`site:kidal`, `convoy:C-014`, `clearance:R-7`,
-    /// `hold:gao`, `flight:UN-2231`): events of one subject must be logged in time order. An
+    /// `hold:gao`, `fuel:gao`, `flight:UN-2231`): events of one subject must be logged in time order. An
     /// incident is about its convoy if it names one, else about its site.
     pub fn subject(&self) -> String {
         match self {
@@ -306,6 +329,7 @@ impl EventKind {
             | EventKind::ClearanceApproved { request }
             | EventKind::ClearanceDenied { request } => format!("clearance:{request}"),
             EventKind::TrucksHeld { at, .. } | EventKind::TrucksReleased { at, .. } => format!("hold:{at}"),
+            EventKind::FuelHeld { site, .. } | EventKind::FuelReleased { site, .. } => format!("fuel:{site}"),
             EventKind::FlightDeparted { flight, .. } => format!("flight:{flight}"),
         }
     }

@@ -113,6 +113,8 @@ pub(crate) struct Replay<'a> {
     pub clearances: Clearances,
     /// Trucks held now, per site (zero or less: none).
     pub holds: BTreeMap<&'a str, i64>,
+    /// Litres of fuel held now, per site (zero or less: none).
+    pub fuel_holds: BTreeMap<&'a str, i128>,
 }
 
 impl<'a> Replay<'a> {
@@ -130,6 +132,7 @@ impl<'a> Replay<'a> {
             casualties: Casualties::default(),
             clearances: Clearances::default(),
             holds: BTreeMap::new(),
+            fuel_holds: BTreeMap::new(),
         };
         for e in &events {
             r.apply(e, &exit);
@@ -195,6 +198,10 @@ impl<'a> Replay<'a> {
             }
             EventKind::TrucksHeld { at, trucks } => *self.holds.entry(at).or_default() += i64::from(*trucks),
             EventKind::TrucksReleased { at, trucks } => *self.holds.entry(at).or_default() -= i64::from(*trucks),
+            EventKind::FuelHeld { site, litres } => *self.fuel_holds.entry(site).or_default() += i128::from(*litres),
+            EventKind::FuelReleased { site, litres } => {
+                *self.fuel_holds.entry(site).or_default() -= i128::from(*litres)
+            }
         }
     }
 

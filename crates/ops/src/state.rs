@@ -22,10 +22,10 @@
 //!   them unless their site closed;
 //! - trucks held and not released are held from the state's date on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use drawdown_model::state::{ClosedSite, Held, Out, State, follow_closed};
-use drawdown_model::{Count, Date, PersonnelGroup, Role, Scenario};
+use drawdown_model::{Count, Date, Num, PersonnelGroup, Role, Scenario};
 
 use crate::event::{LoggedEvent, day_of};
 use crate::replay::{Mode, Replay, Step};
@@ -65,14 +65,27 @@ pub fn state_from_log(s: &Scenario, events: &[LoggedEvent], today: Date) -> (Sta
         closed,
         personnel: merged(people),
         equipment: items,
-        held: log
-            .holds
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(site, n)| Held { site: site.to_string(), trucks: Count::new(*n as u32), to: None })
-            .collect(),
+        held: held(&log.holds, &log.fuel_holds),
     };
     (state, notes)
+}
+
+/// The trucks and litres of fuel held now, one entry per site holding any.
+fn held(trucks: &BTreeMap<&str, i64>, litres: &BTreeMap<&str, i128>) -> Vec<Held> {
+    let sites: BTreeSet<&str> = trucks.keys().chain(litres.keys()).copied().collect();
+    sites
+        .into_iter()
+        .filter_map(|site| {
+            let n = trucks.get(site).copied().unwrap_or(0).max(0);
+            let l = litres.get(site).copied().unwrap_or(0).max(0);
+            (n > 0 || l > 0).then(|| Held {
+                site: site.to_string(),
+                trucks: Count::new(n as u32),
+                litres: (l > 0).then(|| Num::new(l as f64)),
+                to: None,
+            })
+        })
+        .collect()
 }
 
 /// Where everyone and everything is as the log's steps are applied.

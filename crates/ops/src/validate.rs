@@ -14,6 +14,8 @@ const MAX_BY: usize = 200;
 const MAX_NOTE: usize = 2000;
 /// Most flights one clearance request may cover.
 const MAX_FLIGHTS: u32 = 500;
+/// Most litres of fuel one event may hold at a site (a large depot).
+const MAX_LITRES: u64 = 1_000_000_000;
 /// How far after the deadline (or horizon, if later) an event may be dated.
 const DAYS_AFTER_DEADLINE: i64 = 365;
 
@@ -238,6 +240,27 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
                     .hint("log trucks_held first, or release fewer"));
             }
         }
+        EventKind::FuelHeld { site: at, litres } => {
+            site(s, "site", at)?;
+            if *litres == 0 {
+                return Err(Rejection::error("litres", "must be at least 1"));
+            }
+            at_most("litres", *litres, MAX_LITRES, "a plausible stock for one site")?;
+        }
+        EventKind::FuelReleased { site: at, litres } => {
+            site(s, "site", at)?;
+            if *litres == 0 {
+                return Err(Rejection::error("litres", "must be at least 1"));
+            }
+            let held = fuel_held_at(same.iter().copied());
+            if *litres as i128 > held {
+                return Err(Rejection::error(
+                    "litres",
+                    format!("{litres} litres released but only {held} held at `{at}`"),
+                )
+                .hint("log fuel_held first, or release fewer"));
+            }
+        }
         EventKind::FlightDeparted { flight, from, to, personnel, cargo, request } => {
             check_text("flight", flight, MAX_ID)?;
             if !site(s, "from", from)?.airfield {
@@ -281,6 +304,17 @@ pub(crate) fn held_at<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i64 
         .map(|p| match p.kind {
             EventKind::TrucksHeld { trucks, .. } => trucks as i64,
             EventKind::TrucksReleased { trucks, .. } => -(trucks as i64),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Litres held now at one site, from its fuel events.
+pub(crate) fn fuel_held_at<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i128 {
+    events
+        .map(|p| match p.kind {
+            EventKind::FuelHeld { litres, .. } => litres as i128,
+            EventKind::FuelReleased { litres, .. } => -(litres as i128),
             _ => 0,
         })
         .sum()

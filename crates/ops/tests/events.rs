@@ -59,8 +59,8 @@ fn json_shape_names_the_field() {
 #[test]
 fn the_kinds_are_read_from_serde_and_every_one_round_trips() {
     let names = EventKind::names();
-    assert_eq!(names.len(), 12);
-    assert_eq!((names[0], names[11]), ("site_closed", "flight_departed"));
+    assert_eq!(names.len(), 14);
+    assert_eq!((names[0], names[13]), ("site_closed", "flight_departed"));
     assert_eq!(IncidentKind::names(), ["ied", "ambush", "indirect_fire", "other"]);
     // One event of every kind: its name is the tag serde writes, and it reads back.
     let s = |x: &str| x.to_string();
@@ -83,6 +83,8 @@ fn the_kinds_are_read_from_serde_and_every_one_round_trips() {
         EventKind::ClearanceDenied { request: s("R-1") },
         EventKind::TrucksHeld { at: s("gao"), trucks: 7 },
         EventKind::TrucksReleased { at: s("gao"), trucks: 7 },
+        EventKind::FuelHeld { site: s("gao"), litres: 600_000 },
+        EventKind::FuelReleased { site: s("gao"), litres: 600_000 },
         EventKind::FlightDeparted {
             flight: s("UN-1"),
             from: s("gao"),
@@ -238,6 +240,28 @@ proptest! {
             prop_assert_eq!(h.trucks as i64, expected[i]);
         }
     }
+}
+
+#[test]
+fn fuel_holds_net_out_and_reach_the_replanning_state() {
+    let s = minusma();
+    let held = EventKind::FuelHeld { site: "gao".into(), litres: 500_000 };
+    let ev = |kind: EventKind| NewEvent { at: "2023-10-01".into(), kind, recorded_by: "a".into(), note: None };
+    assert!(validate(s, &[], &ev(held.clone())).is_ok());
+    let zero = validate(s, &[], &ev(EventKind::FuelHeld { site: "gao".into(), litres: 0 })).unwrap_err();
+    assert_eq!(zero.field.to_string(), "litres");
+    let unknown = validate(s, &[], &ev(EventKind::FuelHeld { site: "gaoo".into(), litres: 5 })).unwrap_err();
+    assert_eq!(unknown.field.to_string(), "site");
+    let log = vec![logged(1, "2023-09-24T00:00:00Z", held)];
+    let over = validate(s, &log, &ev(EventKind::FuelReleased { site: "gao".into(), litres: 500_001 })).unwrap_err();
+    assert!(over.message.contains("only 500000 held"), "{over}");
+    let mut log = log;
+    log.push(logged(2, "2023-09-30T00:00:00Z", EventKind::FuelReleased { site: "gao".into(), litres: 200_000 }));
+    let (state, _) = drawdown_ops::state_from_log(s, &log, day("2023-10-01"));
+    let h: Vec<_> = state.held.iter().filter(|h| h.site == "gao").collect();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].litres.as_ref().map(|l| l.value), Some(300_000.0));
+    assert_eq!(h[0].trucks.value, 0);
 }
 
 fn day(s: &str) -> Date {
