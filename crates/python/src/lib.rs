@@ -24,7 +24,7 @@ use drawdown_engine::replications::{Cell, Kind, Table};
 use drawdown_engine::{SimResult, Summary, World};
 use drawdown_model::diag::line_col;
 use drawdown_model::uncertain::InputSpace;
-use drawdown_model::{Diagnostic, Loaded, Override, Severity, Source, load, overrides};
+use drawdown_model::{Diagnostic, Loaded, Severity, Source, load, overrides};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -70,21 +70,13 @@ fn resolve(
     sets: &[String],
     plan: Option<&ScenarioArg>,
 ) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
-    let mut base = source_of(scenario)?;
+    let mut req = drawdown_model::Request::new(source_of(scenario)?);
     if let Some(p) = plan {
-        let plan = source_of(p)?;
-        base = overrides::with_plan(&base, &plan).map_err(|d| (plan.clone(), d))?;
+        req.plan = drawdown_model::PlanInput::File(source_of(p)?);
     }
-    let mut ovs: Vec<Override> = match variant {
-        Some(name) => overrides::variant(&base, name).map_err(|d| (base.clone(), vec![d]))?,
-        None => Vec::new(),
-    };
-    for s in sets {
-        ovs.push(Override::parse(s).map_err(|d| (base.clone(), vec![d]))?);
-    }
-    let src = overrides::apply(&base, &ovs).map_err(|d| (base.clone(), d))?;
-    let loaded = load(&src).map_err(|d| (src.clone(), d))?;
-    Ok((src, loaded))
+    req.variants = variant.map(str::to_string).into_iter().collect();
+    let req = req.with_sets(sets).map_err(|f| (f.source, f.diagnostics))?;
+    drawdown_model::open(&req).map_err(|f| (f.source, f.diagnostics))
 }
 
 /// One diagnostic as a dict (file, line, column, field, message, expected, hint).
