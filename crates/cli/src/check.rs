@@ -61,9 +61,9 @@ fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
             }
             (v, true)
         }
-        Err((src, diags)) => {
-            let diags: Vec<_> = diags.iter().map(|d| diag_json(&src, d)).collect();
-            (json!({ "ok": false, "file": src.name, "diagnostics": diags }), false)
+        Err(f) => {
+            let diags: Vec<_> = f.diagnostics.iter().map(|d| diag_json(&f.source, d)).collect();
+            (json!({ "ok": false, "file": f.source.name, "diagnostics": diags }), false)
         }
     }
 }

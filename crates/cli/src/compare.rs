@@ -13,10 +13,10 @@ use std::process::ExitCode;
 use drawdown_engine::World;
 use drawdown_engine::compare::{Difference, compare};
 use drawdown_model::uncertain::InputSpace;
-use drawdown_model::{Source, load};
+use drawdown_model::{PlanInput, Request, Source};
 use serde_json::json;
 
-use crate::diagnostics::print_diagnostics;
+use crate::diagnostics::print_failure;
 
 use crate::input::Format;
 
@@ -56,21 +56,22 @@ pub struct Side {
 /// Builds one side of a comparison from its description (diagnostics printed).
 pub fn side(file: &Source, spec: &str) -> Result<Side, ()> {
     let path = PathBuf::from(spec);
-    let src = if spec.ends_with(".toml") || (path.is_file() && !spec.contains('=')) {
-        let other = crate::input::source(Some(&path)).map_err(|(s, d)| print_diagnostics(&s, &d))?;
+    let mut req = Request::new(file.clone());
+    if spec.ends_with(".toml") || (path.is_file() && !spec.contains('=')) {
+        let other = drawdown_model::open::scenario_source(Some(&path)).map_err(|f| print_failure(&f))?;
         if is_plan_file(&other) {
             // A file holding only a [plan] (as `drawdown plan` writes): that plan on FILE's scenario.
-            drawdown_model::overrides::with_plan(file, &other).map_err(|d| print_diagnostics(&other, &d))?
+            req.plan = PlanInput::File(other);
         } else {
-            other
+            req = Request::new(other);
         }
     } else if spec.contains('=') {
-        let sets: Vec<String> = spec.split(',').map(str::to_string).collect();
-        crate::input::with_overrides(file, None, &sets).map_err(|d| print_diagnostics(file, &d))?
+        let sets: Vec<&str> = spec.split(',').collect();
+        req = req.with_sets(&sets).map_err(|f| print_failure(&f))?;
     } else {
-        crate::input::with_overrides(file, Some(spec), &[]).map_err(|d| print_diagnostics(file, &d))?
-    };
-    let loaded = load(&src).map_err(|d| print_diagnostics(&src, &d))?;
+        req.variants.push(spec.to_string());
+    }
+    let (src, loaded) = drawdown_model::open(&req).map_err(|f| print_failure(&f))?;
     let world = crate::input::compile(&loaded.scenario)?;
     let space = crate::input::input_space(&src, &loaded.scenario)?;
     Ok(Side { name: spec.to_string(), world, space })
@@ -92,7 +93,7 @@ pub fn run(args: Args) -> ExitCode {
         [f, b, v] => (Some(PathBuf::from(f)), b, v),
         _ => unreachable!("clap enforces 2..=3 arguments"),
     };
-    let Ok(src) = crate::input::source(file.as_ref()).map_err(|(s, d)| print_diagnostics(&s, &d)) else {
+    let Ok(src) = drawdown_model::open::scenario_source(file.as_deref()).map_err(|f| print_failure(&f)) else {
         return ExitCode::from(1);
     };
     let (Ok(b), Ok(v)) = (side(&src, base), side(&src, variant)) else {

@@ -120,7 +120,12 @@ pub fn render(src: &Source, d: &Diagnostic) -> String {
     out
 }
 
-/// Prints diagnostics to stderr.
+/// Prints why a scenario did not open.
+pub fn print_failure(f: &drawdown_model::Failure) {
+    print_diagnostics(&f.source, &f.diagnostics);
+}
+
+/// Prints diagnostics about `src` to standard error.
 pub fn print_diagnostics(src: &Source, diags: &[Diagnostic]) {
     for d in diags {
         eprintln!("{}", render(src, d));

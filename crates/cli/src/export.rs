@@ -13,11 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use drawdown_engine::SimResult;
+use drawdown_engine::replications::{Cell, Column, Kind, Table};
 use drawdown_engine::result::{ConvoyRow, DailyRow, SiteRow};
 use drawdown_engine::stats::Q;
-use drawdown_engine::world::MIN_PER_DAY;
-use drawdown_engine::{Fate, Outcome, World};
+use drawdown_engine::{Outcome, SimResult, World};
 use parquet::basic::{Compression, Repetition, Type as PhysicalType};
 use parquet::data_type::{BoolType, Int64Type};
 use parquet::file::properties::WriterProperties;
@@ -32,33 +31,11 @@ const ROW_GROUP: usize = 8192;
 /// Streams per-replication rows while the simulation runs, then writes the
 /// summary tables.
 pub struct Exporter {
-    columns: Vec<Column>,
-    /// Site index of each `closed_day_<site>` column, in column order.
-    closed_sites: Vec<usize>,
+    table: Table,
     /// The current row, reused.
     cells: Vec<Cell>,
     csv: Option<CsvOut>,
     parquet: Option<ParquetOut>,
-}
-
-/// One per-replication column: its name and kind.
-struct Column {
-    name: String,
-    kind: Kind,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Int,
-    Bool,
-    OptInt,
-}
-
-#[derive(Clone, Copy)]
-enum Cell {
-    Int(u64),
-    Bool(bool),
-    OptInt(Option<u64>),
 }
 
 impl Exporter {
@@ -66,39 +43,21 @@ impl Exporter {
         if csv_dir.is_none() && parquet.is_none() {
             return Ok(None);
         }
-        let (columns, closed_sites) = replication_columns(w);
+        let table = Table::new(w);
         let csv = match csv_dir {
-            Some(dir) => Some(CsvOut::create(dir, &columns)?),
+            Some(dir) => Some(CsvOut::create(dir, &table.columns)?),
             None => None,
         };
         let parquet = match parquet {
-            Some(path) => Some(ParquetOut::create(path, &columns)?),
+            Some(path) => Some(ParquetOut::create(path, &table.columns)?),
             None => None,
         };
-        let cells = Vec::with_capacity(columns.len());
-        Ok(Some(Exporter { columns, closed_sites, cells, csv, parquet }))
+        let cells = Vec::with_capacity(table.columns.len());
+        Ok(Some(Exporter { table, cells, csv, parquet }))
     }
 
     pub fn row(&mut self, replication: u64, o: &Outcome) -> Result<(), String> {
-        let c = &mut self.cells;
-        c.clear();
-        c.push(Cell::Int(replication));
-        c.push(Cell::Int(u64::from(o.departed_by_deadline)));
-        c.push(Cell::Int(u64::from(o.sites_closed_by_deadline)));
-        c.push(Cell::Bool(o.all_closed_by_deadline));
-        c.push(Cell::Int(u64::from(o.wounded)));
-        c.push(Cell::Int(u64::from(o.killed)));
-        for f in Fate::ALL {
-            c.push(Cell::Int(u64::from(o.equipment[f])));
-        }
-        c.push(Cell::Int(u64::from(o.clearances.requested)));
-        c.push(Cell::Int(u64::from(o.clearances.approved)));
-        c.push(Cell::Int(o.events));
-        for &s in &self.closed_sites {
-            let day = o.site_closed.get(s).copied().flatten().map(|t| u64::from(t / MIN_PER_DAY));
-            c.push(Cell::OptInt(day));
-        }
-        debug_assert_eq!(c.len(), self.columns.len());
+        self.table.row(replication, o, &mut self.cells);
         if let Some(out) = &mut self.csv {
             out.row(&self.cells)?;
         }
@@ -127,43 +86,6 @@ impl Exporter {
         }
         Ok(())
     }
-}
-
-/// The per-replication columns, and the site index behind each
-/// `closed_day_<site>` column (sites with a planned closure, in site order).
-fn replication_columns(w: &World) -> (Vec<Column>, Vec<usize>) {
-    let int = |name: &str| Column { name: name.to_string(), kind: Kind::Int };
-    let mut columns = vec![
-        int("replication"),
-        int("personnel_departed_by_deadline"),
-        int("sites_closed_by_deadline"),
-        Column { name: "all_sites_closed_by_deadline".into(), kind: Kind::Bool },
-        int("wounded"),
-        int("killed"),
-    ];
-    for f in Fate::ALL {
-        columns.push(int(&format!("equipment_{}", f.as_str())));
-    }
-    columns.push(int("clearances_requested"));
-    columns.push(int("clearances_approved"));
-    columns.push(int("events"));
-    let mut closed_sites = Vec::new();
-    for (i, site) in w.sites.iter().enumerate() {
-        if w.closures.iter().any(|c| c.site as usize == i) {
-            // Ids are lower-case letters, digits, `_` and `-`; make them snake_case
-            // and keep names unique should two ids differ only in `-` vs `_`.
-            let base = format!("closed_day_{}", site.id.replace('-', "_"));
-            let mut name = base.clone();
-            let mut k = 2;
-            while columns.iter().any(|c| c.name == name) {
-                name = format!("{base}_{k}");
-                k += 1;
-            }
-            columns.push(Column { name, kind: Kind::OptInt });
-            closed_sites.push(i);
-        }
-    }
-    (columns, closed_sites)
 }
 
 /// An `AtomicFile` as an owned writer (for `csv::Writer` and Parquet).

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use drawdown_model::generate::{generate, to_toml};
+use drawdown_model::generate::generate;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let text = match to_toml(&generate(args.sites as usize, args.personnel, args.seed)) {
+    let text = match generate(args.sites as usize, args.personnel, args.seed).to_toml() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use drawdown_engine::Inputs;
 use drawdown_model::uncertain::InputSpace;
-use drawdown_model::{Diagnostic, Loaded, Override, Source, load, overrides};
+use drawdown_model::{Failure, Loaded, PlanInput, Request, Source, StateInput};
 
 use crate::diagnostics::print_diagnostics;
 
@@ -104,94 +104,34 @@ pub fn parse_date(s: &str) -> Result<drawdown_model::Date, String> {
     drawdown_model::Date::parse(s).ok_or_else(|| format!("`{s}` is not a date like 2023-10-31 (YYYY-MM-DD)"))
 }
 
-/// The file's text, or the embedded scenario.
-pub fn source(file: Option<&PathBuf>) -> Result<Source, (Source, Vec<Diagnostic>)> {
-    match file {
-        None => Ok(embedded()),
-        Some(p) if p.as_os_str() == drawdown_model::MINUSMA_2023_ID && !p.exists() => Ok(embedded()),
-        Some(p) if p.as_os_str() == drawdown_model::MINUSMA_2023_RAW_ID && !p.exists() => {
-            Ok(Source::new(drawdown_model::MINUSMA_2023_RAW_NAME, drawdown_model::MINUSMA_2023_RAW))
+impl ScenarioArgs {
+    /// What to open: the scenario and the changes these arguments ask for.
+    pub fn request(&self) -> Result<Request, Failure> {
+        let plan = match &self.plan {
+            Some(p) => PlanInput::File(drawdown_model::open::read(p)?),
+            None if self.without_plan => PlanInput::OwnIfValid,
+            None => PlanInput::Own,
+        };
+        let state = self.state.as_deref().map(drawdown_model::open::read).transpose()?.map(StateInput::File);
+        Request {
+            plan,
+            variants: self.variant.iter().cloned().collect(),
+            state,
+            from: self.from,
+            ..source(self.file.as_deref())?
         }
-        Some(p) => Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d])),
+        .with_sets(&self.set)
     }
 }
 
-fn embedded() -> Source {
-    Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023)
-}
-
-/// Applies a variant (by name) and `--set` overrides to a source.
-pub fn with_overrides(src: &Source, variant: Option<&str>, sets: &[String]) -> Result<Source, Vec<Diagnostic>> {
-    let mut ovs: Vec<Override> = match variant {
-        Some(name) => overrides::variant(src, name).map_err(|d| vec![d])?,
-        None => Vec::new(),
-    };
-    for s in sets {
-        ovs.push(Override::parse(s).map_err(|d| vec![d])?);
-    }
-    overrides::apply(src, &ovs)
+/// The scenario named on the command line, unchanged.
+pub fn source(file: Option<&std::path::Path>) -> Result<Request, Failure> {
+    drawdown_model::open::scenario_source(file).map(Request::new)
 }
 
 /// Loads and validates without printing; errors come with the source they refer to.
-pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
-    let mut base = source(args.file.as_ref())?;
-    if let Some(p) = &args.plan {
-        let plan = Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?;
-        base = overrides::with_plan(&base, &plan).map_err(|d| (plan.clone(), d))?;
-    }
-    let src = with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
-    let (src, loaded) = match load(&src) {
-        Ok(loaded) => (src, loaded),
-        // A command that replaces the plan is not stopped by errors in it.
-        Err(d)
-            if args.without_plan
-                && d.iter().filter(|x| x.is_error()).all(|x| {
-                    x.field.0.first().is_some_and(|s| *s == drawdown_model::diag::Seg::Key("plan".into()))
-                }) =>
-        {
-            let stripped =
-                overrides::with_plan(&src, &Source::new("an empty plan", "[plan]\n")).map_err(|d| (src.clone(), d))?;
-            let stripped = Source::new(format!("{} without its plan", src.name), stripped.text);
-            let loaded = load(&stripped).map_err(|d| (stripped.clone(), d))?;
-            (stripped, loaded)
-        }
-        Err(d) => return Err((src, d)),
-    };
-    if args.state.is_none() && args.from.is_none() {
-        return Ok((src, loaded));
-    }
-    with_state(args, &src, loaded)
-}
-
-/// Applies `--state`/`--from`: the scenario as it stands on that date, written
-/// out and validated again (diagnostics then refer to that text).
-fn with_state(
-    args: &ScenarioArgs,
-    src: &Source,
-    loaded: Loaded,
-) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
-    use drawdown_model::state;
-    let state_src = match &args.state {
-        Some(p) => Some(Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?),
-        None => None,
-    };
-    let st = match &state_src {
-        Some(ss) => Some(state::parse(ss).map_err(|d| (ss.clone(), d))?),
-        None => None,
-    };
-    let pair = st.as_ref().zip(state_src.as_ref());
-    let (scenario, mut warnings) = state::apply(&loaded.scenario, pair, args.from).map_err(|mut d| {
-        let ss = state_src.clone().unwrap_or_else(|| src.clone());
-        state::locate_all(&ss, &mut d);
-        (ss, d)
-    })?;
-    let text = drawdown_model::generate::to_toml(&scenario)
-        .map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
-    let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
-    let mut again = load(&applied).map_err(|d| (applied.clone(), d))?;
-    warnings.append(&mut again.warnings);
-    again.warnings = warnings;
-    Ok((applied, again))
+pub fn load_quiet(args: &ScenarioArgs) -> Result<(Source, Loaded), Failure> {
+    drawdown_model::open(&args.request()?)
 }
 
 /// Loads and validates, printing every error and every warning; `Err`
@@ -216,8 +156,8 @@ fn load_reporting(args: &ScenarioArgs, all_warnings: bool) -> Result<(Source, Lo
             }
             Ok((src, loaded))
         }
-        Err((src, diags)) => {
-            print_diagnostics(&src, &diags);
+        Err(f) => {
+            print_diagnostics(&f.source, &f.diagnostics);
             Err(())
         }
     }

@@ -182,8 +182,8 @@ fn print_store_error(e: &StoreError) {
 fn scenario(args: &ScenarioArgs) -> Result<(String, String, Scenario), ()> {
     match crate::input::load_quiet(args) {
         Ok((src, loaded)) => Ok((loaded.scenario.scenario.id.clone(), src.text.clone(), loaded.scenario)),
-        Err((src, diags)) => {
-            crate::diagnostics::print_diagnostics(&src, &diags);
+        Err(f) => {
+            crate::diagnostics::print_diagnostics(&f.source, &f.diagnostics);
             Err(())
         }
     }

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use drawdown_planner::{Options, Planned, Stop, plan, to_csv, to_json, to_plan_toml};
 
 use crate::input::{InputArgs, ScenarioArgs, load_for_run};
-use drawdown_model::{Diagnostic, Loaded, Source};
+use drawdown_model::{Loaded, Source};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 pub enum PlanFormat {
@@ -389,44 +389,22 @@ fn robust_summary(r: &drawdown_planner::robust::Robust) -> String {
 }
 
 /// The scenario as the command line gives it, with `plan` as its `[plan]`
-/// (None: its own plan): the same steps, in the same order, as `drawdown
-/// simulate --plan FILE` takes (plan, variant and `--set`, then the state).
-fn load_with_plan(args: &ScenarioArgs, plan: Option<&Source>) -> Result<(Source, Loaded), (Source, Vec<Diagnostic>)> {
-    let Some(plan) = plan else {
-        let own = ScenarioArgs { without_plan: false, ..args.clone() };
-        return crate::input::load_quiet(&own);
-    };
-    let base = crate::input::source(args.file.as_ref())?;
-    let base = drawdown_model::overrides::with_plan(&base, plan).map_err(|d| (plan.clone(), d))?;
-    let src = crate::input::with_overrides(&base, args.variant.as_deref(), &args.set).map_err(|d| (base.clone(), d))?;
-    let loaded = drawdown_model::load(&src).map_err(|d| (src.clone(), d))?;
-    if args.state.is_none() && args.from.is_none() {
-        return Ok((src, loaded));
+/// (None: its own plan): opened like `drawdown simulate --plan FILE` opens it.
+fn load_with_plan(args: &ScenarioArgs, plan: Option<&Source>) -> Result<(Source, Loaded), drawdown_model::Failure> {
+    let mut req = ScenarioArgs { without_plan: false, ..args.clone() }.request()?;
+    if let Some(plan) = plan {
+        req.plan = drawdown_model::PlanInput::File(plan.clone());
     }
-    let state_src = match &args.state {
-        Some(p) => Some(Source::read(p).map_err(|d| (Source::new(p.display().to_string(), ""), vec![d]))?),
-        None => None,
-    };
-    let st = match &state_src {
-        Some(ss) => Some(drawdown_model::state::parse(ss).map_err(|d| (ss.clone(), d))?),
-        None => None,
-    };
-    let (scenario, _) = drawdown_model::state::apply(&loaded.scenario, st.as_ref().zip(state_src.as_ref()), args.from)
-        .map_err(|d| (state_src.clone().unwrap_or_else(|| src.clone()), d))?;
-    let text = drawdown_model::generate::to_toml(&scenario)
-        .map_err(|e| (src.clone(), vec![Diagnostic::error(drawdown_model::Path::root(), e)]))?;
-    let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
-    let again = drawdown_model::load(&applied).map_err(|d| (applied.clone(), d))?;
-    Ok((applied, again))
+    drawdown_model::open(&req)
 }
 
 /// Simulates the plan as written, paired with the scenario's own plan.
 fn engine_check(args: &Args, p: &Planned, confidence: Option<f64>) -> Result<drawdown_planner::check::Check, ()> {
     use drawdown_planner::check::{Side, bases_not_closed, check};
     let plan_src = Source::new("the plan", to_plan_toml(p));
-    let (src, loaded) = load_with_plan(&args.scenario, Some(&plan_src)).map_err(|(s, d)| {
+    let (src, loaded) = load_with_plan(&args.scenario, Some(&plan_src)).map_err(|f| {
         eprintln!("error: the plan does not load for the engine check:");
-        crate::diagnostics::print_diagnostics(&s, &d);
+        crate::diagnostics::print_diagnostics(&f.source, &f.diagnostics);
     })?;
     let world = crate::input::compile(&loaded.scenario)?;
     let space = crate::input::input_space(&src, &loaded.scenario)?;

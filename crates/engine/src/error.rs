@@ -20,6 +20,10 @@ pub enum Error {
     /// different draws per group: they cannot share random numbers.
     #[error("models with different input designs cannot be paired")]
     Unpaired,
+    /// `Summary::merge` was given parts of different runs (another seed,
+    /// input design or world).
+    #[error("the parts belong to different runs (seed, inputs or scenario differ) and cannot be merged")]
+    DifferentRuns,
     /// A checked replication broke an invariant (conservation).
     #[error("invariant broken at {0}")]
     Invariant(String),

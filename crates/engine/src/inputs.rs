@@ -119,6 +119,24 @@ pub fn run_groups<T: Send>(
     threads: usize,
     progress: &(dyn Fn(u64) + Sync),
     replicate: impl Fn(&[&World], u64) -> T + Sync + Send,
+    fold: impl FnMut(u64, T),
+) -> Result<(), Error> {
+    let per = u64::from(models.first().map_or(1, Inputs::per_draw));
+    run_groups_in(models, runs, seed, 0..runs.div_ceil(per), threads, progress, replicate, fold)
+}
+
+/// `run_groups` for the groups in `part` only (a part of a run split across
+/// processes); group indices, replication indices and draws are those of
+/// the whole run. Progress counts the part's replications.
+#[allow(clippy::too_many_arguments)]
+pub fn run_groups_in<T: Send>(
+    models: &[Inputs],
+    runs: u64,
+    seed: u64,
+    part: std::ops::Range<u64>,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    replicate: impl Fn(&[&World], u64) -> T + Sync + Send,
     mut fold: impl FnMut(u64, T),
 ) -> Result<(), Error> {
     let per = u64::from(models.first().map_or(1, Inputs::per_draw));
@@ -126,9 +144,10 @@ pub fn run_groups<T: Send>(
         return Err(Error::Unpaired);
     }
     let pool = crate::error::pool(threads)?;
-    let groups = runs.div_ceil(per);
+    let groups = part.end.min(runs.div_ceil(per));
     let per_batch = (BATCH / per).max(1);
-    let mut start = 0;
+    let first = part.start.min(groups);
+    let mut start = first;
     let mut buffer: Vec<Result<Vec<T>, Error>> = Vec::new();
     while start < groups {
         let end = (start + per_batch).min(groups);
@@ -159,7 +178,7 @@ pub fn run_groups<T: Send>(
             }
         }
         start = end;
-        progress((end * per).min(runs));
+        progress((end * per).min(runs) - first * per);
     }
     Ok(())
 }

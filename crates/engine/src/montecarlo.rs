@@ -6,12 +6,23 @@
 //! plus the summary, whatever the number of runs; and since every draw is
 //! keyed by replication index and histogram counts commute, the result is
 //! identical for any thread count.
+//!
+//! A run can also be split into parts, each a range of input groups
+//! (`run_monte_carlo_part`), and the parts' summaries merged
+//! (`Summary::merge`): every statistic is an exact integer count or sum, so
+//! the merged summary is equal, field for field, to the one-piece run's,
+//! however the groups were split and in whatever order the parts are merged.
+//! This is what a sweep across the processes of a cluster rests on.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::simulate;
 use crate::error::Error;
-use crate::inputs::{Inputs, run_groups};
+use crate::inputs::{Inputs, run_groups_in};
 use crate::outcome::{ByFate, Outcome, Taker};
 use crate::stats::Hist;
 use crate::world::{MIN_PER_DAY, World};
@@ -19,7 +30,7 @@ use crate::world::{MIN_PER_DAY, World};
 const BATCH: u64 = 1024;
 
 /// Statistics of one movement row (a road line or a closure).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConvoySummary {
     /// Day index of the first loaded departure.
     pub first_departure: Hist,
@@ -33,43 +44,48 @@ pub struct ConvoySummary {
 
 /// How many replications ended with each taker holding a site (the rest:
 /// still open at the horizon).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Takers {
     pub state: u64,
     pub armed_group: u64,
 }
 
-/// A figure read off one replication's outcome.
-pub type Reading = fn(&Outcome) -> f64;
+/// A whole-number figure read off one replication's outcome.
+pub type Reading = fn(&Outcome) -> u64;
 
 /// The headline figures whose variance is split into input and chance.
 pub const SPLIT_METRICS: [(&str, Reading); 8] = [
-    ("personnel_departed_by_deadline", |o| f64::from(o.departed_by_deadline)),
-    ("sites_closed_by_deadline", |o| f64::from(o.sites_closed_by_deadline)),
-    ("all_sites_closed_by_deadline", |o| f64::from(u8::from(o.all_closed_by_deadline))),
-    ("wounded", |o| f64::from(o.wounded)),
-    ("killed", |o| f64::from(o.killed)),
-    ("vehicles_damaged", |o| f64::from(o.vehicles_damaged)),
-    ("equipment_repatriated", |o| f64::from(o.equipment.repatriated)),
-    ("equipment_destroyed", |o| f64::from(o.equipment.destroyed)),
+    ("personnel_departed_by_deadline", |o| u64::from(o.departed_by_deadline)),
+    ("sites_closed_by_deadline", |o| u64::from(o.sites_closed_by_deadline)),
+    ("all_sites_closed_by_deadline", |o| u64::from(o.all_closed_by_deadline)),
+    ("wounded", |o| u64::from(o.wounded)),
+    ("killed", |o| u64::from(o.killed)),
+    ("vehicles_damaged", |o| u64::from(o.vehicles_damaged)),
+    ("equipment_repatriated", |o| u64::from(o.equipment.repatriated)),
+    ("equipment_destroyed", |o| u64::from(o.equipment.destroyed)),
 ];
 
 /// Streaming sums for a one-way analysis of variance over groups of
 /// replications that share their input draw: the between-group part is the
 /// input uncertainty, the within-group part the chance of one world.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// The sums are exact integers (every metric is a whole number), so that
+/// summaries of parts of a run merge into exactly the one-piece run's; the
+/// floating-point arithmetic happens once, in `splits`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VarianceSplit {
     /// Replications and groups folded.
     pub n: u64,
     pub groups: u64,
-    /// Per metric of `SPLIT_METRICS`: Σy, Σy², Σ over finished groups of (group sum)² / group size.
-    sum: Vec<f64>,
-    sum2: Vec<f64>,
-    between: Vec<f64>,
-    /// Σn_j² over finished groups (for unequal group sizes).
-    sizes2: f64,
+    /// Per metric of `SPLIT_METRICS`: Σy and Σy².
+    sum: Vec<u128>,
+    sum2: Vec<u128>,
+    /// Per group size, over the finished groups of that size: their number
+    /// and, per metric, Σ (group sum)². (All groups have `per_draw`
+    /// replications but the last one of a run.)
+    between: BTreeMap<u64, (u64, Vec<u128>)>,
     /// The group being folded: its index, size and sums.
-    current: Option<(u64, u64, Vec<f64>)>,
+    current: Option<(u64, u64, Vec<u128>)>,
 }
 
 /// One metric's variance and the share of it due to the inputs.
@@ -83,15 +99,16 @@ pub struct Split {
 impl VarianceSplit {
     fn new() -> VarianceSplit {
         let k = SPLIT_METRICS.len();
-        VarianceSplit { sum: vec![0.0; k], sum2: vec![0.0; k], between: vec![0.0; k], ..Default::default() }
+        VarianceSplit { sum: vec![0; k], sum2: vec![0; k], ..Default::default() }
     }
 
     fn close_group(&mut self) {
         if let Some((_, size, sums)) = self.current.take() {
-            for (b, s) in self.between.iter_mut().zip(&sums) {
-                *b += s * s / size as f64;
+            let (count, squares) = self.between.entry(size).or_insert_with(|| (0, vec![0; sums.len()]));
+            *count += 1;
+            for (b, s) in squares.iter_mut().zip(&sums) {
+                *b += s * s;
             }
-            self.sizes2 += (size * size) as f64;
             self.groups += 1;
         }
     }
@@ -100,14 +117,38 @@ impl VarianceSplit {
         if self.current.as_ref().is_some_and(|c| c.0 != group) {
             self.close_group();
         }
-        let cur = self.current.get_or_insert_with(|| (group, 0, vec![0.0; SPLIT_METRICS.len()]));
+        let cur = self.current.get_or_insert_with(|| (group, 0, vec![0; SPLIT_METRICS.len()]));
         cur.1 += 1;
         self.n += 1;
         for (k, (_, f)) in SPLIT_METRICS.iter().enumerate() {
-            let y = f(o);
+            let y = u128::from(f(o));
             cur.2[k] += y;
             self.sum[k] += y;
             self.sum2[k] += y * y;
+        }
+    }
+
+    /// Adds the sums of another part of the run. Parts hold whole groups
+    /// (`run_monte_carlo_part` runs whole groups), so each part's last
+    /// group is finished.
+    fn merge(&mut self, other: &VarianceSplit) {
+        let mut other = other.clone();
+        other.close_group();
+        self.close_group();
+        self.n += other.n;
+        self.groups += other.groups;
+        for (a, b) in self.sum.iter_mut().zip(&other.sum) {
+            *a += b;
+        }
+        for (a, b) in self.sum2.iter_mut().zip(&other.sum2) {
+            *a += b;
+        }
+        for (size, (count, squares)) in other.between {
+            let (c, s) = self.between.entry(size).or_insert_with(|| (0, vec![0; squares.len()]));
+            *c += count;
+            for (a, b) in s.iter_mut().zip(&squares) {
+                *a += b;
+            }
         }
     }
 
@@ -121,12 +162,16 @@ impl VarianceSplit {
             return None;
         }
         // Effective group size for unequal groups (n0 of the one-way ANOVA).
-        let n0 = (n - me.sizes2 / n) / (g - 1.0);
+        let sizes2: f64 = me.between.iter().map(|(&size, (count, _))| (count * size * size) as f64).sum();
+        let n0 = (n - sizes2 / n) / (g - 1.0);
         Some(
             (0..SPLIT_METRICS.len())
                 .map(|k| {
-                    let ssb = me.between[k] - me.sum[k] * me.sum[k] / n;
-                    let ssw = me.sum2[k] - me.between[k];
+                    // Σ over groups of (group sum)² / group size.
+                    let between: f64 = me.between.iter().map(|(&size, (_, s))| s[k] as f64 / size as f64).sum();
+                    let (sum, sum2) = (me.sum[k] as f64, me.sum2[k] as f64);
+                    let ssb = between - sum * sum / n;
+                    let ssw = sum2 - between;
                     let msw = (ssw / (n - g)).max(0.0);
                     let msb = (ssb / (g - 1.0)).max(0.0);
                     let input = ((msb - msw) / n0).max(0.0);
@@ -139,7 +184,7 @@ impl VarianceSplit {
 }
 
 /// How the inputs of a sampled run were drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sampled {
     /// Uncertain inputs drawn per group.
     pub inputs: usize,
@@ -149,8 +194,9 @@ pub struct Sampled {
     pub calibrated: bool,
 }
 
-/// Streaming statistics over all replications.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Streaming statistics over all replications (or over a part of them, to
+/// be merged with the other parts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub runs: u64,
     pub seed: u64,
@@ -232,6 +278,55 @@ impl Summary {
         self.clearances_approved += u64::from(o.clearances.approved);
         self.events += o.events;
     }
+
+    /// Adds the statistics of another part of the same run (same world,
+    /// seed and inputs; parts of whole input groups, as
+    /// `run_monte_carlo_part` makes them). Exact: any split of a run into
+    /// parts, merged in any order, gives the one-piece run's summary.
+    pub fn merge(&mut self, other: &Summary) -> Result<(), Error> {
+        let same_shape = self.seed == other.seed
+            && self.sampled == other.sampled
+            && self.departed_daily.len() == other.departed_daily.len()
+            && self.site_closed.len() == other.site_closed.len()
+            && self.convoys.len() == other.convoys.len();
+        if !same_shape {
+            return Err(Error::DifferentRuns);
+        }
+        let merge_all = |a: &mut [Hist], b: &[Hist]| a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        self.runs += other.runs;
+        merge_all(&mut self.departed_daily, &other.departed_daily);
+        merge_all(&mut self.closed_daily, &other.closed_daily);
+        self.departed_by_deadline.merge(&other.departed_by_deadline);
+        self.sites_closed_by_deadline.merge(&other.sites_closed_by_deadline);
+        self.all_closed_by_deadline += other.all_closed_by_deadline;
+        self.wounded.merge(&other.wounded);
+        self.killed.merge(&other.killed);
+        self.vehicles_damaged.merge(&other.vehicles_damaged);
+        self.personnel_road_kkm.merge(&other.personnel_road_kkm);
+        for (f, h) in other.equipment.iter() {
+            self.equipment[f].merge(h);
+        }
+        merge_all(&mut self.site_closed, &other.site_closed);
+        for (a, b) in self.site_taken.iter_mut().zip(&other.site_taken) {
+            a.state += b.state;
+            a.armed_group += b.armed_group;
+        }
+        for (a, b) in self.convoys.iter_mut().zip(&other.convoys) {
+            a.first_departure.merge(&b.first_departure);
+            a.trip_hours.merge(&b.trip_hours);
+            a.incidents.merge(&b.incidents);
+            a.wounded.merge(&b.wounded);
+            a.killed.merge(&b.killed);
+            a.damaged.merge(&b.damaged);
+        }
+        self.clearances_requested += other.clearances_requested;
+        self.clearances_approved += other.clearances_approved;
+        self.events += other.events;
+        if let (Some(a), Some(b)) = (&mut self.variance, &other.variance) {
+            a.merge(b);
+        }
+        Ok(())
+    }
 }
 
 /// Runs `runs` replications of the point world on `threads` threads (0:
@@ -257,22 +352,48 @@ pub fn run_monte_carlo_with(
     progress: &(dyn Fn(u64) + Sync),
     each: &mut dyn FnMut(u64, &Outcome) -> Result<(), String>,
 ) -> Result<Summary, Error> {
+    let all = 0..groups(inputs, runs);
+    run_monte_carlo_part(inputs, runs, seed, all, threads, progress, each)
+}
+
+/// The number of input groups of a run of `runs` replications (one per
+/// replication with point inputs): the unit a run is split into parts by.
+pub fn groups(inputs: Inputs, runs: u64) -> u64 {
+    runs.div_ceil(u64::from(inputs.per_draw()))
+}
+
+/// Part of a run of `runs` replications: the replications of input groups
+/// `part` only (group *j* holds replications `j·per_draw` up to the next
+/// group's first, below `runs`), each computed as in the whole run. The
+/// summaries of parts that cover `0..groups(inputs, runs)` merge
+/// (`Summary::merge`) into the whole run's. `each` gets every outcome with
+/// its replication index, in order.
+pub fn run_monte_carlo_part(
+    inputs: Inputs,
+    runs: u64,
+    seed: u64,
+    part: Range<u64>,
+    threads: usize,
+    progress: &(dyn Fn(u64) + Sync),
+    each: &mut dyn FnMut(u64, &Outcome) -> Result<(), String>,
+) -> Result<Summary, Error> {
     let mut summary = Summary::new(inputs.point(), seed);
     if let Inputs::Sampled { space, per_draw, .. } = inputs {
         summary.variance = Some(VarianceSplit::new());
         summary.sampled = Some(Sampled { inputs: space.inputs.len(), per_draw, calibrated: space.posterior.is_some() });
     }
     let mut failed = None;
-    run_groups(
+    run_groups_in(
         &[inputs],
         runs,
         seed,
+        part,
         threads,
         progress,
-        |w, r| simulate(w[0], seed, r),
-        |group, o| {
+        |w, r| (r, simulate(w[0], seed, r)),
+        |group, (r, o)| {
             if failed.is_none()
-                && let Err(e) = each(summary.runs, &o)
+                && let Err(e) = each(r, &o)
             {
                 failed = Some(e);
             }
@@ -282,6 +403,11 @@ pub fn run_monte_carlo_with(
             }
         },
     )?;
+    // A part ends on a whole group: close it, so that parts merge into
+    // exactly what the one-piece run holds.
+    if let Some(v) = &mut summary.variance {
+        v.close_group();
+    }
     failed.map_or(Ok(summary), |e| Err(Error::Output(e)))
 }
 /// The batching skeleton shared by every many-replication job: replications

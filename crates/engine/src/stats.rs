@@ -10,13 +10,50 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Counts of whole-number observations; `None` observations (e.g. "site not
-/// closed within the horizon") sort after every value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// closed within the horizon") sort after every value. Serialised sparse
+/// (the values seen and their counts), so that a part of a run travels
+/// between processes in space bounded by its replications, not by the
+/// metric's range.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "SparseHist", from = "SparseHist")]
 pub struct Hist {
     counts: Vec<u64>,
     none: u64,
     n: u64,
     sum: u128,
+}
+
+/// A histogram's serialised form: the values observed at least once, in
+/// increasing order, with their counts, and the count of `None`s.
+#[derive(Serialize, Deserialize)]
+struct SparseHist {
+    values: Vec<u32>,
+    counts: Vec<u64>,
+    none: u64,
+}
+
+impl From<Hist> for SparseHist {
+    fn from(h: Hist) -> SparseHist {
+        let (values, counts) =
+            h.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(v, &c)| (v as u32, c)).unzip();
+        SparseHist { values, counts, none: h.none }
+    }
+}
+
+impl From<SparseHist> for Hist {
+    fn from(s: SparseHist) -> Hist {
+        let mut h = Hist { none: s.none, n: s.none, ..Hist::default() };
+        for (&v, &c) in s.values.iter().zip(&s.counts) {
+            let i = v as usize;
+            if i >= h.counts.len() {
+                h.counts.resize(i + 1, 0);
+            }
+            h.counts[i] += c;
+            h.n += c;
+            h.sum += u128::from(v) * u128::from(c);
+        }
+        h
+    }
 }
 
 /// Mean and nearest-rank quantiles.

@@ -11,7 +11,7 @@ use drawdown_engine::inputs::world_at;
 use drawdown_engine::observe::observed;
 use drawdown_engine::rng::{Keys, Purpose, entity_key};
 use drawdown_engine::simulate;
-use drawdown_model::generate::{generate, to_toml};
+use drawdown_model::generate::generate;
 use drawdown_model::uncertain::InputSpace;
 use drawdown_model::{Date, Milestone, MilestoneMetric, Num, Override, Source, load, overrides};
 use rand_distr::{Distribution, StandardNormal};
@@ -22,7 +22,7 @@ fn mission(seed: u64) -> (Source, drawdown_model::Scenario) {
     let s = generate(5, 1500, seed);
     let camp_zone = s.links.iter().find(|l| l.from == "camp-0").and_then(|l| l.zone.clone()).expect("camp link zone");
     let threat = s.threats.iter().position(|t| t.zone == camp_zone).expect("threat of the camps' zone");
-    let text = to_toml(&s).expect("serialises");
+    let text = s.to_toml().expect("serialises");
     let sets = [
         "aircraft[0].seats={ value = 150, low = 80, high = 280, source = \"test\" }".to_string(),
         format!("threat[{threat}].ied_per_100km={{ value = 0.3, low = 0.1, high = 0.9, source = \"test\" }}"),

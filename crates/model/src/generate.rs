@@ -430,11 +430,6 @@ fn zone_of(lat: f64) -> &'static str {
     }
 }
 
-/// The scenario as TOML text.
-pub fn to_toml(s: &Scenario) -> Result<String, String> {
-    toml::to_string(s).map_err(|e| format!("cannot write the scenario as TOML: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,12 +438,12 @@ mod tests {
     #[test]
     fn generated_scenarios_are_valid_and_reproducible() {
         for (n, p, seed) in [(3, 500, 1), (10, 5_000, 2), (40, 20_000, 3), (100, 50_000, 4)] {
-            let text = to_toml(&generate(n, p, seed)).unwrap();
+            let text = generate(n, p, seed).to_toml().unwrap();
             let loaded = load(&Source::new("gen.toml", text.clone())).unwrap_or_else(|d| panic!("{n} sites: {d:#?}"));
             assert_eq!(loaded.scenario.sites.iter().filter(|s| s.kind.is_base()).count(), n);
             let people: u32 = loaded.scenario.personnel.iter().map(|g| g.count.value).sum();
             assert!((people as i64 - p as i64).abs() <= n as i64, "{people} vs {p}");
-            assert_eq!(text, to_toml(&generate(n, p, seed)).unwrap(), "same arguments, same file");
+            assert_eq!(text, generate(n, p, seed).to_toml().unwrap(), "same arguments, same file");
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod calibration;
 pub mod diag;
 pub mod generate;
 pub mod load;
+pub mod open;
 pub mod overrides;
 pub mod quantity;
 pub mod scenario;
@@ -24,6 +25,7 @@ pub mod validate;
 
 pub use diag::{Diagnostic, Path, Severity};
 pub use load::{Loaded, Source, load};
+pub use open::{Failure, PlanInput, Request, StateInput, open};
 pub use overrides::Override;
 pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule};
 pub use scenario::*;

@@ -63,17 +63,20 @@ pub fn variant_names(src: &Source) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The overrides of the named variant (`baseline` is the empty variant).
-pub fn variant(src: &Source, name: &str) -> Result<Vec<Override>, Diagnostic> {
+/// The overrides of the named variant of a parsed document (`baseline` is
+/// the empty variant; `doc_name` is the document's name in messages).
+pub fn variant_in(doc: &DocumentMut, doc_name: &str, name: &str) -> Result<Vec<Override>, Diagnostic> {
     if name == "baseline" {
         return Ok(Vec::new());
     }
-    let doc = DocumentMut::from_str(&src.text)
-        .map_err(|e| Diagnostic::error(Path::root(), format!("invalid TOML in {}: {}", src.name, e.message())))?;
-    let names = variant_names(src);
     let Some(var) = doc.get("variants").and_then(|v| v.get(name)) else {
-        let known: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
-        return Err(Diagnostic::error(Path::parse("variants"), format!("{} has no variant `{name}`", src.name))
+        let names = doc
+            .get("variants")
+            .and_then(Item::as_table_like)
+            .map(|t| t.iter().map(|(k, _)| k.to_string()).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        return Err(Diagnostic::error(Path::parse("variants"), format!("{doc_name} has no variant `{name}`"))
             .expected(if known.is_empty() {
                 "a [variants.NAME] table in the scenario".to_string()
             } else {
@@ -107,40 +110,50 @@ pub fn apply(src: &Source, overrides: &[Override]) -> Result<Source, Vec<Diagnos
                 .hint("fix the file first: `drawdown check`"),
         ]
     })?;
-    let mut errors = Vec::new();
-    for o in overrides {
-        if let Err(e) = set(&mut doc, o) {
-            errors.push(e);
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let origins: Vec<&str> =
-        overrides.iter().map(|o| o.origin.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-    Ok(Source::new(format!("{} (with {})", src.name, origins.join(", ")), doc.to_string()))
+    set_all(&mut doc, overrides)?;
+    Ok(Source::new(format!("{} (with {})", src.name, origins(overrides)), doc.to_string()))
+}
+
+/// Applies overrides to a parsed document, in order; every failing one is
+/// reported.
+pub fn set_all(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = overrides.iter().filter_map(|o| set(doc, o).err()).collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Where a set of overrides came from, for a source's name: each origin once.
+pub fn origins(overrides: &[Override]) -> String {
+    let set: std::collections::BTreeSet<&str> = overrides.iter().map(|o| o.origin.as_str()).collect();
+    set.into_iter().collect::<Vec<_>>().join(", ")
 }
 
 /// Replaces the scenario's `[plan]` with the one in `plan` (a file holding a
 /// `[plan]` table, as `drawdown plan` writes), so a plan can be evaluated
 /// against the scenario it was made for.
 pub fn with_plan(src: &Source, plan: &Source) -> Result<Source, Vec<Diagnostic>> {
-    let bad = |msg: String| {
-        vec![
-            Diagnostic::error(Path::parse("plan"), msg)
-                .expected("a TOML file with a [plan] table ([[plan.closure]], [[plan.line]], ...)")
-                .hint("`drawdown plan --out FILE` writes one"),
-        ]
-    };
-    let mut doc =
-        DocumentMut::from_str(&src.text).map_err(|e| bad(format!("invalid TOML in {}: {}", src.name, e.message())))?;
+    let mut doc = DocumentMut::from_str(&src.text)
+        .map_err(|e| plan_error(format!("invalid TOML in {}: {}", src.name, e.message())))?;
+    replace_plan(&mut doc, plan)?;
+    Ok(Source::new(format!("{} (with the plan in {})", src.name, plan.name), doc.to_string()))
+}
+
+/// `with_plan` on a parsed document.
+pub fn replace_plan(doc: &mut DocumentMut, plan: &Source) -> Result<(), Vec<Diagnostic>> {
     let plan_doc = DocumentMut::from_str(&plan.text)
-        .map_err(|e| bad(format!("invalid TOML in {}: {}", plan.name, e.message())))?;
+        .map_err(|e| plan_error(format!("invalid TOML in {}: {}", plan.name, e.message())))?;
     let Some(table) = plan_doc.get("plan") else {
-        return Err(bad(format!("{} has no [plan] table", plan.name)));
+        return Err(plan_error(format!("{} has no [plan] table", plan.name)));
     };
     doc.insert("plan", table.clone());
-    Ok(Source::new(format!("{} (with the plan in {})", src.name, plan.name), doc.to_string()))
+    Ok(())
+}
+
+fn plan_error(msg: String) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(Path::parse("plan"), msg)
+            .expected("a TOML file with a [plan] table ([[plan.closure]], [[plan.line]], ...)")
+            .hint("`drawdown plan --out FILE` writes one"),
+    ]
 }
 
 fn canonical(path: &str) -> String {
@@ -438,10 +451,12 @@ set = { "site.kidal.closure" = 2023-11-20 }
     fn variants_are_read_from_the_file() {
         let src = Source::new("t.toml", DOC);
         assert_eq!(variant_names(&src), vec![("late-kidal".to_string(), "Kidal as planned".to_string())]);
-        let ovs = variant(&src, "late-kidal").unwrap();
+        let doc = DocumentMut::from_str(&src.text).unwrap();
+        let variant = |name: &str| variant_in(&doc, &src.name, name);
+        let ovs = variant("late-kidal").unwrap();
         assert!(apply(&src, &ovs).unwrap().text.contains("date = 2023-11-20"));
-        assert!(variant(&src, "baseline").unwrap().is_empty());
-        let e = variant(&src, "late-kidel").unwrap_err();
+        assert!(variant("baseline").unwrap().is_empty());
+        let e = variant("late-kidel").unwrap_err();
         assert!(e.hint.unwrap().contains("late-kidal"));
     }
 

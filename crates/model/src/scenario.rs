@@ -66,6 +66,12 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The scenario as TOML text (sourced values as sub-tables, which
+    /// loading reads like inline ones).
+    pub fn to_toml(&self) -> Result<String, String> {
+        toml::to_string(self).map_err(|e| format!("cannot write the scenario as TOML: {e}"))
+    }
+
     /// The convoy rows a convoy milestone may name, as the result's
     /// `convoys` lists them: road lines' ids in plan order, then
     /// `close-<site>` for each closure.

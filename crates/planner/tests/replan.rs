@@ -16,7 +16,7 @@ fn minusma_replans_from_a_mid_october_state() {
     let (s, _) = state::apply(&base, Some((&st, &src)), None).expect("the state applies");
     assert_eq!(s.scenario.start, st.as_of);
     // The applied scenario is itself valid (written out and loaded again).
-    let text = m::generate::to_toml(&s).expect("writes");
+    let text = s.to_toml().expect("writes");
     let s = m::load(&Source::new("as-of.toml", text.as_str())).expect("valid as of the state's date").scenario;
 
     let p = plan(&s, &Options { time_limit_s: 20.0, mip_rel_gap: 0.02, ..Options::from_scenario(&s) }).expect("a plan");

@@ -28,6 +28,7 @@ pub mod html;
 pub mod inputs;
 pub mod live;
 pub mod map;
+pub mod morris;
 pub mod png;
 pub mod svg;
 pub mod timeline;

@@ -294,12 +294,12 @@ async fn run_whatif(
 ) -> Result<Json<Value>, ApiError> {
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
-    let ovs = whatif::overrides_for(&req, &c)?;
+    let open = whatif::request_for(&req, &c)?;
     let _slot = st.compute_slot().await?;
     let result = {
-        let (c, runs, seed) = (Arc::clone(&c), req.runs, req.seed);
+        let (runs, seed) = (req.runs, req.seed);
         tokio::task::spawn_blocking(move || -> Result<SimResult, ApiError> {
-            let (scenario, world) = whatif::world_for(&c, &ovs)?;
+            let (scenario, world) = whatif::world_for(&open)?;
             let sum = drawdown_engine::run_monte_carlo(&world, runs, seed, 0, &|_| {}).map_err(ApiError::internal)?;
             Ok(SimResult::new(&world, &scenario, &sum))
         })

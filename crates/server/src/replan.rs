@@ -4,7 +4,7 @@
 //! again (as `drawdown plan --state` does), then planned by the solver. The
 //! request names a day and solver limits, never a file.
 
-use drawdown_model::{Date, Scenario, Source};
+use drawdown_model::{Date, PlanInput, Request, Scenario, StateInput};
 use drawdown_ops::LoggedEvent;
 use drawdown_planner::{Options, Planned};
 use serde::{Deserialize, Serialize};
@@ -94,15 +94,18 @@ pub fn replan(
     margin: Option<u32>,
 ) -> Result<Value, ApiError> {
     let (state, notes) = drawdown_ops::state_from_log(&c.scenario, events, today);
-    let state_src =
-        Source::new(format!("the state of `{}` from its log at the end of {today}", c.reference.name), String::new());
-    let (mut applied, _warnings) = drawdown_model::state::apply(&c.scenario, Some((&state, &state_src)), None)
-        .map_err(|d| diagnostics_error(&d))?;
-    // The planner replaces the plan, so the old one is neither used nor checked.
-    applied.plan = drawdown_model::Plan::default();
-    let text = drawdown_model::generate::to_toml(&applied).map_err(ApiError::internal)?;
-    let source = Source::new(format!("{} as of {}", c.reference.name, state.as_of), text);
-    let scenario = drawdown_model::load(&source).map_err(|d| diagnostics_error(&d))?.scenario;
+    let as_of = state.as_of;
+    // Opened as `drawdown plan --state` opens it: the planner replaces the
+    // plan, so an error in the old one does not stop it.
+    let open = Request {
+        plan: PlanInput::OwnIfValid,
+        state: Some(StateInput::Given {
+            state,
+            name: format!("the state of `{}` from its log at the end of {today}", c.reference.name),
+        }),
+        ..Request::new(c.source.clone())
+    };
+    let scenario = drawdown_model::open(&open).map_err(|f| diagnostics_error(&f.diagnostics))?.1.scenario;
 
     let mut opts = Options::from_scenario(&scenario);
     opts.time_limit_s = time_limit_s;
@@ -113,12 +116,12 @@ pub fn replan(
         ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             Some("scenario"),
-            format!("cannot plan from the state of {}: {e}", state.as_of),
+            format!("cannot plan from the state of {as_of}: {e}"),
         )
     })?;
     Ok(json!({
         "today": today.to_string(),
-        "as_of": state.as_of.to_string(),
+        "as_of": as_of.to_string(),
         "notes": notes,
         "margin_days": opts.margin_days,
         "summary": summary(&planned),

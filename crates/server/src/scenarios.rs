@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use drawdown_engine::{SimResult, Summary, World};
-use drawdown_model::{Scenario, Source};
+use drawdown_model::{Request, Scenario, Source};
 use drawdown_ops::{NewRun, ScenarioRef, Store};
 use serde_json::json;
 
@@ -90,16 +90,16 @@ impl Cache {
 
 /// Loads, compiles and runs the baseline of a stored scenario's text.
 fn compile_and_simulate(source: &Source) -> Result<(Scenario, World, Summary), ApiError> {
-    let (scenario, world) = load_and_compile(source)?;
+    let (scenario, world) = open_and_compile(&Request::new(source.clone()))?;
     let baseline = drawdown_engine::run_monte_carlo(&world, BASELINE_RUNS, BASELINE_SEED, 0, &|_| {})
         .map_err(ApiError::internal)?;
     Ok((scenario, world, baseline))
 }
 
-/// A scenario text as the engine needs it; its diagnostics become a 422
-/// naming the first offending field.
-pub fn load_and_compile(source: &Source) -> Result<(Scenario, World), ApiError> {
-    let loaded = drawdown_model::load(source).map_err(|diags| diagnostics_error(&diags))?;
+/// A scenario opened as the command line opens it, compiled for the
+/// engine; its diagnostics become a 422 naming the first offending field.
+pub fn open_and_compile(open: &Request) -> Result<(Scenario, World), ApiError> {
+    let (_, loaded) = drawdown_model::open(open).map_err(|f| diagnostics_error(&f.diagnostics))?;
     let world = World::compile(&loaded.scenario).map_err(ApiError::internal)?;
     Ok((loaded.scenario, world))
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use drawdown_engine::World;
-use drawdown_model::{Date, Override, Scenario, overrides};
+use drawdown_model::{Date, Override, Request, Scenario, overrides};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -41,15 +41,16 @@ fn default_seed() -> u64 {
     crate::scenarios::BASELINE_SEED
 }
 
-/// The request checked against the scenario and turned into overrides.
-pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>, ApiError> {
+/// The request checked against the scenario and turned into what to open:
+/// the stored scenario with the variants and the closure dates' overrides.
+pub fn request_for(req: &WhatIfRequest, c: &Compiled) -> Result<Request, ApiError> {
     if req.runs == 0 || req.runs > MAX_WHATIF_RUNS {
         return Err(ApiError::bad("runs", format!("{} replications is out of range", req.runs))
             .hint(format!("1 to {MAX_WHATIF_RUNS}")));
     }
     let known = overrides::variant_names(&c.source);
     let names = || known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
-    let mut ovs = Vec::new();
+    let mut open = Request::new(c.source.clone());
     for (i, v) in req.variants.iter().enumerate() {
         let field = format!("variants[{i}]");
         if req.variants[..i].contains(v) {
@@ -63,7 +64,7 @@ pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>,
             )
             .hint(format!("variants: {}", names())));
         }
-        ovs.extend(overrides::variant(&c.source, v).map_err(|d| crate::scenarios::diagnostics_error(&[d]))?);
+        open.variants.push(v.clone());
     }
     let closing: Vec<&str> = c.scenario.plan.closures.iter().map(|cl| cl.site.as_str()).collect();
     for (site, date) in &req.closures {
@@ -88,16 +89,15 @@ pub fn overrides_for(req: &WhatIfRequest, c: &Compiled) -> Result<Vec<Override>,
             )
             .hint(format!("{start} to {end}")));
         }
-        ovs.push(
+        open.overrides.push(
             Override::parse(&format!("plan.closure.{site}.date={d}"))
                 .map_err(|d| crate::scenarios::diagnostics_error(&[d]))?,
         );
     }
-    Ok(ovs)
+    Ok(open)
 }
 
 /// Compiles the what-if's scenario (CPU work: call it off the async runtime).
-pub fn world_for(c: &Compiled, ovs: &[Override]) -> Result<(Scenario, World), ApiError> {
-    let src = overrides::apply(&c.source, ovs).map_err(|d| crate::scenarios::diagnostics_error(&d))?;
-    crate::scenarios::load_and_compile(&src)
+pub fn world_for(open: &Request) -> Result<(Scenario, World), ApiError> {
+    crate::scenarios::open_and_compile(open)
 }
