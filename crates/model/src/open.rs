@@ -48,7 +48,7 @@ pub enum StateInput {
     File(Source),
     /// A state built by the caller (e.g. replayed from the operations log),
     /// with a name for messages about it.
-    Given { state: State, name: String },
+    Given { state: Box<State>, name: String },
 }
 
 /// A scenario and the changes asked of it.
@@ -167,7 +167,9 @@ fn only_plan_errors(d: &[Diagnostic]) -> bool {
 fn with_state(req: &Request, src: &Source, loaded: Loaded) -> Result<(Source, Loaded), Failure> {
     let (parsed, state_src) = match &req.state {
         Some(StateInput::File(ss)) => (Some(state::parse(ss).map_err(|d| Failure::new(ss, d))?), ss.clone()),
-        Some(StateInput::Given { state, name }) => (Some(state.clone()), Source::new(name.clone(), String::new())),
+        Some(StateInput::Given { state, name }) => {
+            (Some(State::clone(state)), Source::new(name.clone(), String::new()))
+        }
         None => (None, src.clone()),
     };
     let (scenario, mut warnings) = state::apply(&loaded.scenario, parsed.as_ref().map(|st| (st, &state_src)), req.from)

@@ -100,7 +100,7 @@ pub fn replan(
     let open = Request {
         plan: PlanInput::OwnIfValid,
         state: Some(StateInput::Given {
-            state,
+            state: Box::new(state),
             name: format!("the state of `{}` from its log at the end of {today}", c.reference.name),
         }),
         ..Request::new(c.source.clone())
