@@ -11,7 +11,7 @@ use drawdown_model::{Diagnostic, EquipmentClass, Loaded, Mode, Role, Scenario, S
 use serde::Serialize;
 use serde_json::json;
 
-use crate::diagnostics::{location, severity_word};
+use crate::diagnostics::location;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -71,7 +71,7 @@ fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
 fn diag_json(src: &Source, d: &Diagnostic) -> serde_json::Value {
     let (lc, _) = location(src, d);
     json!({
-        "severity": severity_word(d.severity),
+        "severity": d.severity.word(),
         "message": d.message,
         "file": src.name,
         "line": lc.map(|x| x.0),

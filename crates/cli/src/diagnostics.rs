@@ -9,55 +9,21 @@
 
 use std::io::IsTerminal;
 
-use drawdown_model::diag::line_col;
 use drawdown_model::{Diagnostic, Severity, Source};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
 /// Where a diagnostic points: `file:line:col`, or just the file name when
 /// the diagnostic has no span.
 pub fn location(src: &Source, d: &Diagnostic) -> (Option<(usize, usize)>, String) {
-    match clamp_span(src, d) {
-        Some(span) => {
-            let (line, col) = line_col(&src.text, span.start);
-            (Some((line, col)), format!("{}:{line}:{col}", src.name))
-        }
+    match d.line_col_in(&src.text) {
+        Some((line, col)) => (Some((line, col)), format!("{}:{line}:{col}", src.name)),
         None => (None, src.name.clone()),
-    }
-}
-
-/// The diagnostic's span, clamped to the text and to character boundaries;
-/// `None` if there is no span or no text to point into.
-fn clamp_span(src: &Source, d: &Diagnostic) -> Option<std::ops::Range<usize>> {
-    let span = d.span.as_ref()?;
-    let text = &src.text;
-    if text.is_empty() || span.start > text.len() {
-        return None;
-    }
-    let start = text.floor_char_boundary(span.start);
-    let end = text.ceil_char_boundary(span.end.clamp(start, text.len()));
-    Some(start..end)
-}
-
-pub fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
     }
 }
 
 /// The help text: field, expected and hint, one per line.
 fn help(d: &Diagnostic) -> String {
-    let mut lines = Vec::new();
-    if !d.field.0.is_empty() {
-        lines.push(format!("field: {}", d.field));
-    }
-    if let Some(e) = &d.expected {
-        lines.push(format!("expected: {e}"));
-    }
-    if let Some(h) = &d.hint {
-        lines.push(format!("hint: {h}"));
-    }
-    lines.join("\n")
+    d.details().join("\n")
 }
 
 fn handler() -> GraphicalReportHandler {
@@ -93,7 +59,7 @@ fn snippet_fits(text: &str, span: &std::ops::Range<usize>) -> bool {
 /// Renders one diagnostic as text (no trailing newline guarantees).
 pub fn render(src: &Source, d: &Diagnostic) -> String {
     let (_, loc) = location(src, d);
-    let header = format!("{}: {} ({loc})", severity_word(d.severity), d.message);
+    let header = format!("{}: {} ({loc})", d.severity.word(), d.message);
     let mut md = MietteDiagnostic::new(header).with_severity(match d.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -102,7 +68,7 @@ pub fn render(src: &Source, d: &Diagnostic) -> String {
     if !h.is_empty() {
         md = md.with_help(h);
     }
-    let span = clamp_span(src, d).filter(|s| snippet_fits(&src.text, s));
+    let span = d.span_in(&src.text).filter(|s| snippet_fits(&src.text, s));
     if let Some(span) = &span {
         let label = if d.field.0.is_empty() { "here".to_string() } else { d.field.to_string() };
         md = md.with_label(LabeledSpan::new_primary_with_span(Some(label), span.clone()));
@@ -115,7 +81,7 @@ pub fn render(src: &Source, d: &Diagnostic) -> String {
     let mut out = String::new();
     if handler().render_report(&mut out, report.as_ref()).is_err() {
         // Rendering should not fail; fall back to plain text if it does.
-        out = format!("{}: {} ({loc})\n{}\n", severity_word(d.severity), d.message, help(d));
+        out = format!("{}: {} ({loc})\n{}\n", d.severity.word(), d.message, help(d));
     }
     out
 }

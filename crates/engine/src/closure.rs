@@ -134,7 +134,7 @@ impl Sim<'_> {
             let Some(&(_, n)) = vehicles.iter().find(|v| v.0 == l) else { continue };
             // Per vehicle rounded up, so the column's exact need fits.
             let each = w.fuel.need(km, 0, &[(l, 1)]);
-            let k = if each == 0 { n } else { n.min((left / each) as u32) };
+            let k = left.checked_div(each).map_or(n, |fit| n.min(u32::try_from(fit).unwrap_or(u32::MAX)));
             if k > 0 {
                 left -= u64::from(k) * each;
                 kept.push((l, k));

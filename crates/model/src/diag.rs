@@ -17,6 +17,16 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// `error` or `warning`, as every output spells it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One path segment into the TOML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
@@ -144,6 +154,38 @@ impl Diagnostic {
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The span, clamped to `text` and to character boundaries; `None` if
+    /// there is no span or no text to point into.
+    pub fn span_in(&self, text: &str) -> Option<Range<usize>> {
+        let span = self.span.as_ref()?;
+        if text.is_empty() || span.start > text.len() {
+            return None;
+        }
+        let start = text.floor_char_boundary(span.start);
+        let end = text.ceil_char_boundary(span.end.clamp(start, text.len()));
+        Some(start..end)
+    }
+
+    /// 1-based line and column where the diagnostic points in `text`.
+    pub fn line_col_in(&self, text: &str) -> Option<(usize, usize)> {
+        self.span_in(text).map(|s| line_col(text, s.start))
+    }
+
+    /// `field: …`, `expected: …`, `hint: …`, those that are given.
+    pub fn details(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.field.is_root() {
+            out.push(format!("field: {}", self.field));
+        }
+        if let Some(e) = &self.expected {
+            out.push(format!("expected: {e}"));
+        }
+        if let Some(h) = &self.hint {
+            out.push(format!("hint: {h}"));
+        }
+        out
     }
 }
 

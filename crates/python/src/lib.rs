@@ -22,9 +22,8 @@ use drawdown_engine::inputs::Inputs;
 use drawdown_engine::montecarlo::{groups as groups_of, run_monte_carlo_part};
 use drawdown_engine::replications::{Cell, Kind, Table};
 use drawdown_engine::{SimResult, Summary, World};
-use drawdown_model::diag::line_col;
 use drawdown_model::uncertain::InputSpace;
-use drawdown_model::{Diagnostic, Loaded, Severity, Source, load, overrides};
+use drawdown_model::{Diagnostic, Loaded, Source, load, overrides};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -82,14 +81,8 @@ fn resolve(
 /// One diagnostic as a dict (file, line, column, field, message, expected, hint).
 fn diagnostic_dict<'py>(py: Python<'py>, src: &Source, d: &Diagnostic) -> PyResult<Bound<'py, PyDict>> {
     let out = PyDict::new(py);
-    let (line, column) = match &d.span {
-        Some(span) if !src.text.is_empty() && span.start <= src.text.len() => {
-            let (l, c) = line_col(&src.text, src.text.floor_char_boundary(span.start));
-            (Some(l), Some(c))
-        }
-        _ => (None, None),
-    };
-    out.set_item("severity", if d.severity == Severity::Error { "error" } else { "warning" })?;
+    let (line, column) = d.line_col_in(&src.text).unzip();
+    out.set_item("severity", d.severity.word())?;
     out.set_item("file", &src.name)?;
     out.set_item("line", line)?;
     out.set_item("column", column)?;
@@ -102,26 +95,13 @@ fn diagnostic_dict<'py>(py: Python<'py>, src: &Source, d: &Diagnostic) -> PyResu
 
 /// One line per diagnostic: `file:line:col: error: message (field …; expected …; hint …)`.
 fn diagnostic_line(src: &Source, d: &Diagnostic) -> String {
-    let place = match &d.span {
-        Some(span) if !src.text.is_empty() && span.start <= src.text.len() => {
-            let (l, c) = line_col(&src.text, src.text.floor_char_boundary(span.start));
-            format!("{}:{l}:{c}", src.name)
-        }
-        _ => src.name.clone(),
+    let place = match d.line_col_in(&src.text) {
+        Some((l, c)) => format!("{}:{l}:{c}", src.name),
+        None => src.name.clone(),
     };
-    let word = if d.severity == Severity::Error { "error" } else { "warning" };
-    let mut details = Vec::new();
-    if !d.field.0.is_empty() {
-        details.push(format!("field: {}", d.field));
-    }
-    if let Some(e) = &d.expected {
-        details.push(format!("expected: {e}"));
-    }
-    if let Some(h) = &d.hint {
-        details.push(format!("hint: {h}"));
-    }
+    let details = d.details();
     let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
-    format!("{place}: {word}: {}{details}", d.message)
+    format!("{place}: {}: {}{details}", d.severity.word(), d.message)
 }
 
 /// The `ScenarioError` for diagnostics, with `.diagnostics` set.
