@@ -665,6 +665,14 @@ mod tests {
                 json!({"kind": "trucks_released", "site": "gao", "trucks": 7}),
             ),
             (
+                vec!["fuel-held", "--site", "gao", "--litres", "30000"],
+                json!({"kind": "fuel_held", "site": "gao", "litres": 30000}),
+            ),
+            (
+                vec!["fuel-released", "--site", "gao", "--litres", "30000"],
+                json!({"kind": "fuel_released", "site": "gao", "litres": 30000}),
+            ),
+            (
                 vec![
                     "flight-departed",
                     "--flight",
