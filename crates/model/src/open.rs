@@ -101,8 +101,7 @@ pub fn open(req: &Request) -> Result<(Source, Loaded), Failure> {
         Err(d) if matches!(req.plan, PlanInput::OwnIfValid) && only_plan_errors(&d) => {
             // The changes asked for stay; only the plan goes.
             let mut doc = DocumentMut::from_str(&edited.text).map_err(|_| Failure::new(&edited, d.clone()))?;
-            doc.insert("plan", toml_edit::Item::Table(toml_edit::Table::new()));
-            let stripped = Source::new(format!("{} without its plan", edited.name), doc.to_string());
+            let stripped = Source::new(without_plan(&mut doc, &edited.name), doc.to_string());
             let loaded = load(&stripped).map_err(|d| Failure::new(&stripped, d))?;
             (stripped, loaded)
         }
@@ -140,10 +139,7 @@ fn edit(req: &Request) -> Result<Source, Failure> {
             overrides::replace_plan(&mut doc, plan).map_err(|d| Failure::new(plan, d))?;
             name = format!("{name} (with the plan in {})", plan.name);
         }
-        PlanInput::Empty => {
-            doc.insert("plan", toml_edit::Item::Table(toml_edit::Table::new()));
-            name = format!("{name} without its plan");
-        }
+        PlanInput::Empty => name = without_plan(&mut doc, &name),
     }
     let mut ovs = Vec::new();
     for v in &req.variants {
@@ -157,6 +153,12 @@ fn edit(req: &Request) -> Result<Source, Failure> {
     Ok(Source::new(name, doc.to_string()))
 }
 
+/// Empties the document's `[plan]`; the name that says so.
+fn without_plan(doc: &mut DocumentMut, name: &str) -> String {
+    doc.insert("plan", toml_edit::Item::Table(toml_edit::Table::new()));
+    format!("{name} without its plan")
+}
+
 /// Only the `[plan]` is in error.
 fn only_plan_errors(d: &[Diagnostic]) -> bool {
     d.iter().filter(|x| x.is_error()).all(|x| x.field.0.first().is_some_and(|s| *s == Seg::Key("plan".into())))
@@ -165,15 +167,17 @@ fn only_plan_errors(d: &[Diagnostic]) -> bool {
 /// Step 4: the scenario as it stands on the state's day (or `from`),
 /// written out and validated again.
 fn with_state(req: &Request, src: &Source, loaded: Loaded) -> Result<(Source, Loaded), Failure> {
-    let (parsed, state_src) = match &req.state {
-        Some(StateInput::File(ss)) => (Some(state::parse(ss).map_err(|d| Failure::new(ss, d))?), ss.clone()),
-        Some(StateInput::Given { state, name }) => {
-            (Some(State::clone(state)), Source::new(name.clone(), String::new()))
+    let parsed;
+    let (given, state_src): (Option<&State>, Source) = match &req.state {
+        Some(StateInput::File(ss)) => {
+            parsed = state::parse(ss).map_err(|d| Failure::new(ss, d))?;
+            (Some(&parsed), ss.clone())
         }
+        Some(StateInput::Given { state, name }) => (Some(state.as_ref()), Source::new(name.clone(), String::new())),
         None => (None, src.clone()),
     };
-    let (scenario, mut warnings) = state::apply(&loaded.scenario, parsed.as_ref().map(|st| (st, &state_src)), req.from)
-        .map_err(|mut d| {
+    let (scenario, mut warnings) =
+        state::apply(&loaded.scenario, given.map(|st| (st, &state_src)), req.from).map_err(|mut d| {
             state::locate_all(&state_src, &mut d);
             Failure::new(&state_src, d)
         })?;

@@ -299,7 +299,7 @@ async fn run_whatif(
     let result = {
         let (runs, seed) = (req.runs, req.seed);
         tokio::task::spawn_blocking(move || -> Result<SimResult, ApiError> {
-            let (scenario, world) = whatif::world_for(&open)?;
+            let (scenario, world) = crate::scenarios::open_and_compile(&open)?;
             let sum = drawdown_engine::run_monte_carlo(&world, runs, seed, 0, &|_| {}).map_err(ApiError::internal)?;
             Ok(SimResult::new(&world, &scenario, &sum))
         })

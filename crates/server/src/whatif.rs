@@ -2,12 +2,11 @@
 //! some closure dates moved, simulated on the server. The request names
 //! variants and sites, never files; it becomes the same overrides as
 //! `--variant` and `--set plan.closure.SITE.date=…` on the command line, and
-//! the result is validated and simulated like any scenario.
+//! the result is opened (`drawdown_model::open`) and simulated like any scenario.
 
 use std::collections::BTreeMap;
 
-use drawdown_engine::World;
-use drawdown_model::{Date, Override, Request, Scenario, overrides};
+use drawdown_model::{Date, Override, Request, overrides};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -95,9 +94,4 @@ pub fn request_for(req: &WhatIfRequest, c: &Compiled) -> Result<Request, ApiErro
         );
     }
     Ok(open)
-}
-
-/// Compiles the what-if's scenario (CPU work: call it off the async runtime).
-pub fn world_for(open: &Request) -> Result<(Scenario, World), ApiError> {
-    crate::scenarios::open_and_compile(open)
 }
