@@ -310,6 +310,19 @@ impl EventKind {
         }
     }
 
+    /// The change the event makes to what its hold subject holds: trucks
+    /// (`trucks_held` +, `trucks_released` −) or litres (`fuel_held` +,
+    /// `fuel_released` −); 0 for other events.
+    pub fn hold_change(&self) -> i128 {
+        match *self {
+            EventKind::TrucksHeld { trucks, .. } => i128::from(trucks),
+            EventKind::TrucksReleased { trucks, .. } => -i128::from(trucks),
+            EventKind::FuelHeld { litres, .. } => i128::from(litres),
+            EventKind::FuelReleased { litres, .. } => -i128::from(litres),
+            _ => 0,
+        }
+    }
+
     /// What the event is about (`site:kidal`, `convoy:C-014`, `clearance:R-7`,
     /// `hold:gao`, `fuel:gao`, `flight:UN-2231`): events of one subject must be logged in time order. An
     /// incident is about its convoy if it names one, else about its site.

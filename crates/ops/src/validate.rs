@@ -234,8 +234,8 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             if *trucks == 0 {
                 return Err(Rejection::error("trucks", "must be at least 1"));
             }
-            let held = held_at(same.iter().copied());
-            if *trucks as i64 > held {
+            let held = held_now(same.iter().copied());
+            if i128::from(*trucks) > held {
                 return Err(Rejection::error("trucks", format!("{trucks} released but only {held} held at `{at}`"))
                     .hint("log trucks_held first, or release fewer"));
             }
@@ -252,8 +252,8 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
             if *litres == 0 {
                 return Err(Rejection::error("litres", "must be at least 1"));
             }
-            let held = fuel_held_at(same.iter().copied());
-            if *litres as i128 > held {
+            let held = held_now(same.iter().copied());
+            if i128::from(*litres) > held {
                 return Err(Rejection::error(
                     "litres",
                     format!("{litres} litres released but only {held} held at `{at}`"),
@@ -298,26 +298,10 @@ fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind)
     Ok(())
 }
 
-/// Trucks held now at one site, from its hold events.
-pub(crate) fn held_at<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i64 {
-    events
-        .map(|p| match p.kind {
-            EventKind::TrucksHeld { trucks, .. } => trucks as i64,
-            EventKind::TrucksReleased { trucks, .. } => -(trucks as i64),
-            _ => 0,
-        })
-        .sum()
-}
-
-/// Litres held now at one site, from its fuel events.
-pub(crate) fn fuel_held_at<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i128 {
-    events
-        .map(|p| match p.kind {
-            EventKind::FuelHeld { litres, .. } => litres as i128,
-            EventKind::FuelReleased { litres, .. } => -(litres as i128),
-            _ => 0,
-        })
-        .sum()
+/// What is held now (trucks or litres) under one hold subject, from its
+/// events (`EventKind::hold_change`).
+pub(crate) fn held_now<'a>(events: impl Iterator<Item = &'a LoggedEvent>) -> i128 {
+    events.map(|p| p.kind.hold_change()).sum()
 }
 
 fn departure<'a>(same: &[&'a LoggedEvent]) -> Option<&'a LoggedEvent> {
@@ -415,4 +399,45 @@ fn base<'a>(s: &'a Scenario, field: &str, id: &str) -> Result<&'a drawdown_model
             .hint(format!("bases: {}", ids(s, |x| x.kind.is_base()))));
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drawdown_model::{Source, load};
+
+    fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
+        LoggedEvent {
+            id,
+            scenario: "minusma-2023".into(),
+            at: crate::parse_at(at).expect("a test date"),
+            kind,
+            recorded_by: "t".into(),
+            recorded_at: crate::parse_at(at).expect("a test date"),
+            note: None,
+        }
+    }
+
+    fn new(at: &str, kind: EventKind) -> NewEvent {
+        NewEvent { at: at.into(), kind, recorded_by: "t".into(), note: None }
+    }
+
+    #[test]
+    fn a_release_is_bounded_by_what_its_own_hold_holds() {
+        let s = load(&Source::new("minusma-2023.toml", drawdown_model::MINUSMA_2023)).expect("loads").scenario;
+        let prior = [
+            logged(1, "2023-09-24", EventKind::TrucksHeld { at: "gao".into(), trucks: 200 }),
+            logged(2, "2023-09-24", EventKind::FuelHeld { site: "gao".into(), litres: 30_000 }),
+            logged(3, "2023-10-01", EventKind::TrucksReleased { at: "gao".into(), trucks: 50 }),
+        ];
+        let trucks = |n| EventKind::TrucksReleased { at: "gao".into(), trucks: n };
+        let litres = |n| EventKind::FuelReleased { site: "gao".into(), litres: n };
+        // 150 trucks and 30,000 litres are held: the litres do not count as trucks, nor the trucks as litres.
+        assert!(validate(&s, &prior, &new("2023-10-24", trucks(150))).is_ok());
+        let e = validate(&s, &prior, &new("2023-10-24", trucks(151))).unwrap_err();
+        assert!(e.message.contains("151 released but only 150 held"), "{e:?}");
+        assert!(validate(&s, &prior, &new("2023-10-24", litres(30_000))).is_ok());
+        let e = validate(&s, &prior, &new("2023-10-24", litres(30_001))).unwrap_err();
+        assert!(e.message.contains("30001 litres released but only 30000 held"), "{e:?}");
+    }
 }
