@@ -32,7 +32,7 @@ cargo test --workspace --release
 # tests: against the command line built above, and on a local Dask cluster of
 # three worker processes started here.
 export DRAWDOWN_VENV="${DRAWDOWN_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/drawdown/test-venv}"
-cargo build --release -p drawdown
+# (`cargo test` above built the command line, target/release/drawdown.)
 scripts/python.sh --test
 dask_env="$(scripts/dask-cluster.sh start "$DRAWDOWN_VENV" 3)"
 eval "$dask_env"

@@ -205,13 +205,9 @@ fn check(
     predict(inputs, milestones, args.check_runs, seed, threads, &|_| {}).map_err(|e| eprintln!("error: {e}"))
 }
 
-fn label(m: &drawdown_model::Milestone) -> String {
-    m.metric.label(&m.convoy)
-}
-
 fn prediction_rows(o: &mut String, preds: &[Option<Prediction>], with_scores: bool) {
     use std::fmt::Write;
-    let width = preds.iter().flatten().map(|p| label(&p.milestone).chars().count()).max().unwrap_or(9).max(9);
+    let width = preds.iter().flatten().map(|p| p.milestone.label().chars().count()).max().unwrap_or(9).max(9);
     let _ = writeln!(
         o,
         "  {:<10} {:<width$} {:>9}   {:<28} {:>6} {:>6}{}",
@@ -229,7 +225,7 @@ fn prediction_rows(o: &mut String, preds: &[Option<Prediction>], with_scores: bo
             o,
             "  {:<10} {:<width$} {:>9}   {:<28} {:>6} {:>6}",
             p.milestone.date.to_string(),
-            label(&p.milestone),
+            p.milestone.label(),
             crate::table::num(p.observed),
             format!(
                 "{} ({}–{})",

@@ -165,10 +165,10 @@ pub fn render(r: &SimResult, timing: Option<Timing>) -> String {
     }
     let ms: Vec<_> = r.milestones.iter().filter_map(|m| m.simulated.as_ref().map(|s| (m, s))).collect();
     if !ms.is_empty() {
-        let width = ms.iter().map(|(m, _)| m.metric.label(&m.convoy).chars().count()).max().unwrap_or(0).max(32);
+        let width = ms.iter().map(|(m, _)| m.label.chars().count()).max().unwrap_or(0).max(32);
         let _ = writeln!(o, "\n{:<w$} observed   simulated P50 (P5–P95)", "Observed milestones", w = width + 14);
         for (m, sim) in ms {
-            let what = m.metric.label(&m.convoy);
+            let what = &m.label;
             let _ = writeln!(o, "  {} {what:<width$} {:>9}   {}", m.date, num(m.observed), q(sim));
         }
     }

@@ -54,7 +54,7 @@ impl Sim<'_> {
             delay_min: 0.0,
             hazard_left: f64::NAN,
             march_days: 0,
-            risk: 1.0,
+            risk: if matches!(duty, Duty::Line(_)) { self.w.situation.routine } else { 1.0 },
             permit_tries: 0,
             departed_at: 0,
             fuel: 0,

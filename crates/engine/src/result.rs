@@ -209,6 +209,10 @@ pub struct MilestoneRow {
     /// The convoy rows of a convoy metric (one, or several observed as one column).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub convoy: Vec<String>,
+    /// A readable name: the milestone's `label`, else the metric and its
+    /// rows (an addition to version 2: empty in results stored before it).
+    #[serde(default)]
+    pub label: String,
     pub observed: f64,
     pub source: Option<String>,
     pub note: Option<String>,
@@ -399,6 +403,7 @@ fn milestones(w: &World, s: &Scenario, sum: &Summary) -> Vec<MilestoneRow> {
             date: m.date,
             metric: m.metric,
             convoy: m.convoy.clone(),
+            label: m.label(),
             observed: m.value.value,
             source: m.source.clone().or_else(|| m.value.prov.source.clone()),
             note: m.value.prov.note.clone(),

@@ -62,6 +62,8 @@ pub struct Situation {
     /// A march day without air cover, and the clearance group asked for it.
     pub without_air_cover: f64,
     pub air_cover: Option<usize>,
+    /// A convoy of a plan line (not a closing convoy or a pickup).
+    pub routine: f64,
     /// On a covered march day, the share of the would-be killed saved by air medevac.
     pub medevac_saves: f64,
 }
@@ -679,6 +681,7 @@ impl World {
                 closing_contested: s.situation.closing_contested.as_ref().map_or(1.0, |v| v.value),
                 without_air_cover: s.situation.without_air_cover.as_ref().map_or(1.0, |v| v.value),
                 air_cover: s.situation.air_cover_group.as_ref().and_then(|g| groups_c.iter().position(|x| x == g)),
+                routine: s.situation.routine.as_ref().map_or(1.0, |v| v.value),
                 medevac_saves: s.situation.medevac_saves.as_ref().map_or(0.0, |v| v.value),
             },
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),

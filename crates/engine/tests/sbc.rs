@@ -35,7 +35,7 @@ fn mission(seed: u64) -> (Source, drawdown_model::Scenario) {
 }
 
 fn milestone(date: Date, metric: MilestoneMetric, convoy: Vec<String>, value: f64) -> Milestone {
-    Milestone { date, metric, convoy, value: Num::new(value), error: None, source: None }
+    Milestone { date, metric, convoy, value: Num::new(value), error: None, source: None, label: None }
 }
 
 #[test]

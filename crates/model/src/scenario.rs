@@ -864,6 +864,18 @@ pub struct Milestone {
     pub error: Option<Num>,
     #[serde(default)]
     pub source: Option<String>,
+    /// A short name for tables and charts (default: the metric and its
+    /// rows, see [`Milestone::label`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl Milestone {
+    /// The milestone's readable name: its `label`, else the metric and its
+    /// rows (`convoy days close-tessalit + close-aguelhok`).
+    pub fn label(&self) -> String {
+        self.label.clone().unwrap_or_else(|| self.metric.label(&self.convoy))
+    }
 }
 
 /// A string or a list of strings.
@@ -920,6 +932,10 @@ pub struct Situation {
     /// to `air_cover_group` was refused.
     #[serde(default)]
     pub without_air_cover: Option<Num>,
+    /// A convoy of a plan line (a logistics run, backload, resupply or
+    /// corridor leg) rather than a closing convoy or a pickup.
+    #[serde(default)]
+    pub routine: Option<Num>,
     /// Clearance group whose approval decides air cover, one request per
     /// convoy and march day. Absent: air cover is not modelled.
     #[serde(default)]

@@ -1353,6 +1353,7 @@ impl<'a> Validator<'a> {
         let sit = &s.situation;
         self.opt_num(p("situation.closing_contested"), &sit.closing_contested, Range::Positive);
         self.opt_num(p("situation.without_air_cover"), &sit.without_air_cover, Range::Positive);
+        self.opt_num(p("situation.routine"), &sit.routine, Range::Positive);
         self.opt_num(p("situation.medevac_saves"), &sit.medevac_saves, Range::Probability);
         if let Some(g) = &sit.air_cover_group
             && !s.policy.clearance.iter().any(|c| &c.group == g)
