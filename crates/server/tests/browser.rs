@@ -74,9 +74,7 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     let (addr, store) = rt.block_on(async {
         let state = common::state(&db.url, &name, None).await;
         let store = state.store().clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listener");
-        let addr = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, drawdown_server::router(state)).await });
+        let (addr, _server) = common::spawn(state).await;
         (addr, store)
     });
 
