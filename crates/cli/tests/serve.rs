@@ -6,6 +6,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+#[allow(dead_code)]
 mod common;
 use common::drawdown;
 

@@ -84,7 +84,11 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
             "the page spells the kind `{kind}` itself"
         );
     }
-    let resp = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let resp = app
+        .clone()
+        .oneshot(Request::get("/").header(header::HOST, "127.0.0.1").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
     // Unknown paths: JSON under /api/, plain text elsewhere.
