@@ -18,6 +18,11 @@ pub struct Args {
     /// default: the DRAWDOWN_TOKEN environment variable.
     #[arg(long)]
     pub token: Option<String>,
+    /// A host name (or address) the server is reached under besides loopback
+    /// and the bound address, e.g. a proxy's `ops.example.org`; repeatable.
+    /// Requests naming any other host in `Host` are refused (421).
+    #[arg(long = "allowed-host", value_name = "NAME", value_parser = drawdown_server::check_allowed_host)]
+    pub allowed_hosts: Vec<String>,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -37,6 +42,8 @@ pub fn run(args: Args) -> ExitCode {
         scenario: Some((loaded.scenario.scenario.id.clone(), src.text.clone())),
         recorded_by: std::env::var("USER").unwrap_or_else(|_| "drawdown serve".into()),
         whatif_slots: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        allowed_hosts: args.allowed_hosts,
+        limits: drawdown_server::Limits::default(),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,

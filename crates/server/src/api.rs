@@ -24,13 +24,13 @@ use crate::error::{Body, ErrorBody};
 use crate::replan::PlanRequest;
 use crate::scenarios::Compiled;
 use crate::whatif::WhatIfRequest;
-use crate::{ApiError, AppState, auth, charts, replan, whatif};
+use crate::{ApiError, AppState, auth, charts, compute, replan, whatif};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "drawdown operations centre",
-        description = "Scenarios, the operations log, plan versus actual, what-if simulations, re-plans from the log and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`."
+        description = "Scenarios, the operations log, plan versus actual, what-if simulations, re-plans from the log and charts of a drawdown. Every error is a 4xx or 5xx with `{error, field, hint}`. When the server has an access token every call needs `Authorization: Bearer TOKEN`. Every request must name in `Host` a host the server is served under (loopback, its address, `--allowed-host` names), else 421; a POST with an `Origin` other than the server's own gets 403; a body not sent within the body timeout, 408 (see \"Security model\" in docs/operations.md)."
     ),
     components(schemas(ErrorBody, WhatIfRequest, PlanRequest, NewEvent, LoggedEvent, EventKind, IncidentKind)),
     modifiers(&BearerToken),
@@ -286,7 +286,7 @@ async fn event_kinds() -> Json<Value> {
         (status = 200, description = "`{run, scenario, version, request, result, baseline: {run, summary}}`; `result` is a simulation result (schema in docs/result.schema.json)", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 503, description = "Too many what-ifs running; retry shortly", body = ErrorBody)))]
+        (status = 503, description = "Every compute slot is busy (what-ifs and re-plans); retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn run_whatif(
     State(st): State<AppState>,
     name: Result<Path<String>, PathRejection>,
@@ -295,13 +295,19 @@ async fn run_whatif(
     let Path(name) = name?;
     let c = st.scenarios.latest(&st.store, &name).await?;
     let open = whatif::request_for(&req, &c)?;
-    let _slot = st.compute_slot().await?;
+    // The slot goes with the job; the guard stays with this request, and
+    // dropping it (the client went away) stops the job at its next part.
+    let (job, _stop_when_dropped) = compute::start(&st.compute)?;
     let result = {
         let (runs, seed) = (req.runs, req.seed);
-        tokio::task::spawn_blocking(move || -> Result<SimResult, ApiError> {
-            let (scenario, world) = crate::scenarios::open_and_compile(&open)?;
-            let sum = drawdown_engine::run_monte_carlo(&world, runs, seed, 0, &|_| {}).map_err(ApiError::internal)?;
-            Ok(SimResult::new(&world, &scenario, &sum))
+        tokio::task::spawn_blocking(move || {
+            job.run(|job| -> Result<SimResult, ApiError> {
+                let (scenario, world) = crate::scenarios::open_and_compile(&open)?;
+                let sum = whatif::simulate(&world, runs, seed, whatif::PART, &|done| job.go_on(done))
+                    .map_err(ApiError::internal)?
+                    .ok_or_else(compute::Job::cancelled)?;
+                Ok(SimResult::new(&world, &scenario, &sum))
+            })
         })
         .await
         .map_err(ApiError::internal)??
@@ -335,7 +341,7 @@ async fn run_whatif(
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, description = "A day outside the plan, a margin that leaves no day, or a state the scenario refuses", body = ErrorBody),
-        (status = 503, description = "Too many what-ifs and re-plans running; retry shortly", body = ErrorBody)))]
+        (status = 503, description = "Every compute slot is busy (what-ifs and re-plans); retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn run_plan(
     State(st): State<AppState>,
     name: Result<Path<String>, PathRejection>,
@@ -347,10 +353,12 @@ async fn run_plan(
     let events = all_events(&st.store, &c.reference.name).await?;
     let today = day_of(&c, &events, req.today.as_deref())?;
     replan::check_day(&c.scenario, today, margin)?;
-    let _slot = st.compute_slot().await?;
+    // The solver cannot be stopped half-way: the job keeps its slot until
+    // it ends, bounded by the time limit.
+    let (job, _request) = compute::start(&st.compute)?;
     let result = {
         let c = Arc::clone(&c);
-        tokio::task::spawn_blocking(move || replan::replan(&c, &events, today, time_limit, margin))
+        tokio::task::spawn_blocking(move || job.run(|_| replan::replan(&c, &events, today, time_limit, margin)))
             .await
             .map_err(ApiError::internal)??
     };

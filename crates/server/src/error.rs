@@ -42,6 +42,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Boxed: errors travel in `Result`s through every handler.
     pub diagnostic: Box<Diagnostic>,
+    /// Headers sent with it (`Retry-After`, `Connection: close`).
+    pub headers: Vec<(axum::http::HeaderName, axum::http::HeaderValue)>,
 }
 
 impl ApiError {
@@ -50,7 +52,7 @@ impl ApiError {
     }
 
     pub fn from_diagnostic(status: StatusCode, diagnostic: Diagnostic) -> ApiError {
-        ApiError { status, diagnostic: Box::new(diagnostic) }
+        ApiError { status, diagnostic: Box::new(diagnostic), headers: Vec::new() }
     }
 
     /// 400: the request is malformed or a value is out of range.
@@ -79,6 +81,12 @@ impl ApiError {
         self
     }
 
+    /// Sent with a header.
+    pub fn header(mut self, name: axum::http::HeaderName, value: axum::http::HeaderValue) -> ApiError {
+        self.headers.push((name, value));
+        self
+    }
+
     /// What is wrong, in one sentence.
     pub fn message(&self) -> &str {
         &self.diagnostic.message
@@ -92,7 +100,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body())).into_response()
+        let mut r = (self.status, Json(self.body())).into_response();
+        for (name, value) in self.headers {
+            r.headers_mut().insert(name, value);
+        }
+        r
     }
 }
 
@@ -120,17 +132,18 @@ impl From<PathRejection> for ApiError {
 
 /// A JSON body, parsed with the path of the offending field kept, so a
 /// type error names `runs` or `closures.kidal` rather than a byte offset.
-/// Bodies over the size limit are refused with 413 before parsing.
+/// Bodies over the size limit are refused with 413 before parsing, and a
+/// body that has not fully arrived within the body timeout of its request's
+/// head with 408 (and the connection is closed).
 pub struct Body<T>(pub T);
 
-impl<S, T> axum::extract::FromRequest<S> for Body<T>
+impl<T> axum::extract::FromRequest<crate::AppState> for Body<T>
 where
-    S: Send + Sync,
     T: serde::de::DeserializeOwned,
 {
     type Rejection = ApiError;
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: axum::extract::Request, state: &crate::AppState) -> Result<Self, ApiError> {
         let is_json =
             req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
                 v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
@@ -143,7 +156,17 @@ where
             )
             .hint("send `Content-Type: application/json`"));
         }
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| {
+        let timeout = state.limits.body_timeout;
+        let read = tokio::time::timeout(timeout, axum::body::Bytes::from_request(req, state)).await.map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                Some("body"),
+                format!("the request body did not arrive within {} s", timeout.as_secs_f64()),
+            )
+            .hint("send the whole body at once, right after the headers")
+            .header(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"))
+        })?;
+        let bytes = read.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, Some("body"), "the request body is too large")
                     .hint(format!("at most {} bytes", crate::MAX_BODY_BYTES))

@@ -9,15 +9,22 @@
 //! command line (`drawdown log`, `drawdown status`) and the dashboard share
 //! one code path and one store.
 //!
-//! Safe by default:
+//! Safe by default (the whole model is "Security model" in
+//! `docs/operations.md`):
 //! - it binds to loopback unless told otherwise, and refuses any other
 //!   address without an access token (`check_bind`);
+//! - it answers only under the host names it is served under, and takes
+//!   changes only from its own origin (`host.rs`: DNS rebinding, cross-site
+//!   requests);
 //! - with a token, every `/api/` call must carry `Authorization: Bearer
 //!   TOKEN`, compared in constant time (`auth.rs`);
 //! - request bodies are capped (`MAX_BODY_BYTES`), what-ifs are capped in
 //!   replications (`MAX_WHATIF_RUNS`), re-plans in solver time
-//!   (`MAX_PLAN_SECONDS`), and both in how many run at once (the rest wait,
-//!   then get 503);
+//!   (`MAX_PLAN_SECONDS`), and both in how many run at once: a slot is held
+//!   by the job until its computation ends, a job whose client has gone is
+//!   stopped, and with every slot busy the answer is 503 (`compute.rs`);
+//! - slow or idle clients are cut off (header and body timeouts) and the
+//!   connections open at once are capped (`net.rs`);
 //! - every input is validated and refused with a 4xx and `{error, field,
 //!   hint}` (`error.rs`); scenarios are looked up by name in the store only,
 //!   so no path from a request ever reaches the file system;
@@ -33,21 +40,27 @@ mod api;
 mod assets;
 mod auth;
 mod charts;
+mod compute;
 mod error;
 mod event_form;
+mod host;
+mod net;
 mod replan;
 mod scenarios;
 mod whatif;
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use drawdown_ops::Store;
 
+pub use compute::{JobCounts, RETRY_AFTER_SECS};
 pub use error::{ApiError, ErrorBody};
+pub use host::check_allowed_host;
+pub use net::Limits;
 pub use replan::PlanRequest;
-pub use whatif::WhatIfRequest;
+pub use whatif::{PART as WHATIF_PART, WhatIfRequest};
 
 /// Largest request body accepted (an event or a what-if is a few hundred bytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -69,8 +82,13 @@ pub struct Config {
     pub scenario: Option<(String, String)>,
     /// Who stored it (recorded with the scenario version).
     pub recorded_by: String,
-    /// What-ifs and re-plans that may run at once; more wait for a slot.
+    /// What-ifs and re-plans that may run at once; more are refused (503).
     pub whatif_slots: usize,
+    /// Host names (or addresses) to answer under besides loopback and the
+    /// bound address (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
+    /// Timeouts and the connection cap.
+    pub limits: Limits,
 }
 
 /// Shared by every request.
@@ -80,42 +98,33 @@ pub struct AppState {
     pub(crate) token: Option<Arc<str>>,
     pub(crate) default_scenario: Option<String>,
     pub(crate) scenarios: Arc<scenarios::Cache>,
-    pub(crate) whatif_slots: Arc<tokio::sync::Semaphore>,
-    /// How long a what-if waits for a slot before a 503.
-    pub(crate) whatif_wait: Duration,
+    pub(crate) compute: Arc<compute::Compute>,
+    pub(crate) hosts: Arc<host::Hosts>,
+    pub(crate) limits: Limits,
 }
 
 impl AppState {
-    /// State over an open store; `default_scenario` is the one the dashboard
-    /// opens with (None: the first stored).
-    pub fn new(store: Store, token: Option<String>, default_scenario: Option<String>, whatif_slots: usize) -> AppState {
-        AppState {
-            store,
-            token: token.map(Arc::from),
-            default_scenario,
-            scenarios: Arc::new(scenarios::Cache::default()),
-            whatif_slots: Arc::new(tokio::sync::Semaphore::new(whatif_slots.max(1))),
-            whatif_wait: Duration::from_secs(20),
-        }
-    }
-
     pub fn store(&self) -> &Store {
         &self.store
     }
 
-    /// A slot to compute in: what-ifs and re-plans share `whatif_slots`, so
-    /// at most that many simulations and solves run at once; the others wait
-    /// up to `whatif_wait` for one, then get 503. Hold the permit until done.
-    pub(crate) async fn compute_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
-        match tokio::time::timeout(self.whatif_wait, self.whatif_slots.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => Ok(permit),
-            _ => Err(ApiError::new(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                None,
-                "too many what-ifs and re-plans are running",
-            )
-            .hint(format!("retry in a few seconds; each waits up to {} s", self.whatif_wait.as_secs()))),
-        }
+    /// What-ifs and re-plans running now, and how the others ended.
+    pub fn compute_jobs(&self) -> JobCounts {
+        self.compute.counts()
+    }
+
+    /// Calls `hook(done)` in every what-if after each part of its
+    /// replications, before it checks whether its client is still there
+    /// (observes a job's progress; a test holds a job at a part's end with
+    /// it). Set it before serving: the job counts start again from zero.
+    pub fn on_batch(mut self, hook: impl Fn(u64) + Send + Sync + 'static) -> AppState {
+        self.compute = Arc::new(compute::Compute::new(self.compute.capacity).between_batches(Arc::new(hook)));
+        self
+    }
+
+    /// The timeouts and the connection cap it serves with.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 }
 
@@ -163,7 +172,16 @@ pub async fn prepare(config: &Config) -> Result<AppState, ServeError> {
         }
         None => None,
     };
-    let state = AppState::new(store, config.token.clone(), default.clone(), config.whatif_slots);
+    let hosts = host::Hosts::new(config.bind.ip(), &config.allowed_hosts).map_err(ServeError::Unsafe)?;
+    let state = AppState {
+        store,
+        token: config.token.clone().map(Arc::from),
+        default_scenario: default.clone(),
+        scenarios: Arc::new(scenarios::Cache::default()),
+        compute: Arc::new(compute::Compute::new(config.whatif_slots)),
+        hosts: Arc::new(hosts),
+        limits: config.limits,
+    };
     if let Some(name) = &default {
         state.scenarios.latest(&state.store, name).await.map_err(|e| ServeError::Scenario(e.message().to_string()))?;
     }
@@ -181,9 +199,20 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     if config.token.is_some() {
         println!("API calls need `Authorization: Bearer <token>`; the page asks for the token once.");
     }
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Io)?;
+    serve_on(listener, state, shutdown_signal()).await.map_err(ServeError::Io)?;
     println!("stopped");
     Ok(())
+}
+
+/// Serves the application over `listener` with the state's limits until
+/// `shutdown` completes; requests in progress are then finished.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let limits = state.limits;
+    net::serve_on(listener, router(state), limits, shutdown).await
 }
 
 async fn shutdown_signal() {
@@ -207,7 +236,8 @@ async fn shutdown_signal() {
     }
 }
 
-/// The whole application: the page, its assets and the API.
+/// The whole application: the page, its assets and the API, answering only
+/// under the server's host names (`host.rs`).
 pub fn router(state: AppState) -> axum::Router {
     let (api, _doc) = api::routes(state.clone());
     axum::Router::new()
@@ -215,6 +245,7 @@ pub fn router(state: AppState) -> axum::Router {
         .merge(api)
         .fallback(assets::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state, host::check))
 }
 
 /// The OpenAPI document the router serves at `/api/openapi.json`.

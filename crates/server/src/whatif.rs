@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use drawdown_engine::{Inputs, Summary, World};
 use drawdown_model::{Date, Override, Request, overrides};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -94,4 +95,62 @@ pub fn request_for(req: &WhatIfRequest, c: &Compiled) -> Result<Request, ApiErro
         );
     }
     Ok(open)
+}
+
+/// Replications per part: a what-if checks between parts whether to go on.
+pub const PART: u64 = 1024;
+
+/// `runs` replications of `world` from `seed`, in parts of `part`
+/// replications, asking `go_on(done)` after each: `None` when it says stop.
+/// Parts merge exactly (`Summary::merge`), so a what-if that finishes gives
+/// the one-piece run's summary (`run_monte_carlo`'s), whatever the part size
+/// and whatever happened around it.
+pub fn simulate(
+    world: &World,
+    runs: u64,
+    seed: u64,
+    part: u64,
+    go_on: &dyn Fn(u64) -> bool,
+) -> Result<Option<Summary>, drawdown_engine::Error> {
+    let inputs = Inputs::Point(world);
+    let groups = drawdown_engine::montecarlo::groups(inputs, runs);
+    let mut total: Option<Summary> = None;
+    let mut start = 0;
+    while start < groups {
+        let end = (start + part.max(1)).min(groups);
+        let s = drawdown_engine::run_monte_carlo_part(inputs, runs, seed, start..end, 0, &|_| {}, &mut |_, _| Ok(()))?;
+        match &mut total {
+            None => total = Some(s),
+            Some(t) => t.merge(&s)?,
+        }
+        start = end;
+        if start < groups && !go_on(start) {
+            return Ok(None);
+        }
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_what_if_in_parts_is_the_one_piece_run_and_stops_when_asked() {
+        let src = drawdown_model::Source::new("minusma-2023.toml", drawdown_model::MINUSMA_2023);
+        let world = World::compile(&drawdown_model::load(&src).expect("scenario").scenario).expect("world");
+        let whole = drawdown_engine::run_monte_carlo(&world, 50, 7, 0, &|_| {}).expect("run");
+        for part in [1, 7, 50, PART] {
+            let parts = simulate(&world, 50, 7, part, &|_| true).expect("run").expect("not stopped");
+            assert_eq!(parts, whole, "in parts of {part}");
+        }
+        let asked = std::cell::RefCell::new(Vec::new());
+        let stopped = simulate(&world, 50, 7, 10, &|done| {
+            asked.borrow_mut().push(done);
+            done < 20
+        })
+        .expect("run");
+        assert!(stopped.is_none());
+        assert_eq!(*asked.borrow(), vec![10, 20], "asked after each part, stopped after the second");
+    }
 }

@@ -44,7 +44,9 @@ async fn call(app: &axum::Router, method: Method, uri: &str, body: Option<Value>
     raw(app, req).await
 }
 
-async fn raw(app: &axum::Router, req: Request<Body>) -> Reply {
+async fn raw(app: &axum::Router, mut req: Request<Body>) -> Reply {
+    // As a client on this machine sends it (the server refuses a request naming no host).
+    req.headers_mut().entry(header::HOST).or_insert(header::HeaderValue::from_static("127.0.0.1:8080"));
     let resp = app.clone().oneshot(req).await.expect("response");
     let status = resp.status();
     let content_type = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
@@ -82,7 +84,11 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
             "the page spells the kind `{kind}` itself"
         );
     }
-    let resp = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let resp = app
+        .clone()
+        .oneshot(Request::get("/").header(header::HOST, "127.0.0.1").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let csp = resp.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
     // Unknown paths: JSON under /api/, plain text elsewhere.

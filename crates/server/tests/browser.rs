@@ -74,9 +74,7 @@ fn a_person_records_an_event_and_runs_a_what_if() {
     let (addr, store) = rt.block_on(async {
         let state = common::state(&db.url, &name, None).await;
         let store = state.store().clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listener");
-        let addr = listener.local_addr().expect("address");
-        tokio::spawn(async move { axum::serve(listener, drawdown_server::router(state)).await });
+        let (addr, _server) = common::spawn(state).await;
         (addr, store)
     });
 
@@ -157,6 +155,8 @@ fn a_person_records_an_event_and_runs_a_what_if() {
 
     let png = tab.capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true).expect("screenshot");
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/dashboard.png");
+    // `target/` of the checkout, which a build elsewhere (CARGO_TARGET_DIR) does not make.
+    std::fs::create_dir_all(out.parent().expect("a directory")).expect("target directory");
     std::fs::write(&out, &png).expect("write the screenshot");
     assert!(png.starts_with(b"\x89PNG"), "not a PNG");
     // A blank 1400×1000 page compresses to a few kilobytes; the dashboard's

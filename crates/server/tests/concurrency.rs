@@ -104,7 +104,12 @@ async fn what_ifs(client: reqwest::Client, base: String, k: usize, until: Instan
                 assert_eq!(v["result"]["runs"], 1000);
                 done += 1;
             }
-            503 => busy += 1,
+            503 => {
+                // Every slot busy: refused at once, told when to come back (sooner here, to keep the load on).
+                assert!(r.headers().contains_key("retry-after"), "503 without Retry-After");
+                busy += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             s => panic!("what-if: unexpected {s}: {}", r.text().await.unwrap_or_default()),
         }
         i += 1;
@@ -116,9 +121,7 @@ async fn run_against(db: &common::TestStore) {
     let name = common::unique_name();
     let state = common::state(&db.url, &name, None).await;
     let store = state.store().clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listener");
-    let addr = listener.local_addr().expect("address");
-    let server = tokio::spawn(async move { axum::serve(listener, drawdown_server::router(state)).await });
+    let (addr, server) = common::spawn(state).await;
     let base = format!("http://{addr}/api/scenarios/{name}");
     let client = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
     let until = Instant::now() + duration();

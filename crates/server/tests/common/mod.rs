@@ -49,10 +49,20 @@ pub fn config(db: &str, name: &str, token: Option<&str>) -> Config {
         scenario: Some((name.to_string(), drawdown_model::MINUSMA_2023.to_string())),
         recorded_by: "test".into(),
         whatif_slots: 2,
+        allowed_hosts: Vec::new(),
+        limits: drawdown_server::Limits::default(),
     }
 }
 
 /// Server state over `db` with MINUSMA stored as `name`.
 pub async fn state(db: &str, name: &str, token: Option<&str>) -> AppState {
     drawdown_server::prepare(&config(db, name, token)).await.expect("server state")
+}
+
+/// A server for `state` on a free loopback port, in the background: its
+/// address and its task (abort it to stop the server).
+pub async fn spawn(state: AppState) -> (std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listener");
+    let addr = listener.local_addr().expect("address");
+    (addr, tokio::spawn(drawdown_server::serve_on(listener, state, std::future::pending())))
 }
