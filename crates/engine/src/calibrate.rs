@@ -22,7 +22,8 @@
 //! - generation 0 draws from the prior; later ones pick an ancestor from
 //!   the previous population by weight and perturb it with a normal kernel
 //!   of twice the population's weighted covariance; weights are
-//!   `π(z*) / Σ_j w_j K(z* | z_j)` (Beaumont et al. 2009);
+//!   `π(z*) / Σ_j w_j K(z* | z_j)` (Beaumont et al. 2009), truncated at √N
+//!   times their mean (Ionides 2008);
 //! - `τ_{t+1}` is chosen adaptively (Del Moral, Doucet and Jasra 2012):
 //!   the smallest τ ≥ 1 at which reweighting the accepted particles by
 //!   `exp(−D²/2 · (1/τ_{t+1}² − 1/τ_t²))` keeps an effective sample size of
@@ -411,6 +412,13 @@ pub fn calibrate(
         if total.is_nan() || total <= 0.0 {
             return Err(Error::WeightsVanished);
         }
+        // Truncated importance sampling (Ionides 2008): no weight above
+        // √N times the mean, so that one particle far in the kernel
+        // mixture's tail cannot carry the population (in 16 dimensions one
+        // held more than half the weight).
+        let cap = total / accepted.len() as f64 * (accepted.len() as f64).sqrt();
+        let weights: Vec<f64> = weights.into_iter().map(|w| w.min(cap)).collect();
+        let total: f64 = weights.iter().sum();
         generations.push(Generation { tau, attempts, accepted: accepted.len() });
         let pop = Population {
             w: weights.iter().map(|w| w / total).collect(),
