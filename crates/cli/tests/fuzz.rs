@@ -7,7 +7,7 @@
 //!
 //! Cases are drawn by a seeded generator from the list of (scenario, field,
 //! value, command), so the same cases run every time; `DRAWDOWN_FUZZ_CASES`
-//! raises their number (default 48, well under a minute) and
+//! raises their number (default 200, well under a minute) and
 //! `DRAWDOWN_FUZZ_SEED` changes which are drawn. Each case runs as a
 //! subprocess; the timeout is only a hang detector, far above any case's
 //! run time, so the verdict does not depend on the machine's load.
@@ -125,7 +125,9 @@ fn args(cmd: Cmd, file: Option<&str>, set: &str) -> Vec<String> {
     let file: Vec<String> = file.map(str::to_string).into_iter().collect();
     let s = |x: &str| x.to_string();
     match cmd {
-        Cmd::Simulate => [vec![s("simulate")], file, vec![s("--set"), s(set), s("--runs"), s("8"), s("--quiet")]].concat(),
+        Cmd::Simulate => {
+            [vec![s("simulate")], file, vec![s("--set"), s(set), s("--runs"), s("8"), s("--quiet")]].concat()
+        }
         Cmd::Compare => [vec![s("compare")], file, vec![s("baseline"), s(set), s("--runs"), s("8")]].concat(),
         Cmd::Plan => [
             vec![s("plan")],
@@ -139,9 +141,12 @@ fn args(cmd: Cmd, file: Option<&str>, set: &str) -> Vec<String> {
 /// Runs the binary, killing it after `HANG`: (exit code, stderr), or None
 /// if it hung.
 fn run(args: &[String]) -> Option<(Option<i32>, String)> {
+    // One file per call: the tests of this file run on parallel threads.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("drawdown-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let err_path = dir.join("stderr");
+    let err_path = dir.join(format!("stderr-{call}"));
     let err_file = std::fs::File::create(&err_path).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_drawdown"))
         .args(args)
@@ -155,7 +160,9 @@ fn run(args: &[String]) -> Option<(Option<i32>, String)> {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            return Some((status.code(), std::fs::read_to_string(&err_path).unwrap_or_default()));
+            let err = std::fs::read_to_string(&err_path).unwrap_or_default();
+            let _ = std::fs::remove_file(&err_path);
+            return Some((status.code(), err));
         }
         if started.elapsed() > HANG {
             let _ = child.kill();
@@ -190,7 +197,7 @@ fn verdict(args: &[String]) -> Result<i32, String> {
 
 #[test]
 fn extreme_values_in_every_field_give_a_result_or_a_clean_error() {
-    let budget = env_u64("DRAWDOWN_FUZZ_CASES", 48) as usize;
+    let budget = env_u64("DRAWDOWN_FUZZ_CASES", 200) as usize;
     let mut rng = Mix(env_u64("DRAWDOWN_FUZZ_SEED", 1));
     // (scenario, path) for one instance of every field of every scenario.
     let scen = scenarios();

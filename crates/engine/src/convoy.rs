@@ -124,7 +124,8 @@ impl Sim<'_> {
     pub fn dispatch_line(&mut self, l: u16, day: u32) {
         let w = self.w;
         let line = &w.lines[l as usize];
-        if self.line_busy[l as usize] || self.line_last_departure[l as usize].is_some_and(|d| day < d.saturating_add(line.every_days))
+        if self.line_busy[l as usize]
+            || self.line_last_departure[l as usize].is_some_and(|d| day < d.saturating_add(line.every_days))
         {
             return;
         }
@@ -515,11 +516,8 @@ impl Sim<'_> {
         let w = self.w;
         let cv = &self.convoys[c as usize];
         let people = cv.pax.iter().fold(0u32, |n, p| n.saturating_add(p.1));
-        let vehicles = cv
-            .items
-            .iter()
-            .filter(|e| w.lots[e.0 as usize].self_moving)
-            .fold(cv.trucks, |n, e| n.saturating_add(e.1));
+        let vehicles =
+            cv.items.iter().filter(|e| w.lots[e.0 as usize].self_moving).fold(cv.trucks, |n, e| n.saturating_add(e.1));
         (people.saturating_add(vehicles.saturating_sub(cv.crew_killed)), vehicles)
     }
 

@@ -88,7 +88,8 @@ pub fn estimate(s: &m::Scenario) -> Estimate {
     let events = days.saturating_mul(per_day);
 
     let lead = s.policy.clearance.iter().map(|c| u64::from(c.lead_days.value)).max().unwrap_or(0);
-    let clearance_groups = s.policy.clearance.iter().map(|c| c.group.as_str()).collect::<std::collections::HashSet<_>>().len() as u64;
+    let clearance_groups =
+        s.policy.clearance.iter().map(|c| c.group.as_str()).collect::<std::collections::HashSet<_>>().len() as u64;
     let zones = s
         .threats
         .iter()
@@ -119,11 +120,7 @@ pub fn estimate(s: &m::Scenario) -> Estimate {
         + flights.saturating_mul(FLIGHT_BYTES)
         + days * 16;
 
-    let max_pace = s
-        .links
-        .iter()
-        .flat_map(|l| l.pace.values().into_iter().map(|v| v.value))
-        .fold(0.0_f64, f64::max);
+    let max_pace = s.links.iter().flat_map(|l| l.pace.values().into_iter().map(|v| v.value)).fold(0.0_f64, f64::max);
     let incident_per_km =
         s.threats.iter().map(|t| (t.ied_per_100km.value + t.ambush_per_100km.value) / 100.0).fold(0.0, f64::max);
     let factor = |v: &Option<m::Num>| v.as_ref().map_or(1.0, |x| x.value.max(1.0));

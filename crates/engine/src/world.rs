@@ -309,8 +309,8 @@ impl World {
         crate::limits::check(s)?;
         let start = s.scenario.start;
         let day = |d: m::Date| -> i64 { d.days_since(start) };
-        let deadline_day =
-            u32::try_from(day(s.scenario.deadline)).map_err(|_| CompileError::Invalid("deadline before start".into()))?;
+        let deadline_day = u32::try_from(day(s.scenario.deadline))
+            .map_err(|_| CompileError::Invalid("deadline before start".into()))?;
         let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
         let ndays = horizon_day as usize + 2;
         let clamp_day = |d: m::Date| -> u32 { day(d).clamp(0, ndays as i64) as u32 };

@@ -827,14 +827,8 @@ impl<'a> Validator<'a> {
             self.num(path.key("ambush_per_100km"), &t.ambush_per_100km);
             self.num(path.key("wounded_per_incident"), &t.wounded_per_incident);
             self.num(path.key("killed_per_incident"), &t.killed_per_incident);
-            self.opt_num(
-                path.key("vehicles_damaged_per_incident"),
-                &t.vehicles_damaged_per_incident,
-            );
-            self.opt_num(
-                path.key("vehicles_destroyed_per_incident"),
-                &t.vehicles_destroyed_per_incident,
-            );
+            self.opt_num(path.key("vehicles_damaged_per_incident"), &t.vehicles_damaged_per_incident);
+            self.opt_num(path.key("vehicles_destroyed_per_incident"), &t.vehicles_destroyed_per_incident);
             self.num(path.key("delay_hours_per_incident"), &t.delay_hours_per_incident);
             self.opt_num(path.key("casualty_dispersion"), &t.casualty_dispersion);
         }
