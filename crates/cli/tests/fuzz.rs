@@ -12,13 +12,14 @@
 //! subprocess; the timeout is only a hang detector, far above any case's
 //! run time, so the verdict does not depend on the machine's load.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::toy;
+/// The toy scenario of the engine's tests.
+fn toy() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../engine/tests/fixtures/toy.toml").display().to_string()
+}
 
 /// A case taking longer than this has hung.
 const HANG: Duration = Duration::from_secs(120);
@@ -221,7 +222,7 @@ fn extreme_values_in_every_field_give_a_result_or_a_clean_error() {
         // Plans are solved on the small scenarios only (a MINUSMA plan is
         // a long solve, and not what this test is about).
         let cmd = match rng.below(6) {
-            0 | 1 | 2 => Cmd::Simulate,
+            0..=2 => Cmd::Simulate,
             3 | 4 => Cmd::Compare,
             _ if scen[*si].name != "minusma" => Cmd::Plan,
             _ => Cmd::Simulate,

@@ -29,7 +29,7 @@ pub fn poisson_capped(mean: f64, cap: u32, s: &mut Stream) -> u32 {
     if mean <= 0.0 {
         return 0;
     }
-    if !(mean < HUGE_MEAN) {
+    if mean.is_nan() || mean >= HUGE_MEAN {
         return cap;
     }
     Poisson::new(mean).map_or(cap, |p| {
