@@ -273,3 +273,29 @@ fn the_paths_of_every_number_are_found() {
     assert!(paths.contains(&"threat[0].wounded_per_incident".to_string()), "{paths:?}");
     assert_eq!(field_of("plan.line[3].every_days"), "plan.line.every_days");
 }
+
+/// `generate` writes only what the engine can run: fewer people than bases
+/// (each keeps a guard), a fleet past its bound, or a mission too large
+/// for one replication's memory are refused with a hint, and nothing is written.
+#[test]
+fn generate_refuses_what_the_engine_cannot_run() {
+    let out = std::env::temp_dir().join(format!("drawdown-fuzz-gen-{}.toml", std::process::id()));
+    let out_arg = out.display().to_string();
+    for (sites, personnel, expect) in [
+        ("5000", "10", "fewer than the 5000 bases"),
+        ("5000", "50000", "memory of one replication"),
+        ("3", "10000000", "`trucks` must be between 0 and 100,000 trucks"),
+    ] {
+        let a: Vec<String> =
+            ["generate", "--sites", sites, "--personnel", personnel, "--out", &out_arg].map(String::from).to_vec();
+        let (code, err) = run(&a).expect("generate ends");
+        assert_eq!(code, Some(1), "--sites {sites} --personnel {personnel}: {err}");
+        assert!(err.contains(expect) && err.contains("hint:"), "--sites {sites} --personnel {personnel}: {err}");
+        assert!(!out.exists(), "nothing is written when refused");
+    }
+    let a: Vec<String> =
+        ["generate", "--sites", "20", "--personnel", "10000", "--out", &out_arg].map(String::from).to_vec();
+    assert_eq!(run(&a).expect("generate ends").0, Some(0));
+    assert!(out.exists());
+    let _ = std::fs::remove_file(&out);
+}
