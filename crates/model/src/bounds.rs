@@ -155,7 +155,7 @@ pub fn key_of(path: &Path) -> String {
             Seg::Index(_) => None,
         })
         .collect();
-    while keys.len() > 1 && matches!(keys.last(), Some(&("value" | "low" | "high"))) {
+    while keys.len() > 2 && matches!(keys.last(), Some(&("value" | "low" | "high"))) {
         keys.pop();
     }
     keys.join(".")
@@ -241,6 +241,9 @@ mod tests {
         assert_eq!(key_of(&Path::parse("plan.line[2].every_days")), "plan.line.every_days");
         assert_eq!(key_of(&Path::parse("threat[0].killed_per_incident.low")), "threat.killed_per_incident");
         assert_eq!(of_path(&Path::parse("link[0].km")).map(|b| b.min), Some(0.1));
+        // A field named `value` is its own key.
+        assert_eq!(key_of(&Path::parse("milestone[2].value")), "milestone.value");
+        assert_eq!(key_of(&Path::parse("milestone[2].value.low")), "milestone.value");
         assert!(of("link.nothing").is_none());
     }
 
