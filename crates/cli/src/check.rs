@@ -34,6 +34,10 @@ pub fn run(args: Args) -> ExitCode {
     match args.format {
         Format::Text => match crate::input::load_scenario(&args.scenario) {
             Ok((src, loaded)) => {
+                if let Some(d) = limit_diagnostic(&loaded.scenario) {
+                    crate::diagnostics::print_diagnostics(&src, &[d]);
+                    return ExitCode::from(1);
+                }
                 print!("{}", text(&src, &Summary::of(&loaded.scenario, loaded.warnings.len())));
                 ExitCode::SUCCESS
             }
@@ -47,10 +51,26 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+/// A valid scenario the engine would still refuse: the first of its
+/// resource limits it exceeds (`drawdown_engine::limits`), as a diagnostic.
+fn limit_diagnostic(s: &Scenario) -> Option<Diagnostic> {
+    drawdown_engine::limits::check(s).err().map(|e| {
+        Diagnostic::error(
+            drawdown_model::Path::root(),
+            format!("the scenario exceeds the engine's limit on {}: {}", e.what, e.found),
+        )
+        .expected(format!("at most {}", e.limit))
+        .hint(format!("{} (limits: docs/scenario-format.md)", e.hint))
+    })
+}
+
 /// The JSON object for `--format json`, and whether the scenario is valid.
 fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
     match crate::input::load_quiet(args) {
         Ok((src, Loaded { scenario, warnings })) => {
+            if let Some(d) = limit_diagnostic(&scenario) {
+                return (json!({ "ok": false, "file": src.name, "diagnostics": [diag_json(&src, &d)] }), false);
+            }
             let summary = Summary::of(&scenario, warnings.len());
             let diags: Vec<_> = warnings.iter().map(|d| diag_json(&src, d)).collect();
             let mut v = serde_json::to_value(&summary).unwrap_or_default();

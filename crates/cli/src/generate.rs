@@ -21,8 +21,37 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
+/// Why `--sites`/`--personnel` cannot be generated: fewer people than bases
+/// (each keeps a guard), a scenario outside the bounds of its fields, or one
+/// the engine would refuse (its resource limits).
+fn refusal(args: &Args, s: &drawdown_model::Scenario) -> Option<String> {
+    if u64::from(args.personnel) < args.sites {
+        return Some(format!(
+            "--personnel {} is fewer than the {} bases: each base keeps at least one guard\n  hint: use --personnel {} or more, or fewer --sites",
+            args.personnel, args.sites, args.sites
+        ));
+    }
+    if let Some(d) = drawdown_model::validate::validate(s).into_iter().find(|d| d.is_error()) {
+        return Some(format!(
+            "--sites {} --personnel {} makes an invalid scenario: {} ({})\n  hint: use fewer --personnel per base, or more --sites",
+            args.sites, args.personnel, d.message, d.field
+        ));
+    }
+    drawdown_engine::limits::check(s).err().map(|e| {
+        format!(
+            "--sites {} --personnel {} makes a scenario the engine cannot run: {} is {} (limit {})\n  hint: use fewer --sites; {}",
+            args.sites, args.personnel, e.what, e.found, e.limit, e.hint
+        )
+    })
+}
+
 pub fn run(args: Args) -> ExitCode {
-    let text = match generate(args.sites as usize, args.personnel, args.seed).to_toml() {
+    let scenario = generate(args.sites as usize, args.personnel, args.seed);
+    if let Some(why) = refusal(&args, &scenario) {
+        eprintln!("error: {why}");
+        return ExitCode::from(1);
+    }
+    let text = match scenario.to_toml() {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");

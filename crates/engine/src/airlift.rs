@@ -12,6 +12,12 @@ use crate::world::MIN_PER_DAY;
 const FIRST_TAKEOFF: u32 = 8 * 60;
 const TAKEOFF_INTERVAL: u32 = 30;
 
+/// The `Clearance` stream index of a line's sortie on a day: day and sortie
+/// in separate halves, so no two sorties of a line share a draw.
+pub fn clearance_index(day: u32, sortie: u32) -> u64 {
+    (u64::from(day) << 32) | u64::from(sortie)
+}
+
 impl Sim<'_> {
     /// Flies today's sorties, air lines in plan order sharing each fleet.
     pub fn fly_sorties(&mut self, day: u32) {
@@ -58,7 +64,7 @@ impl Sim<'_> {
                 let requested_on = today.saturating_sub(lead as usize).min(clearance.approval.len() - 1);
                 let p = clearance.approval[requested_on];
                 self.out.clearances.requested += 1;
-                let mut s = self.keys.stream(line.key, Purpose::Clearance, u64::from(day) * 1024 + u64::from(sortie));
+                let mut s = self.keys.stream(line.key, Purpose::Clearance, clearance_index(day, sortie));
                 if !s.bernoulli(p) {
                     continue;
                 }
@@ -85,5 +91,21 @@ impl Sim<'_> {
         fl.landed = true;
         let (to, pax, items) = (fl.to, std::mem::take(&mut fl.pax), std::mem::take(&mut fl.items));
         self.unload(to, &pax, &items);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clearance_index;
+
+    #[test]
+    fn no_two_sorties_share_a_clearance_draw() {
+        // `day * 1024 + sortie` made sortie 1,024 of day 0 draw like sortie 0 of day 1.
+        let mut seen = std::collections::HashSet::new();
+        for day in 0..4 {
+            for sortie in 0..3000 {
+                assert!(seen.insert(clearance_index(day, sortie)), "day {day} sortie {sortie}");
+            }
+        }
     }
 }

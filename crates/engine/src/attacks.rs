@@ -5,7 +5,7 @@
 
 use drawdown_model as m;
 
-use crate::convoy::poisson;
+use crate::convoy::{poisson, poisson_capped};
 use crate::engine::{Ev, MOVE_MINUTE, Sim};
 use crate::rng::Purpose;
 use crate::world::{MIN_PER_DAY, World};
@@ -126,8 +126,10 @@ impl Sim<'_> {
             self.attacks.daily[site][cell] = self.attacks.daily[site][cell].saturating_add(n as u16);
             self.out.attacks += n;
             for _ in 0..n {
-                let wounded = poisson(a.wounded, &mut s);
-                let killed = poisson(a.killed, &mut s);
+                // The killed and wounded of an attack are at most the people there.
+                let present = self.people_at(site as u16);
+                let wounded = poisson_capped(a.wounded, present, &mut s);
+                let killed = poisson_capped(a.killed, present - wounded, &mut s);
                 self.out.attack_wounded += wounded;
                 self.out.attack_killed += self.kill_at_site(site as u16, killed);
                 if w.sites[site].airfield {

@@ -19,12 +19,35 @@ fn exp1(s: &mut Stream) -> f64 {
     -(1.0 - s.uniform()).ln()
 }
 
-/// Poisson draw that accepts a zero mean.
-pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
+/// Means above this are not drawn: every count they give is capped lower
+/// (by the people or vehicles present, at most `MAX_TOTAL` = 1e8).
+const HUGE_MEAN: f64 = 1e9;
+
+/// Poisson draw that accepts a zero mean, capped at `cap`. A mean too large
+/// for the sampler (or not a number) gives `cap`, never a silent 0.
+pub fn poisson_capped(mean: f64, cap: u32, s: &mut Stream) -> u32 {
     if mean <= 0.0 {
         return 0;
     }
-    Poisson::new(mean).map_or(0, |p| p.sample(s) as u32)
+    if mean.is_nan() || mean >= HUGE_MEAN {
+        return cap;
+    }
+    Poisson::new(mean).map_or(cap, |p| {
+        let x: f64 = p.sample(s);
+        if x >= f64::from(cap) { cap } else { x as u32 }
+    })
+}
+
+/// Poisson draw that accepts a zero mean (capped at `u32::MAX`).
+pub fn poisson(mean: f64, s: &mut Stream) -> u32 {
+    poisson_capped(mean, u32::MAX, s)
+}
+
+/// The `Permit` stream index of a convoy's request: its departure number
+/// (permits granted before) and the refusals of this departure, so that no
+/// two requests of a convoy share a draw.
+pub fn permit_index(departures: u32, refusals: u32) -> u64 {
+    (u64::from(departures) << 32) | u64::from(refusals)
 }
 
 impl Sim<'_> {
@@ -56,6 +79,8 @@ impl Sim<'_> {
             march_days: 0,
             risk: if matches!(duty, Duty::Line(_)) { self.w.situation.routine } else { 1.0 },
             permit_tries: 0,
+            departures: 0,
+            crew_killed: 0,
             departed_at: 0,
             fuel: 0,
             seats: u32::MAX,
@@ -99,7 +124,8 @@ impl Sim<'_> {
     pub fn dispatch_line(&mut self, l: u16, day: u32) {
         let w = self.w;
         let line = &w.lines[l as usize];
-        if self.line_busy[l as usize] || self.line_last_departure[l as usize].is_some_and(|d| day < d + line.every_days)
+        if self.line_busy[l as usize]
+            || self.line_last_departure[l as usize].is_some_and(|d| day < d.saturating_add(line.every_days))
         {
             return;
         }
@@ -165,13 +191,19 @@ impl Sim<'_> {
     pub fn depart(&mut self, c: u32) {
         let w = self.w;
         let day = self.now / MIN_PER_DAY;
-        let (key, tries) = (self.convoys[c as usize].key, self.convoys[c as usize].permit_tries);
+        let cv = &self.convoys[c as usize];
+        let (key, index) = (cv.key, permit_index(cv.departures, cv.permit_tries));
         let p = w.permit[(day as usize).min(w.permit.len() - 1)];
-        if p < 1.0 && !self.keys.stream(key, Purpose::Permit, u64::from(tries)).bernoulli(p) {
+        if p < 1.0 && !self.keys.stream(key, Purpose::Permit, index).bernoulli(p) {
             self.convoys[c as usize].permit_tries += 1;
             self.schedule((day + 1) * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(c));
             return;
         }
+        // Granted: the next request (another stage, or a retry after a
+        // failed load) is a new departure with draws of its own.
+        let cv = &mut self.convoys[c as usize];
+        cv.departures += 1;
+        cv.permit_tries = 0;
         let cv = &self.convoys[c as usize];
         let tomorrow = (day + 1) * MIN_PER_DAY + MOVE_MINUTE;
         if cv.stage == Stage::Loaded {
@@ -363,9 +395,18 @@ impl Sim<'_> {
             if cv.km_left <= 1e-9 {
                 cv.at = cv.next;
                 if cv.at == cv.dest {
-                    let at = self.now + (MIN_PER_DAY as f64 - budget.max(0.0)).round() as u32;
-                    self.schedule(at, Ev::Arrive(c));
-                    return;
+                    // An incident or breakdown on the last stretch holds the
+                    // column before it arrives (the top of the loop spends
+                    // the delay, over the next march days if need be).
+                    if cv.delay_min > 0.0 && budget > 1e-9 {
+                        continue;
+                    }
+                    if cv.delay_min <= 0.0 {
+                        let at = self.now + (MIN_PER_DAY as f64 - budget.max(0.0)).round() as u32;
+                        self.schedule(at, Ev::Arrive(c));
+                        return;
+                    }
+                    break;
                 }
                 let (link, next) = w.next_hop(cv.epoch, cv.at, cv.dest).expect("route was complete at departure");
                 cv.link = link;
@@ -440,10 +481,15 @@ impl Sim<'_> {
             } else {
                 1.0
             };
-            let mut wounded = poisson(t.wounded * severity, s);
-            let mut killed = poisson(t.killed * severity, s);
-            let damaged = poisson(t.damaged * severity, s);
-            let destroyed = poisson(t.destroyed * severity, s);
+            // Nobody is hurt twice in one incident, and nobody who is not
+            // there: the killed and wounded together are at most the people
+            // aboard and the crew still alive; the damaged at most the
+            // vehicles in the column.
+            let (present, vehicles) = self.at_risk(c);
+            let mut wounded = poisson_capped(t.wounded * severity, present, s);
+            let mut killed = poisson_capped(t.killed * severity, present - wounded, s);
+            let damaged = poisson_capped(t.damaged * severity, vehicles, s);
+            let destroyed = poisson_capped(t.destroyed * severity, vehicles, s);
             if saves > 0.0 && killed > 0 {
                 let key = self.convoys[c as usize].key;
                 let index = u64::from(self.out.convoys[row].incidents);
@@ -463,19 +509,33 @@ impl Sim<'_> {
         }
     }
 
-    /// The killed are people aboard first (then crews outside the personnel count).
+    /// Who an incident can strike: (people aboard + crew alive, vehicles in
+    /// the column). The crew is one per truck and one per self-moving
+    /// vehicle aboard, outside the personnel count.
+    fn at_risk(&self, c: u32) -> (u32, u32) {
+        let w = self.w;
+        let cv = &self.convoys[c as usize];
+        let people = cv.pax.iter().fold(0u32, |n, p| n.saturating_add(p.1));
+        let vehicles =
+            cv.items.iter().filter(|e| w.lots[e.0 as usize].self_moving).fold(cv.trucks, |n, e| n.saturating_add(e.1));
+        (people.saturating_add(vehicles.saturating_sub(cv.crew_killed)), vehicles)
+    }
+
+    /// The killed are people aboard first, then crew (outside the personnel
+    /// count); `n` is at most both (`at_risk`).
     fn kill_aboard(&mut self, c: u32, mut n: u32) {
         let cv = &mut self.convoys[c as usize];
         for entry in cv.pax.iter_mut() {
+            if n == 0 {
+                break;
+            }
             let k = entry.1.min(n);
             entry.1 -= k;
             n -= k;
             self.killed_pax[entry.0 as usize] += k;
-            if n == 0 {
-                break;
-            }
         }
         cv.pax.retain(|e| e.1 > 0);
+        cv.crew_killed = cv.crew_killed.saturating_add(n);
     }
 
     /// Vehicles destroyed: the convoy's own vehicles first, then trucks with their loads.
@@ -546,5 +606,32 @@ impl Sim<'_> {
             Stage::Returning => self.retire(c),
             Stage::Waiting | Stage::Done => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Keys, Purpose};
+
+    #[test]
+    fn capped_poisson_draws_at_most_the_cap_and_never_zero_for_a_huge_mean() {
+        let k = Keys::new(1, 2);
+        let mut s = k.stream(3, Purpose::March, 0);
+        assert_eq!(poisson_capped(0.0, 10, &mut s), 0);
+        assert_eq!(poisson_capped(-1.0, 10, &mut s), 0);
+        assert_eq!(poisson_capped(1e20, 10, &mut s), 10, "past the sampler: the cap, not 0");
+        assert_eq!(poisson_capped(f64::NAN, 10, &mut s), 10);
+        assert_eq!(poisson_capped(1e6, 10, &mut s), 10);
+        assert_eq!(poisson_capped(3.0, 0, &mut s), 0);
+        let n: u32 = (0..1000).map(|_| poisson_capped(3.0, 1_000, &mut s)).sum();
+        assert!((2700..3300).contains(&n), "mean 3: {n} in 1000 draws");
+    }
+
+    #[test]
+    fn no_two_permit_requests_of_a_convoy_share_a_draw() {
+        assert_ne!(permit_index(0, 1), permit_index(1, 0));
+        assert_ne!(permit_index(1, 0), permit_index(0, 0));
+        assert_eq!(permit_index(0, 3), 3);
     }
 }

@@ -80,7 +80,12 @@ pub struct Convoy {
     /// Incident-rate factor of the convoy's situation for the whole trip
     /// (a closing convoy from a contested site), 1 otherwise.
     pub risk: f64,
+    /// Permit refusals of the current departure.
     pub permit_tries: u32,
+    /// Permits granted so far (the departure number of the next request).
+    pub departures: u32,
+    /// Crew killed so far (outside the personnel count).
+    pub crew_killed: u32,
     pub departed_at: u32,
     /// Litres of fuel carried as cargo (tankers).
     pub fuel: u64,

@@ -22,6 +22,7 @@ pub mod expected;
 pub mod fuel;
 pub mod global;
 pub mod inputs;
+pub mod limits;
 pub mod montecarlo;
 pub mod observe;
 pub mod outcome;

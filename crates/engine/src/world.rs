@@ -269,11 +269,16 @@ pub struct World {
     pub containers: u32,
 }
 
-/// Why a validated scenario still could not be compiled (should not happen;
-/// reported as an error rather than a panic).
+/// Why a validated scenario could not be compiled: it exceeds one of the
+/// engine's resource limits (`limits.rs`), or it is inconsistent (should not
+/// happen after validation; reported as an error rather than a panic).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot compile the scenario: {0}")]
-pub struct CompileError(pub String);
+pub enum CompileError {
+    #[error("cannot compile the scenario: {0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Limit(#[from] crate::limits::LimitExceeded),
+}
 
 struct Ids<'a> {
     map: HashMap<&'a str, u16>,
@@ -285,7 +290,7 @@ impl<'a> Ids<'a> {
         Ids { map: ids.enumerate().map(|(i, s)| (s, i as u16)).collect(), what }
     }
     fn get(&self, id: &str) -> Result<u16, CompileError> {
-        self.map.get(id).copied().ok_or_else(|| CompileError(format!("unknown {} `{id}`", self.what)))
+        self.map.get(id).copied().ok_or_else(|| CompileError::Invalid(format!("unknown {} `{id}`", self.what)))
     }
     fn opt(&self, id: &Option<String>) -> Result<u16, CompileError> {
         id.as_deref().map_or(Ok(NONE), |s| self.get(s))
@@ -302,10 +307,12 @@ fn haversine_km(a: &Site, b: &Site) -> f64 {
 
 impl World {
     pub fn compile(s: &m::Scenario) -> Result<World, CompileError> {
+        // Before anything is allocated for it.
+        crate::limits::check(s)?;
         let start = s.scenario.start;
         let day = |d: m::Date| -> i64 { d.days_since(start) };
-        let deadline_day =
-            u32::try_from(day(s.scenario.deadline)).map_err(|_| CompileError("deadline before start".into()))?;
+        let deadline_day = u32::try_from(day(s.scenario.deadline))
+            .map_err(|_| CompileError::Invalid("deadline before start".into()))?;
         let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
         let ndays = horizon_day as usize + 2;
         let clamp_day = |d: m::Date| -> u32 { day(d).clamp(0, ndays as i64) as u32 };

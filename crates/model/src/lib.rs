@@ -10,6 +10,7 @@
 // add noise for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod bounds;
 pub mod calibration;
 pub mod diag;
 pub mod generate;

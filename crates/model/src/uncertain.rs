@@ -181,7 +181,11 @@ impl UncertainInput {
     /// Sets this input to `x` in the JSON form of a scenario (a bare number,
     /// or the `value` of a sourced one). The path is the input's own
     /// (`threat[2].ied_per_100km`).
+    ///
+    /// The value is first clamped to the field's bounds (`bounds.rs`): a
+    /// draw in a tail never reaches a value validation refuses.
     pub fn set_in(&self, doc: &mut serde_json::Value, x: f64) -> Result<(), String> {
+        let x = crate::bounds::of_path(&crate::diag::Path::parse(&self.path)).map_or(x, |b| b.clamp(x));
         let mut node = doc;
         for seg in path_segments(&self.path) {
             node = match seg {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::{Kind, Range, Validator, p, some_ids};
+use super::{Kind, Validator, p, some_ids};
 use crate::diag::Diagnostic;
 use crate::scenario::*;
 
@@ -25,12 +25,12 @@ impl Validator<'_> {
             ("armoured_vehicle_litres_per_100km", &f.armoured_vehicle_litres_per_100km),
             ("generator_litres_per_day", &f.generator_litres_per_day),
         ] {
-            self.opt_num(p("fuel").key(key), v, Range::NonNegative);
+            self.opt_num(p("fuel").key(key), v);
         }
         for (i, x) in s.sites.iter().enumerate() {
             let path = p("site").index(i);
-            self.opt_num(path.key("fuel_litres"), &x.fuel_litres, Range::NonNegative);
-            self.opt_num(path.key("fuel_import_litres_per_day"), &x.fuel_import_litres_per_day, Range::NonNegative);
+            self.opt_num(path.key("fuel_litres"), &x.fuel_litres);
+            self.opt_num(path.key("fuel_import_litres_per_day"), &x.fuel_import_litres_per_day);
             if x.fuel_import_litres_per_day.is_some() && x.fuel_litres.is_none() {
                 self.push(
                     Diagnostic::warning(
@@ -52,7 +52,7 @@ impl Validator<'_> {
             }
         }
         for (i, fl) in s.fleets.iter().enumerate() {
-            self.opt_num(p("fleet").index(i).key("tank_litres"), &fl.tank_litres, Range::Positive);
+            self.opt_num(p("fleet").index(i).key("tank_litres"), &fl.tank_litres);
         }
         for (i, h) in s.policy.customs_hold.iter().enumerate() {
             let path = p("policy.customs_hold").index(i);
@@ -69,7 +69,7 @@ impl Validator<'_> {
                     .hint("a hold applies to the trucks at its site; fix `site` or `fleet`"),
                 );
             }
-            self.opt_num(path.key("litres"), &h.litres, Range::NonNegative);
+            self.opt_num(path.key("litres"), &h.litres);
             if h.litres.is_some() && self.site(&h.site).is_some_and(|x| x.fuel_litres.is_none()) {
                 self.push(
                     Diagnostic::warning(path.key("litres"), format!("site `{}` has no counted fuel to hold", h.site))
@@ -186,12 +186,12 @@ impl Validator<'_> {
         for (i, a) in s.attacks.iter().enumerate() {
             let path = p("attack").index(i);
             let site = self.reference(path.key("site"), &a.site, Kind::Site).map(|x| &s.sites[x]);
-            self.num(path.key("per_week"), &a.per_week, Range::NonNegative);
-            self.opt_num(path.key("garrison_factor"), &a.garrison_factor, Range::NonNegative);
-            self.opt_num(path.key("wounded_per_attack"), &a.wounded_per_attack, Range::NonNegative);
-            self.opt_num(path.key("killed_per_attack"), &a.killed_per_attack, Range::NonNegative);
-            self.opt_num(path.key("aircraft_hit"), &a.aircraft_hit, Range::Probability);
-            self.opt_num(path.key("airfield_closure"), &a.airfield_closure, Range::Probability);
+            self.num(path.key("per_week"), &a.per_week);
+            self.opt_num(path.key("garrison_factor"), &a.garrison_factor);
+            self.opt_num(path.key("wounded_per_attack"), &a.wounded_per_attack);
+            self.opt_num(path.key("killed_per_attack"), &a.killed_per_attack);
+            self.opt_num(path.key("aircraft_hit"), &a.aircraft_hit);
+            self.opt_num(path.key("airfield_closure"), &a.airfield_closure);
             if let Some(c) = &a.airfield_closed_days {
                 self.count(path.key("airfield_closed_days"), c);
             }
@@ -221,13 +221,9 @@ impl Validator<'_> {
         for (i, c) in s.plan.closures.iter().enumerate() {
             let Some(rule) = &c.leave_early else { continue };
             let path = p("plan.closure").index(i).key("leave_early");
-            self.count_min1(
-                path.key("attacks"),
-                &rule.attacks,
-                "attacks within the window that bring the closure forward",
-            );
+            self.count(path.key("attacks"), &rule.attacks);
             if let Some(d) = &rule.days {
-                self.count_min1(path.key("days"), d, "the window in days (default 7)");
+                self.count(path.key("days"), d);
             }
             if !attacked.contains_key(c.site.as_str()) {
                 self.push(
