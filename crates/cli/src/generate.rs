@@ -42,7 +42,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         },
         None => {
-            print!("{text}");
+            crate::out::out!("{text}");
             ExitCode::SUCCESS
         }
     }
