@@ -288,20 +288,7 @@ impl Store {
         scenario: &drawdown_model::Scenario,
         ev: &NewEvent,
     ) -> Result<LoggedEvent, StoreError> {
-        match self.submit(scenario_name, scenario, None, ev).await? {
-            Recorded::New(e) => Ok(e),
-            Recorded::Already(e) => Err(StoreError::Invalid(
-                crate::error::Rejection::error("key", format!("this event is already logged, as #{}", e.id)).hint(
-                    format!(
-                        "#{} {} {} at {}; the same event is logged once",
-                        e.id,
-                        e.kind.name(),
-                        e.kind.describe(),
-                        format_at(e.at)
-                    ),
-                ),
-            )),
-        }
+        self.write(scenario_name, scenario, None, ev, true).await.map(Recorded::into_event)
     }
 
     /// Validates `ev` against the scenario and the whole log of
@@ -323,6 +310,20 @@ impl Store {
         scenario: &drawdown_model::Scenario,
         scenario_text: Option<&str>,
         ev: &NewEvent,
+    ) -> Result<Recorded, StoreError> {
+        self.write(scenario_name, scenario, scenario_text, ev, false).await
+    }
+
+    /// `submit`; `strict`: an event already logged is refused (by the rule
+    /// of its subject it breaks again, as a second departure of one convoy,
+    /// else as already logged) rather than reported.
+    async fn write(
+        &self,
+        scenario_name: &str,
+        scenario: &drawdown_model::Scenario,
+        scenario_text: Option<&str>,
+        ev: &NewEvent,
+        strict: bool,
     ) -> Result<Recorded, StoreError> {
         let at = crate::event::parse_at(&ev.at)?;
         let key = match &ev.key {
@@ -348,6 +349,24 @@ impl Store {
                 .map(|r| logged(&r))
                 .transpose()?;
         if let Some(e) = same_key {
+            if e.kind == ev.kind && e.at == at && strict {
+                let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 ORDER BY id"))
+                    .bind(scenario_name)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
+                validate(scenario, &prior, ev)?;
+                return Err(StoreError::Invalid(
+                    crate::error::Rejection::error("key", format!("this event is already logged, as #{}", e.id)).hint(
+                        format!(
+                            "{} {} at {}; the same event is logged once",
+                            e.kind.name(),
+                            e.kind.describe(),
+                            format_at(e.at)
+                        ),
+                    ),
+                ));
+            }
             if e.kind == ev.kind && e.at == at {
                 tx.commit().await?;
                 return Ok(Recorded::Already(e));

@@ -176,21 +176,20 @@ async fn all_events(store: &Store, name: &str) -> Result<Vec<LoggedEvent>, ApiEr
 
 /// The day asked for, else the day of the last logged event, else the scenario's start.
 fn day_of(c: &Compiled, events: &[LoggedEvent], today: Option<&str>) -> Result<Date, ApiError> {
-    let day = match today {
+    Ok(match today {
         Some(t) => Date::parse(t).ok_or_else(|| {
             ApiError::bad("today", format!("`{t}` is not a date")).hint("YYYY-MM-DD, e.g. 2023-10-15")
         })?,
         None => events.iter().map(LoggedEvent::day).max().unwrap_or(c.scenario.scenario.start),
-    };
-    // Refused as a bad query, like a day that does not parse.
-    drawdown_ops::check_today(&c.scenario, day)
-        .map_err(|r| ApiError::bad("today", r.message).hint(r.hint.unwrap_or_default()))?;
-    Ok(day)
+    })
 }
 
 async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<drawdown_ops::Status, ApiError> {
     let events = all_events(&st.store, &c.reference.name).await?;
     let today = day_of(c, &events, today)?;
+    // Refused as a bad query, like a day that does not parse.
+    drawdown_ops::check_today(&c.scenario, today)
+        .map_err(|r| ApiError::bad("today", r.message).hint(r.hint.unwrap_or_default()))?;
     Ok(drawdown_ops::status(&c.scenario, &events, today, Some(&c.baseline)))
 }
 
