@@ -126,12 +126,12 @@ pub fn run(args: Args) -> ExitCode {
         "repeat": repeat,
     });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        crate::out::outln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
-        println!("scenario {}: {:.0} events per replication", world.id, events_per_rep);
-        println!("engine, 1 thread:        {:>12.0} events/s", e);
-        println!("bare heap loop, 1 thread:{:>12.0} events/s   (engine = {:.2} × baseline)", b, e / b);
-        println!(
+        crate::out::outln!("scenario {}: {:.0} events per replication", world.id, events_per_rep);
+        crate::out::outln!("engine, 1 thread:        {:>12.0} events/s", e);
+        crate::out::outln!("bare heap loop, 1 thread:{:>12.0} events/s   (engine = {:.2} × baseline)", b, e / b);
+        crate::out::outln!(
             "monte carlo, {} threads: {} replications in {:.3} s = {:.0} replications/s ({:.0} events/s)",
             threads,
             args.runs,
@@ -139,7 +139,7 @@ pub fn run(args: Args) -> ExitCode {
             args.runs as f64 / w,
             m
         );
-        println!("(median of {repeat} repetitions)");
+        crate::out::outln!("(median of {repeat} repetitions)");
     }
     ExitCode::SUCCESS
 }

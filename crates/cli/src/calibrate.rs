@@ -295,7 +295,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> ExitCode {
                 "check": preds.iter().flatten().collect::<Vec<_>>(),
                 "out": args.out.as_ref().map(|p| p.display().to_string()),
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            crate::out::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Table => {
             use std::fmt::Write;
@@ -353,7 +353,7 @@ pub fn run_calibrate(args: CalibrateArgs) -> ExitCode {
             if let Some(out) = &args.out {
                 let _ = writeln!(o, "\nwrote {} (use it as FILE with any command)", out.display());
             }
-            print!("{o}");
+            crate::out::out!("{o}");
         }
     }
     ExitCode::SUCCESS
@@ -398,7 +398,7 @@ pub fn run_backtest(args: BacktestArgs) -> ExitCode {
                 "mean_interval_score": all.iter().map(|p| p.interval_score).sum::<f64>() / all.len().max(1) as f64,
                 "mean_crps": all.iter().map(|p| p.crps).sum::<f64>() / all.len().max(1) as f64,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            crate::out::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         Format::Table => {
             use std::fmt::Write;
@@ -439,7 +439,7 @@ pub fn run_backtest(args: BacktestArgs) -> ExitCode {
                     of.iter().map(|p| p.crps).sum::<f64>() / of.len() as f64
                 );
             }
-            print!("{o}");
+            crate::out::out!("{o}");
         }
     }
     ExitCode::SUCCESS

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::diagnostics::location;
+use drawdown_model::diag::LineIndex;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -38,14 +39,14 @@ pub fn run(args: Args) -> ExitCode {
                     crate::diagnostics::print_diagnostics(&src, &[d]);
                     return ExitCode::from(1);
                 }
-                print!("{}", text(&src, &Summary::of(&loaded.scenario, loaded.warnings.len())));
+                crate::out::out!("{}", text(&src, &Summary::of(&loaded.scenario, loaded.warnings.len())));
                 ExitCode::SUCCESS
             }
             Err(()) => ExitCode::from(1),
         },
         Format::Json => {
             let (value, ok) = json_report(&args.scenario);
-            println!("{}", serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{\"ok\": false}".into()));
+            crate::out::outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{\"ok\": false}".into()));
             if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
         }
     }
@@ -68,11 +69,12 @@ fn limit_diagnostic(s: &Scenario) -> Option<Diagnostic> {
 fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
     match crate::input::load_quiet(args) {
         Ok((src, Loaded { scenario, warnings })) => {
+            let lines = LineIndex::new(&src.text);
             if let Some(d) = limit_diagnostic(&scenario) {
-                return (json!({ "ok": false, "file": src.name, "diagnostics": [diag_json(&src, &d)] }), false);
+                return (json!({ "ok": false, "file": src.name, "diagnostics": [diag_json(&src, &lines, &d)] }), false);
             }
             let summary = Summary::of(&scenario, warnings.len());
-            let diags: Vec<_> = warnings.iter().map(|d| diag_json(&src, d)).collect();
+            let diags: Vec<_> = warnings.iter().map(|d| diag_json(&src, &lines, d)).collect();
             let mut v = serde_json::to_value(&summary).unwrap_or_default();
             if let Some(o) = v.as_object_mut() {
                 o.insert("ok".into(), true.into());
@@ -82,14 +84,15 @@ fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
             (v, true)
         }
         Err(f) => {
-            let diags: Vec<_> = f.diagnostics.iter().map(|d| diag_json(&f.source, d)).collect();
+            let lines = LineIndex::new(&f.source.text);
+            let diags: Vec<_> = f.diagnostics.iter().map(|d| diag_json(&f.source, &lines, d)).collect();
             (json!({ "ok": false, "file": f.source.name, "diagnostics": diags }), false)
         }
     }
 }
 
-fn diag_json(src: &Source, d: &Diagnostic) -> serde_json::Value {
-    let (lc, _) = location(src, d);
+fn diag_json(src: &Source, lines: &LineIndex, d: &Diagnostic) -> serde_json::Value {
+    let (lc, _) = location(src, lines, d);
     json!({
         "severity": d.severity.word(),
         "message": d.message,

@@ -122,9 +122,9 @@ pub fn run(args: Args) -> ExitCode {
                 "method": "paired replications with common random numbers (at both levels with sampled inputs); 95 % CI = mean ± 1.96·sd/√n",
                 "differences": diffs,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            crate::out::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        Format::Table => print!("{}", table(&bw.id, bname, vname, args.runs, sampled, &diffs, args.all)),
+        Format::Table => crate::out::out!("{}", table(&bw.id, bname, vname, args.runs, sampled, &diffs, args.all)),
     }
     ExitCode::SUCCESS
 }

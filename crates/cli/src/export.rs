@@ -6,8 +6,10 @@
 //! comes, so memory does not grow with the number of runs (Parquet buffers one
 //! row group of `ROW_GROUP` rows). The summary tables (`daily.csv`,
 //! `sites.csv`, `convoys.csv`, `summary.csv`) are written at the end from the
-//! JSON report. Every file is written atomically: it appears at its path only
-//! when the whole run succeeded.
+//! JSON report. The CSV tables are written into a temporary directory beside
+//! DIR that takes DIR's place at once when the whole run succeeded (`AtomicDir`):
+//! a run that fails or is killed leaves the previous set whole, never new
+//! tables beside old ones. The Parquet file is written atomically on its own.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
-use crate::atomic::AtomicFile;
+use crate::atomic::{AtomicDir, AtomicFile};
 
 /// Rows per Parquet row group.
 const ROW_GROUP: usize = 8192;
@@ -44,13 +46,19 @@ impl Exporter {
             return Ok(None);
         }
         let table = Table::new(w);
+        // A Parquet file inside the CSV directory is one of the set.
+        let in_set = parquet.filter(|p| csv_dir.is_some() && p.parent() == csv_dir).and_then(|p| p.file_name());
         let csv = match csv_dir {
-            Some(dir) => Some(CsvOut::create(dir, &table.columns)?),
+            Some(dir) => {
+                let extra = in_set.map(|n| n.to_string_lossy().into_owned());
+                Some(CsvOut::create(dir, extra.as_deref(), &table.columns)?)
+            }
             None => None,
         };
-        let parquet = match parquet {
-            Some(path) => Some(ParquetOut::create(path, &table.columns)?),
-            None => None,
+        let parquet = match (parquet, &csv, in_set) {
+            (Some(_), Some(set), Some(name)) => Some(ParquetOut::create(&set.dir.path().join(name), &table.columns)?),
+            (Some(path), ..) => Some(ParquetOut::create(path, &table.columns)?),
+            (None, ..) => None,
         };
         let cells = Vec::with_capacity(table.columns.len());
         Ok(Some(Exporter { table, cells, csv, parquet }))
@@ -71,18 +79,27 @@ impl Exporter {
     /// returns `Ok`, no target path has been touched.
     pub fn finish(self, result: &SimResult) -> Result<(), String> {
         let mut ready: Vec<AtomicFile> = Vec::new();
+        let mut set = None;
         if let Some(out) = self.csv {
+            let dir = out.dir.path().to_path_buf();
             ready.push(out.replications.finish()?);
-            ready.push(table(&out.dir.join("daily.csv"), &daily_cols(), &result.daily)?);
-            ready.push(table(&out.dir.join("sites.csv"), &site_cols(), &result.sites)?);
-            ready.push(table(&out.dir.join("convoys.csv"), &convoy_cols(), &result.convoys)?);
-            ready.push(summary_table(&out.dir.join("summary.csv"), result)?);
+            ready.push(table(&dir.join("daily.csv"), &daily_cols(), &result.daily)?);
+            ready.push(table(&dir.join("sites.csv"), &site_cols(), &result.sites)?);
+            ready.push(table(&dir.join("convoys.csv"), &convoy_cols(), &result.convoys)?);
+            ready.push(summary_table(&dir.join("summary.csv"), result)?);
+            set = Some(out.dir);
         }
         if let Some(out) = self.parquet {
             ready.push(out.finish()?);
         }
+        // Files in the set go into its temporary directory; then the set takes
+        // the place of the previous one at once. A Parquet file elsewhere is
+        // in place once renamed.
         for f in ready {
             f.commit()?;
+        }
+        if let Some(set) = set {
+            set.commit()?;
         }
         Ok(())
     }
@@ -129,21 +146,25 @@ impl CsvFile {
     }
 }
 
+/// The CSV tables' file names.
+const CSV_FILES: [&str; 5] = ["replications.csv", "daily.csv", "sites.csv", "convoys.csv", "summary.csv"];
+
 struct CsvOut {
-    dir: PathBuf,
+    /// The set being written (in place at `commit`).
+    dir: AtomicDir,
     replications: CsvFile,
     /// Formatting buffer, reused.
     buf: String,
 }
 
 impl CsvOut {
-    fn create(dir: &Path, columns: &[Column]) -> Result<CsvOut, String> {
-        if dir.is_file() {
-            return Err(format!("cannot write CSV tables into {}: it is a file, not a directory", dir.display()));
-        }
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create directory {}: {e}", dir.display()))?;
-        let replications = CsvFile::create(&dir.join("replications.csv"), columns.iter().map(|c| c.name.as_bytes()))?;
-        Ok(CsvOut { dir: dir.to_path_buf(), replications, buf: String::new() })
+    /// `extra`: the name of a Parquet file written into the same directory.
+    fn create(dir: &Path, extra: Option<&str>, columns: &[Column]) -> Result<CsvOut, String> {
+        let ours: Vec<&str> = CSV_FILES.iter().copied().chain(extra).collect();
+        let set = AtomicDir::create(dir, &ours).map_err(|e| format!("cannot write CSV tables: {e}"))?;
+        let replications =
+            CsvFile::create(&set.path().join("replications.csv"), columns.iter().map(|c| c.name.as_bytes()))?;
+        Ok(CsvOut { dir: set, replications, buf: String::new() })
     }
 
     fn row(&mut self, cells: &[Cell]) -> Result<(), String> {

@@ -71,7 +71,7 @@ pub fn run(args: Args) -> ExitCode {
             }
         },
         None => {
-            print!("{text}");
+            crate::out::out!("{text}");
             ExitCode::SUCCESS
         }
     }

@@ -14,6 +14,7 @@ mod export;
 mod generate;
 mod input;
 mod ops;
+mod out;
 mod plan;
 mod report;
 mod sensitivity;
@@ -60,7 +61,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Bench(a) => bench::run(a),
@@ -74,5 +75,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve::run(a),
         Command::Log(a) => ops::log(*a),
         Command::Status(a) => ops::status(a),
-    }
+    };
+    // A closed output pipe ends the run quietly; other write errors are reported.
+    out::finish(code)
 }

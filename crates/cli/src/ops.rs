@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use drawdown_model::state::SiteState;
 use drawdown_model::{Date, Scenario};
-use drawdown_ops::{EventKind, Gap, LoggedEvent, NewEvent, Rejection, Status, Store, StoreError, format_at, short_at};
+use drawdown_ops::{
+    EventKind, Gap, LoggedEvent, NewEvent, Recorded, Rejection, Status, Store, StoreError, format_at, short_at,
+};
 
 use crate::input::{Format, RunArgs, ScenarioArgs};
 
@@ -38,6 +40,10 @@ pub struct When {
     /// A free-text note.
     #[arg(long)]
     pub note: Option<String>,
+    /// The event's identity, yours to choose (default: its content key, from
+    /// its kind, fields and time): the same event again is not logged twice.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -204,7 +210,8 @@ type Batch = Vec<(String, Result<NewEvent, Rejection>)>;
 pub fn log(args: LogArgs) -> ExitCode {
     let (common, events): (Common, Batch) = match args.kind {
         Some(LogCommand::Record(Record { kind, when })) => {
-            let ev = NewEvent { at: when.at, kind, recorded_by: recorder(&when.common.by), note: when.note };
+            let ev =
+                NewEvent { at: when.at, kind, recorded_by: recorder(&when.common.by), note: when.note, key: when.key };
             (when.common, vec![(String::new(), Ok(ev))])
         }
         Some(LogCommand::List { common, format }) => return list(&common, format),
@@ -239,24 +246,31 @@ pub fn log(args: LogArgs) -> ExitCode {
     };
     let run = async {
         let store = Store::open(&common.db).await.inspect_err(print_store_error).map_err(|_| ())?;
-        let mut failed = 0;
-        let mut first_by: Option<String> = None;
+        let (mut failed, mut already) = (0, 0);
         for (place, ev) in &events {
+            // The scenario's text is stored (versioned) with the event, in its transaction.
             let outcome = match ev {
-                Ok(ev) => store.record(&name, &model, ev).await,
+                Ok(ev) => store.submit(&name, &model, Some(&text), ev).await,
                 Err(r) => Err(StoreError::Invalid(r.clone())),
             };
             match outcome {
-                Ok(e) => {
-                    println!(
-                        "logged #{} {} {} at {} by {}",
+                Ok(Recorded::New(e)) => crate::out::outln!(
+                    "logged #{} {} {} at {} by {}",
+                    e.id,
+                    e.kind.name(),
+                    e.kind.describe(),
+                    format_at(e.at),
+                    e.recorded_by
+                ),
+                Ok(Recorded::Already(e)) => {
+                    already += 1;
+                    crate::out::outln!(
+                        "{place}already logged as #{} {} {} at {} (not logged again)",
                         e.id,
                         e.kind.name(),
                         e.kind.describe(),
-                        format_at(e.at),
-                        e.recorded_by
+                        format_at(e.at)
                     );
-                    first_by.get_or_insert(e.recorded_by);
                 }
                 Err(StoreError::Invalid(mut r)) => {
                     if r.field.to_string() == "recorded_by" && r.hint.is_none() {
@@ -266,18 +280,19 @@ pub fn log(args: LogArgs) -> ExitCode {
                     failed += 1;
                 }
                 Err(e) => {
-                    print_store_error(&e);
+                    eprintln!("error: {place}{e}");
                     failed += 1;
                 }
             }
         }
-        // The scenario's text is kept (versioned) once it has events logged under it.
-        if let Some(by) = first_by {
-            store.put_scenario(&name, &text, &by).await.inspect_err(print_store_error).map_err(|_| ())?;
-        }
         store.close().await;
         if failed > 0 && events.len() > 1 {
-            eprintln!("{failed} of {} event(s) rejected; the others were logged", events.len());
+            let others = if already > 0 {
+                format!("; of the others, {already} were logged before and the rest now")
+            } else {
+                "; the others were logged".into()
+            };
+            eprintln!("{failed} of {} event(s) rejected{others}", events.len());
         }
         if failed > 0 { Err(()) } else { Ok(()) }
     };
@@ -350,8 +365,8 @@ fn list(common: &Common, format: Format) -> ExitCode {
         return ExitCode::from(1);
     };
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&events).expect("events serialise")),
-        Format::Table => print!("{}", log_table(&name, &events)),
+        Format::Json => crate::out::outln!("{}", serde_json::to_string_pretty(&events).expect("events serialise")),
+        Format::Table => crate::out::out!("{}", log_table(&name, &events)),
     }
     ExitCode::SUCCESS
 }
@@ -417,6 +432,10 @@ pub fn status(args: StatusArgs) -> ExitCode {
         return ExitCode::from(1);
     };
     let today = args.today.unwrap_or_else(|| events.iter().map(LoggedEvent::day).max().unwrap_or(model.scenario.start));
+    if let Err(r) = drawdown_ops::check_today(&model, today) {
+        print_rejection("--", &r);
+        return ExitCode::from(1);
+    }
     let summary = if args.runs > 0 {
         let Ok(world) = crate::input::compile(&model) else {
             return ExitCode::from(1);
@@ -460,8 +479,8 @@ pub fn status(args: StatusArgs) -> ExitCode {
         );
     }
     match args.run.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&st).expect("status serialises")),
-        Format::Table => print!("{}", status_table(&model, &st)),
+        Format::Json => crate::out::outln!("{}", serde_json::to_string_pretty(&st).expect("status serialises")),
+        Format::Table => crate::out::out!("{}", status_table(&model, &st)),
     }
     ExitCode::SUCCESS
 }

@@ -211,15 +211,15 @@ pub fn run(mut args: Args) -> ExitCode {
             }
         };
         eprint!("{summary}");
-        print!("{text}");
+        crate::out::out!("{text}");
     } else {
         if let Err(e) = write_all(&p, &files) {
             eprintln!("error: {e}");
             return ExitCode::from(1);
         }
-        print!("{summary}");
+        crate::out::out!("{summary}");
         for (path, format) in &files {
-            println!("{} written to {}.", format.what(), path.display());
+            crate::out::outln!("{} written to {}.", format.what(), path.display());
         }
     }
     if p.solve.time_limit_hit {

@@ -58,12 +58,12 @@ pub fn run(args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     match args.run.format {
-        Format::Json => println!(
+        Format::Json => crate::out::outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"scenario": src.name, "seed": args.run.seed, "tornado": t}))
                 .unwrap_or_default()
         ),
-        Format::Table => print!("{}", table(&t, args.top)),
+        Format::Table => crate::out::out!("{}", table(&t, args.top)),
     }
     ExitCode::SUCCESS
 }

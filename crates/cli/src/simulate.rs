@@ -1,7 +1,7 @@
 //! `drawdown simulate`: Monte Carlo replications and their summary, as a
 //! table for people or one JSON object for machines.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -79,24 +79,20 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("error: {e}");
         return ExitCode::from(1);
     }
-    let mut out = std::io::stdout().lock();
-    let written = match args.run.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &result).map_err(std::io::Error::from).and_then(|()| writeln!(out))
-        }
+    match args.run.format {
+        Format::Json => match serde_json::to_string_pretty(&result) {
+            Ok(text) => crate::out::outln!("{text}"),
+            Err(e) => {
+                eprintln!("error: the result could not be written as JSON: {e}");
+                return ExitCode::from(1);
+            }
+        },
         Format::Table => {
             let timing = crate::table::Timing { events: summary.events, runs: summary.runs, wall_seconds: wall };
-            write!(out, "{}", crate::table::render(&result, Some(timing)))
-        }
-    };
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write output: {e}");
-            ExitCode::from(1)
+            crate::out::out!("{}", crate::table::render(&result, Some(timing)))
         }
     }
+    ExitCode::SUCCESS
 }
 
 fn progress_bar(runs: u64, quiet: bool) -> Option<indicatif::ProgressBar> {

@@ -407,3 +407,77 @@ fn random_mutations_never_panic() {
     // The mutations must exercise both outcomes.
     assert!(valid > 10 && invalid > 100, "valid {valid}, invalid {invalid}");
 }
+
+/// 4,000 duplicate sites: every one is reported at its own line. Each is
+/// located through a line index of the file built once, and its snippet reads
+/// only its own lines (the unit tests of `diagnostics.rs` check that), so
+/// the work grows with the file, not with the file times the diagnostics
+/// (before: 7 s for this file).
+#[test]
+fn thousands_of_errors_are_each_located() {
+    let mut scenario = std::fs::read_to_string(root().join("crates/engine/tests/fixtures/toy.toml")).unwrap();
+    let first_line = scenario.lines().count() + 3;
+    for _ in 0..4000 {
+        scenario.push_str("\n[[site]]\nid = \"north\"\nkind = \"camp\"\nlat = 18.0\nlon = 1.0\n");
+    }
+    let dir = std::env::temp_dir().join(format!("drawdown-check-dups-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("dups.toml");
+    std::fs::write(&file, &scenario).unwrap();
+    let o = check(&[file.to_str().unwrap()]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{}", &err[..err.len().min(2000)]);
+    let dups: Vec<&str> = err.lines().filter(|l| l.contains("duplicate site id `north`")).collect();
+    assert_eq!(dups.len(), 4000, "one error per duplicate");
+    // The k-th duplicate's id is on line first_line + 6k: its own line, numbered as in the file.
+    for k in [0usize, 1, 1999, 3999] {
+        let at = format!("dups.toml:{}:6)", first_line + 6 * k);
+        assert!(dups.iter().any(|l| l.contains(&at)), "duplicate {k} at {at}");
+    }
+    let last = first_line + 6 * 3999;
+    assert!(err.contains(&format!("{last} │ id = \"north\"")), "the snippet shows the file's own line number");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every command that prints, with its output a pipe nobody reads (as in
+/// `drawdown check | head -1` once `head` has gone): a quiet end with the
+/// command's own status, never a panic (exit 101).
+#[test]
+fn a_closed_output_pipe_ends_every_command_quietly() {
+    let toy = root().join("crates/engine/tests/fixtures/toy.toml").display().to_string();
+    let dir = std::env::temp_dir().join(format!("drawdown-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("ops.db").display().to_string();
+    let logged = Command::new(env!("CARGO_BIN_EXE_drawdown"))
+        .args(["log", "site-closed", "--db", &db, "--site", "tessalit", "--at", "2023-10-21", "--by", "t"])
+        .output()
+        .unwrap();
+    assert!(logged.status.success(), "{}", String::from_utf8_lossy(&logged.stderr));
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["check"],
+        vec!["check", "--format", "json"],
+        vec!["status", "--db", &db, "--runs", "0"],
+        vec!["log", "list", "--db", &db],
+        vec!["generate", "--sites", "5", "--personnel", "100"],
+        vec!["plan", &toy, "--check-runs", "0"],
+        vec!["compare", &toy, &toy, "--runs", "20"],
+        vec!["sensitivity", &toy, "--runs", "4"],
+        vec!["bench", &toy, "--runs", "20", "--repeat", "1"],
+        vec!["simulate", &toy, "--runs", "20"],
+    ];
+    for args in cases {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_drawdown"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(0), "{args:?}: the command's own status: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -250,3 +250,57 @@ fn an_unwritable_target_is_an_error_not_a_panic() {
         std::fs::read_dir(&tables).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// The CSV set appears at once: a second run replaces the first run's set
+/// whole (through a temporary directory beside it, swapped into place), a
+/// Parquet file inside the directory is one of the set, what a killed run
+/// left is cleaned up, and a directory holding other files is refused, untouched.
+#[test]
+fn the_csv_set_is_replaced_whole() {
+    let dir = Scratch::new("set");
+    let tables = dir.0.join("tables");
+    let pq = tables.join("replications.parquet");
+    let run = |seed: &str| {
+        drawdown(&[
+            "simulate",
+            &toy(),
+            "--runs",
+            "10",
+            "--seed",
+            seed,
+            "--csv",
+            tables.to_str().unwrap(),
+            "--parquet",
+            pq.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    let (code, _, err) = run("1");
+    assert_eq!(code, 0, "{err}");
+    let first = std::fs::read_to_string(tables.join("replications.csv")).unwrap();
+    // What a run killed with -9 leaves: its temporary directory beside the target.
+    let stale = dir.0.join(".tables.tmp-4000000000");
+    std::fs::create_dir(&stale).unwrap();
+    std::fs::write(stale.join("replications.csv"), "half").unwrap();
+    let (code, _, err) = run("2");
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale.exists(), "the killed run's temporary is removed");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&tables).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["convoys.csv", "daily.csv", "replications.csv", "replications.parquet", "sites.csv", "summary.csv"]
+    );
+    assert_ne!(std::fs::read_to_string(tables.join("replications.csv")).unwrap(), first, "the new run's set");
+    let beside: Vec<String> =
+        std::fs::read_dir(&dir.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    assert_eq!(beside, ["tables"], "no temporary left beside it");
+    std::fs::write(tables.join("my-notes.txt"), "mine").unwrap();
+    let (code, _, err) = run("3");
+    assert_eq!(code, 1);
+    assert!(err.contains("holds other files (my-notes.txt)"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(std::fs::read_to_string(tables.join("my-notes.txt")).unwrap(), "mine");
+    assert!(tables.join("summary.csv").is_file(), "the previous set is left alone");
+}

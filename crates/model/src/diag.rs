@@ -173,6 +173,12 @@ impl Diagnostic {
         self.span_in(text).map(|s| line_col(text, s.start))
     }
 
+    /// The same through a line index of the text, built once for many
+    /// diagnostics (`LineIndex`).
+    pub fn line_col_with(&self, lines: &LineIndex) -> Option<(usize, usize)> {
+        self.span_in(lines.text()).map(|s| lines.line_col(s.start))
+    }
+
     /// `field: …`, `expected: …`, `hint: …`, those that are given.
     pub fn details(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -215,6 +221,54 @@ pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -
         .map(|(_, k)| format!("did you mean `{k}`?"))
 }
 
+/// Where each line of a text starts, found once. Locating a diagnostic is
+/// then a binary search and a count within its own line, so locating n
+/// diagnostics costs the text once, not n times (`line_col` scans from the
+/// start of the text).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line (the first is 0).
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Number of lines (a text ending in a newline has an empty last line).
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line of a byte offset (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The bytes of a 0-based line, without its newline.
+    pub fn line_span(&self, line: usize) -> Range<usize> {
+        let start = self.starts[line.min(self.starts.len() - 1)];
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |&next| next - 1);
+        start..end
+    }
+
+    /// 1-based line and column (in characters) of a byte offset, as `line_col`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.text.floor_char_boundary(offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let col = self.text[self.starts[line]..offset].chars().count() + 1;
+        (line + 1, col)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -222,4 +276,22 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod line_index_tests {
+    use super::*;
+
+    #[test]
+    fn the_index_agrees_with_a_scan_from_the_start() {
+        let text = "a = 1\n\nsite = \"é\"\r\n[[x]]\nlast";
+        let index = LineIndex::new(text);
+        assert_eq!(index.lines(), 5);
+        for offset in 0..=text.len() + 3 {
+            assert_eq!(index.line_col(offset), line_col(text, offset), "offset {offset}");
+        }
+        assert_eq!(&text[index.line_span(2)], "site = \"é\"\r");
+        assert_eq!(&text[index.line_span(4)], "last");
+        assert_eq!(LineIndex::new("").line_col(0), (1, 1));
+    }
 }

@@ -209,6 +209,14 @@ fn check_state(s: &Scenario, st: &State, start: Date) -> Vec<Diagnostic> {
                     .expected("a camp, temporary base, hub or hq")
                     .hint("remove this entry"),
             ),
+            Some(_) if closed.contains(&c.site.as_str()) => {
+                let first = st.closed.iter().position(|o| o.site == c.site).unwrap_or(0);
+                errs.push(
+                    Diagnostic::error(path.key("site"), format!("`{}` is closed twice", c.site))
+                        .expected("each site in [[closed]] once")
+                        .hint(format!("closed[{first}] already closes it; remove one of the entries")),
+                )
+            }
             Some(_) => closed.push(c.site.as_str()),
         }
         if site_kind(&c.to).is_none() {
@@ -234,8 +242,21 @@ fn check_state(s: &Scenario, st: &State, start: Date) -> Vec<Diagnostic> {
             st.equipment.iter().enumerate().map(|(i, e)| (Path::parse("equipment").index(i), e.site.as_str(), "items")),
         );
     for (path, site, what) in located {
-        if site_kind(site).is_none() {
+        let kind = site_kind(site);
+        if kind.is_none() {
             errs.push(unknown_site(path.key("site"), site));
+        } else if what == "people" && kind.is_some_and(|k| k.is_exit()) {
+            // The simulation counts people out when it sets them down at an
+            // exit; placed there, they would never count. (Items may wait at
+            // an exit, as the scenario's own lots at a border crossing do.)
+            errs.push(
+                Diagnostic::error(
+                    path.key("site"),
+                    format!("people at `{site}`, an exit: they are out of the country"),
+                )
+                .expected("a site in the country (not a seaport, border crossing or abroad)")
+                .hint("count them in [out] personnel and remove the entry"),
+            );
         } else if closed.contains(&site) {
             errs.push(
                 Diagnostic::error(path.key("site"), format!("{what} at `{site}`, which the state says is closed"))
@@ -335,5 +356,46 @@ pub fn locate_all(src: &Source, diags: &mut [Diagnostic]) {
                 d.span = locate(&doc, &d.field);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(state: &str) -> Vec<Diagnostic> {
+        let s =
+            crate::load(&Source::new("minusma", crate::MINUSMA_2023)).expect("the embedded scenario loads").scenario;
+        let src = Source::new("state.toml", state);
+        let st = parse(&src).expect("the state parses");
+        match apply(&s, Some((&st, &src)), None) {
+            Ok(_) => Vec::new(),
+            Err(errs) => errs,
+        }
+    }
+
+    const CLOSED_ONCE: &str = "as_of = 2023-10-15\n[[closed]]\nsite = \"ber\"\ndate = 2023-08-13\nto = \"timbuktu\"\n";
+
+    #[test]
+    fn a_site_closed_twice_is_refused() {
+        assert!(check(CLOSED_ONCE).is_empty(), "once is fine");
+        let twice = format!("{CLOSED_ONCE}[[closed]]\nsite = \"ber\"\ndate = 2023-08-20\nto = \"gao\"\n");
+        let errs = check(&twice);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field.to_string(), "closed[1].site");
+        assert!(errs[0].message.contains("`ber` is closed twice"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap_or("").contains("closed[0]"), "{errs:?}");
+    }
+
+    #[test]
+    fn people_at_an_exit_are_refused() {
+        let people = "as_of = 2023-10-15\n[[personnel]]\nsite = \"dakar\"\ncontingent = \"senegal\"\nrole = \"essential\"\ncount = 100\n";
+        let errs = check(people);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field.to_string(), "personnel[0].site");
+        assert!(errs[0].message.contains("people at `dakar`, an exit"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap_or("").contains("[out] personnel"), "{errs:?}");
+        let inland = people.replace("dakar", "gao");
+        assert!(check(&inland).is_empty(), "the same group inland is fine");
     }
 }

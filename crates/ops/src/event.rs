@@ -52,6 +52,46 @@ pub struct NewEvent {
     pub recorded_by: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The event's identity, yours to choose (e.g. a message number; at
+    /// most 128 characters). Without it, the identity is the event's content
+    /// key (`content_key`: its kind, fields and time). The same key again is
+    /// the same event, reported as already logged and not stored twice; a
+    /// different event under a key already used is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "MOVCON-2023-0142")]
+    pub key: Option<String>,
+}
+
+/// The identity of an event without a key of its own: `sha256:` and the
+/// SHA-256 (hex) of its canonical form, the JSON of its kind and fields
+/// with its normalised time `at` (RFC 3339 UTC), keys sorted, no spaces.
+/// Who recorded it and the note are not part of what happened, so they are
+/// left out: the same event re-sent by someone else is still the same.
+pub fn content_key(kind: &EventKind, at: At) -> String {
+    use sha2::{Digest, Sha256};
+    let mut v = serde_json::to_value(kind).expect("an event serialises");
+    if let Some(o) = v.as_object_mut() {
+        o.insert("at".into(), format_at(at).into());
+    }
+    let digest = Sha256::digest(canonical(&v).as_bytes());
+    format!("sha256:{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// JSON with object keys sorted at every level, without spaces.
+fn canonical(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(o) => {
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort();
+            let fields: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{}:{}", serde_json::Value::String(k.clone()), canonical(&o[k])))
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        serde_json::Value::Array(a) => format!("[{}]", a.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
 }
 
 fn one() -> u32 {
@@ -389,6 +429,9 @@ impl NewEvent {
 pub struct LoggedEvent {
     /// Increases in the order events were recorded.
     pub id: i64,
+    /// Its identity: the key it was given, else its content key
+    /// (`sha256:…`, see `content_key`). Unique within a scenario's log.
+    pub key: String,
     /// The scenario's name (its `[scenario] id`).
     pub scenario: String,
     /// When it happened (RFC 3339 UTC).

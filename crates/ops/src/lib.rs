@@ -12,6 +12,7 @@
 // large, but only on the error path of reading user input, as in the model.
 #![allow(clippy::result_large_err)]
 
+mod consistency;
 mod error;
 mod event;
 mod names;
@@ -22,8 +23,10 @@ mod store;
 mod validate;
 
 pub use error::{Rejection, StoreError};
-pub use event::{At, EventKind, IncidentKind, LoggedEvent, NewEvent, day_of, format_at, parse_at, short_at, start_of};
+pub use event::{
+    At, EventKind, IncidentKind, LoggedEvent, NewEvent, content_key, day_of, format_at, parse_at, short_at, start_of,
+};
 pub use state::state_from_log;
 pub use status::{Gap, Status, status};
-pub use store::{Backend, NewRun, RunRef, ScenarioRef, Store};
-pub use validate::{Limits, validate};
+pub use store::{Backend, NewRun, Recorded, RunRef, ScenarioRef, Store};
+pub use validate::{Limits, check_today, validate};

@@ -13,7 +13,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Row};
 
 use crate::error::StoreError;
-use crate::event::{At, EventKind, LoggedEvent, NewEvent, format_at, parse_at};
+use crate::event::{At, EventKind, LoggedEvent, NewEvent, content_key, format_at, parse_at};
 use crate::validate::validate;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -94,10 +94,22 @@ fn resolve(url: &str) -> Result<(Backend, String), StoreError> {
     if path.contains("://") {
         return Err(open_err("unsupported kind of database; use a file path, sqlite:PATH or postgres://USER@HOST/DB"));
     }
-    if path == ":memory:" || path.contains('?') {
-        return Err(open_err("give the store a file path (without `?` options)"));
+    if path == ":memory:" {
+        return Err(open_err("give the store a file path"));
     }
-    Ok((Backend::Sqlite, format!("sqlite://{path}?mode=rwc")))
+    Ok((Backend::Sqlite, format!("sqlite:{}?mode=rwc", encode_path(path))))
+}
+
+/// A file path as the path of a `sqlite:` URL: every byte but letters,
+/// digits, `-`, `.`, `_`, `~` and `/` percent-encoded, so that sqlx, which
+/// decodes it, opens the file named, literally (`my%20ops.db` is a file of
+/// that name, not `my ops.db`; spaces, `?` and `#` are part of the name).
+fn encode_path(path: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+    let encoded = utf8_percent_encode(path, KEEP).to_string();
+    // sqlx strips a leading `//` (as of `sqlite://`): keep a path's own.
+    if encoded.starts_with("//") { format!("//{encoded}") } else { encoded }
 }
 
 impl Store {
@@ -113,15 +125,32 @@ impl Store {
         // One connection first: it fails at once (no pool retries) when the
         // server is unreachable or the file is not a database, then migrates.
         let mut first = AnyConnection::connect_with(&opts).await.map_err(open_err)?;
-        if backend == Backend::Sqlite {
-            // WAL is a property of the file: set once, kept by every later connection.
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&mut first).await.map_err(open_err)?;
+        match backend {
+            Backend::Sqlite => {
+                // Wait for other processes opening the same file, rather than fail.
+                sqlx::query(&format!("PRAGMA busy_timeout = {SQLITE_BUSY_MS}"))
+                    .execute(&mut first)
+                    .await
+                    .map_err(open_err)?;
+                // WAL is a property of the file: set once, kept by every later connection.
+                sqlx::query("PRAGMA journal_mode = WAL").execute(&mut first).await.map_err(open_err)?;
+                // The migrations under the write lock, taken before sqlx reads
+                // which are applied: two processes creating one new store apply
+                // each migration once (sqlx's own transactions nest as savepoints).
+                let mut tx = first.begin_with("BEGIN IMMEDIATE").await.map_err(open_err)?;
+                SQLITE_MIGRATIONS.run(&mut *tx).await?;
+                backfill_keys(&mut tx).await?;
+                tx.commit().await?;
+            }
+            Backend::Postgres => {
+                // sqlx holds a session advisory lock while it migrates.
+                POSTGRES_MIGRATIONS.run(&mut first).await?;
+                let mut tx = first.begin().await?;
+                sqlx::query("LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+                backfill_keys(&mut tx).await?;
+                tx.commit().await?;
+            }
         }
-        let migrator = match backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator.run(&mut first).await?;
         first.close().await.map_err(open_err)?;
 
         let pool = AnyPoolOptions::new()
@@ -163,35 +192,8 @@ impl Store {
     /// Stores a scenario's text under `name`: new text gets the next version;
     /// text identical to the latest version returns that version.
     pub async fn put_scenario(&self, name: &str, toml: &str, recorded_by: &str) -> Result<ScenarioRef, StoreError> {
-        crate::validate::check_text("name", name, 64)?;
-        crate::validate::check_text("recorded_by", recorded_by, 200)?;
-        let sha256 = hex(&Sha256::digest(toml.as_bytes()));
         let mut tx = self.write_tx("scenarios").await?;
-        let latest = sqlx::query("SELECT name, version, sha256, created_at, recorded_by FROM scenarios WHERE name = $1 ORDER BY version DESC LIMIT 1")
-            .bind(name)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| scenario_ref(&r))
-            .transpose()?;
-        if let Some(l) = latest.as_ref().filter(|l| l.sha256 == sha256) {
-            return Ok(l.clone());
-        }
-        let r = ScenarioRef {
-            name: name.to_string(),
-            version: latest.map_or(1, |l| l.version + 1),
-            sha256,
-            created_at: now(),
-            recorded_by: recorded_by.to_string(),
-        };
-        sqlx::query("INSERT INTO scenarios (name, version, sha256, toml, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(&r.name)
-            .bind(r.version)
-            .bind(&r.sha256)
-            .bind(toml)
-            .bind(&r.recorded_by)
-            .bind(&r.created_at)
-            .execute(&mut *tx)
-            .await?;
+        let r = put_scenario_in(&mut tx, name, toml, recorded_by).await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -277,59 +279,148 @@ impl Store {
         row.map(|r| Ok((run_ref(&r)?, r.try_get("result")?))).transpose()
     }
 
-    /// Validates `ev` against the scenario and the events already logged
-    /// under `scenario_name` of the subjects its rules read (its own, and a
-    /// flight's clearance request), and logs it: one transaction holding the
-    /// write lock, so two writers never both pass a check that only one may
-    /// pass. Invalid: `StoreError::Invalid`, nothing written.
+    /// Logs `ev` (see `submit`), without storing the scenario's text. An
+    /// event already logged (the same key, the same event) is refused here,
+    /// naming the logged one (`submit` reports it as `Recorded::Already`).
     pub async fn record(
         &self,
         scenario_name: &str,
         scenario: &drawdown_model::Scenario,
         ev: &NewEvent,
     ) -> Result<LoggedEvent, StoreError> {
-        let subject = ev.kind.subject();
-        let read = ev.kind.subjects_read();
-        let placeholders: Vec<String> = (0..read.len()).map(|i| format!("${}", i + 2)).collect();
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND subject IN ({}) ORDER BY id",
-            placeholders.join(", ")
-        );
+        self.write(scenario_name, scenario, None, ev, true).await.map(Recorded::into_event)
+    }
+
+    /// Validates `ev` against the scenario and the whole log of
+    /// `scenario_name` (the rules of its subject, and the consistency of the
+    /// log with it added: `consistency.rs`) and logs it, in one transaction
+    /// holding the write lock, so two writers never both pass a check that
+    /// only one may pass. `scenario_text`, if given, is stored (versioned)
+    /// first in the same transaction, so an event is never logged without
+    /// the text of its scenario.
+    ///
+    /// The event's identity is its `key`, else its content key: an event
+    /// whose key is logged already is `Recorded::Already` (nothing written
+    /// but the scenario's text) when it is the same event (kind, fields and
+    /// time), and refused when it is another. Invalid:
+    /// `StoreError::Invalid`, nothing written.
+    pub async fn submit(
+        &self,
+        scenario_name: &str,
+        scenario: &drawdown_model::Scenario,
+        scenario_text: Option<&str>,
+        ev: &NewEvent,
+    ) -> Result<Recorded, StoreError> {
+        self.write(scenario_name, scenario, scenario_text, ev, false).await
+    }
+
+    /// `submit`; `strict`: an event already logged is refused (by the rule
+    /// of its subject it breaks again, as a second departure of one convoy,
+    /// else as already logged) rather than reported.
+    async fn write(
+        &self,
+        scenario_name: &str,
+        scenario: &drawdown_model::Scenario,
+        scenario_text: Option<&str>,
+        ev: &NewEvent,
+        strict: bool,
+    ) -> Result<Recorded, StoreError> {
+        let at = crate::event::parse_at(&ev.at)?;
+        let key = match &ev.key {
+            Some(k) => {
+                crate::validate::check_text("key", k, MAX_KEY)?;
+                k.trim().to_string()
+            }
+            None => content_key(&ev.kind, at),
+        };
         let mut tx = self.write_tx("events").await?;
-        let mut query = sqlx::query(&sql).bind(scenario_name);
-        for s in &read {
-            query = query.bind(s);
+        if let Some(text) = scenario_text {
+            if self.backend == Backend::Postgres {
+                sqlx::query("LOCK TABLE scenarios IN SHARE ROW EXCLUSIVE MODE").execute(&mut *tx).await?;
+            }
+            put_scenario_in(&mut tx, scenario_name, text, ev.recorded_by.trim()).await?;
         }
-        let rows = query.fetch_all(&mut *tx).await?;
+        let same_key =
+            sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 AND event_key = $2"))
+                .bind(scenario_name)
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| logged(&r))
+                .transpose()?;
+        if let Some(e) = same_key {
+            if e.kind == ev.kind && e.at == at && strict {
+                let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 ORDER BY id"))
+                    .bind(scenario_name)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
+                validate(scenario, &prior, ev)?;
+                return Err(StoreError::Invalid(
+                    crate::error::Rejection::error("key", format!("this event is already logged, as #{}", e.id)).hint(
+                        format!(
+                            "{} {} at {}; the same event is logged once",
+                            e.kind.name(),
+                            e.kind.describe(),
+                            format_at(e.at)
+                        ),
+                    ),
+                ));
+            }
+            if e.kind == ev.kind && e.at == at {
+                tx.commit().await?;
+                return Ok(Recorded::Already(e));
+            }
+            return Err(StoreError::Invalid(
+                crate::error::Rejection::error("key", format!("`{key}` is the key of another event, #{}", e.id)).hint(
+                    format!(
+                        "#{} is {} {} at {}; give this event a key of its own",
+                        e.id,
+                        e.kind.name(),
+                        e.kind.describe(),
+                        format_at(e.at)
+                    ),
+                ),
+            ));
+        }
+        let rows = sqlx::query(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE scenario = $1 ORDER BY id"))
+            .bind(scenario_name)
+            .fetch_all(&mut *tx)
+            .await?;
         let prior = rows.iter().map(logged).collect::<Result<Vec<_>, _>>()?;
         let at = validate(scenario, &prior, ev)?;
-        let body = serde_json::to_string(&ev.kind).expect("an event serialises");
         let recorded_at = now_at();
-        let row = sqlx::query(
-            "INSERT INTO events (scenario, at, kind, subject, body, recorded_by, recorded_at, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(scenario_name)
-        .bind(format_at(at))
-        .bind(ev.kind.name())
-        .bind(&subject)
-        .bind(&body)
-        .bind(ev.recorded_by.trim())
-        .bind(format_at(recorded_at))
-        .bind(ev.note.as_deref())
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: i64 = row.try_get("id")?;
-        tx.commit().await?;
-        Ok(LoggedEvent {
-            id,
+        let mut event = LoggedEvent {
+            // Not yet known: after every logged event.
+            id: i64::MAX,
+            key,
             scenario: scenario_name.to_string(),
             at,
             kind: ev.kind.clone(),
             recorded_by: ev.recorded_by.trim().to_string(),
             recorded_at,
             note: ev.note.clone(),
-        })
+        };
+        crate::consistency::check(scenario, &prior, &event)?;
+        let body = serde_json::to_string(&ev.kind).expect("an event serialises");
+        let row = sqlx::query(
+            "INSERT INTO events (scenario, at, kind, subject, body, recorded_by, recorded_at, note, event_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(scenario_name)
+        .bind(format_at(at))
+        .bind(ev.kind.name())
+        .bind(ev.kind.subject())
+        .bind(&body)
+        .bind(&event.recorded_by)
+        .bind(format_at(recorded_at))
+        .bind(ev.note.as_deref())
+        .bind(&event.key)
+        .fetch_one(&mut *tx)
+        .await?;
+        event.id = row.try_get("id")?;
+        tx.commit().await?;
+        Ok(Recorded::New(event))
     }
 
     /// Events of a scenario in the order they were recorded, after `after_id`.
@@ -365,7 +456,96 @@ impl Store {
     }
 }
 
-const EVENT_COLUMNS: &str = "id, scenario, at, body, recorded_by, recorded_at, note";
+const EVENT_COLUMNS: &str = "id, event_key, scenario, at, body, recorded_by, recorded_at, note";
+
+/// Longest accepted event key.
+const MAX_KEY: usize = 128;
+
+/// What `submit` did with an event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recorded {
+    /// Logged now.
+    New(LoggedEvent),
+    /// Logged before (the same key and the same event): nothing stored.
+    Already(LoggedEvent),
+}
+
+impl Recorded {
+    pub fn into_event(self) -> LoggedEvent {
+        match self {
+            Recorded::New(e) | Recorded::Already(e) => e,
+        }
+    }
+}
+
+/// `put_scenario` inside a writing transaction.
+async fn put_scenario_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    name: &str,
+    toml: &str,
+    recorded_by: &str,
+) -> Result<ScenarioRef, StoreError> {
+    crate::validate::check_text("name", name, 64)?;
+    crate::validate::check_text("recorded_by", recorded_by, 200)?;
+    let sha256 = hex(&Sha256::digest(toml.as_bytes()));
+    let latest = sqlx::query("SELECT name, version, sha256, created_at, recorded_by FROM scenarios WHERE name = $1 ORDER BY version DESC LIMIT 1")
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| scenario_ref(&r))
+        .transpose()?;
+    if let Some(l) = latest.as_ref().filter(|l| l.sha256 == sha256) {
+        return Ok(l.clone());
+    }
+    let r = ScenarioRef {
+        name: name.to_string(),
+        version: latest.map_or(1, |l| l.version + 1),
+        sha256,
+        created_at: now(),
+        recorded_by: recorded_by.to_string(),
+    };
+    sqlx::query(
+        "INSERT INTO scenarios (name, version, sha256, toml, recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&r.name)
+    .bind(r.version)
+    .bind(&r.sha256)
+    .bind(toml)
+    .bind(&r.recorded_by)
+    .bind(&r.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r)
+}
+
+/// Gives the events logged before keys existed their content key (the
+/// second and later of identical events get `#ID` appended, so the earlier
+/// log stays as it was). Runs under the write lock, when the store is opened.
+async fn backfill_keys(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    let rows = sqlx::query("SELECT id, scenario, at, body FROM events WHERE event_key IS NULL ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let scenario: String = r.try_get("scenario")?;
+        let body: String = r.try_get("body")?;
+        let at: String = r.try_get("at")?;
+        let kind: EventKind =
+            serde_json::from_str(&body).map_err(|e| StoreError::Corrupt { id, what: format!("its body: {e}") })?;
+        let at =
+            parse_at(&at).map_err(|_| StoreError::Corrupt { id, what: format!("its `at` `{at}` is not a time") })?;
+        let key = content_key(&kind, at);
+        let taken = sqlx::query("SELECT id FROM events WHERE scenario = $1 AND event_key = $2")
+            .bind(&scenario)
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some();
+        let key = if taken { format!("{key}#{id}") } else { key };
+        sqlx::query("UPDATE events SET event_key = $1 WHERE id = $2").bind(&key).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
 
 fn logged(r: &AnyRow) -> Result<LoggedEvent, StoreError> {
     let id: i64 = r.try_get("id")?;
@@ -376,8 +556,10 @@ fn logged(r: &AnyRow) -> Result<LoggedEvent, StoreError> {
         let text: String = r.try_get(column)?;
         parse_at(&text).map_err(|_| StoreError::Corrupt { id, what: format!("its `{column}` `{text}` is not a time") })
     };
+    let key: Option<String> = r.try_get("event_key")?;
     Ok(LoggedEvent {
         id,
+        key: key.ok_or_else(|| StoreError::Corrupt { id, what: "it has no key".into() })?,
         scenario: r.try_get("scenario")?,
         at: time("at")?,
         kind,

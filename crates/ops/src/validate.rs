@@ -104,6 +104,18 @@ pub fn validate(s: &Scenario, prior: &[LoggedEvent], ev: &NewEvent) -> Result<At
     Ok(at)
 }
 
+/// The day a status or a state is asked for: from the scenario's start to
+/// a year after its deadline (or horizon), the days events may be dated.
+pub fn check_today(s: &Scenario, today: drawdown_model::Date) -> Result<(), Rejection> {
+    let l = Limits::of(s);
+    let (first, last) = (s.scenario.start, crate::event::day_of(l.latest));
+    if today < first || today > last {
+        return Err(Rejection::error("today", format!("{today} is outside the scenario's days"))
+            .hint(format!("give a day from {first} (the start) to {last} (a year after the deadline)")));
+    }
+    Ok(())
+}
+
 fn check_kind(s: &Scenario, l: &Limits, same: &[&LoggedEvent], kind: &EventKind) -> Result<(), Rejection> {
     match kind {
         EventKind::SiteClosed { site } => {
@@ -409,6 +421,7 @@ mod tests {
     fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
         LoggedEvent {
             id,
+            key: format!("k{id}"),
             scenario: "minusma-2023".into(),
             at: crate::parse_at(at).expect("a test date"),
             kind,
@@ -419,7 +432,7 @@ mod tests {
     }
 
     fn new(at: &str, kind: EventKind) -> NewEvent {
-        NewEvent { at: at.into(), kind, recorded_by: "t".into(), note: None }
+        NewEvent { at: at.into(), kind, recorded_by: "t".into(), note: None, key: None }
     }
 
     #[test]

@@ -18,6 +18,7 @@ fn minusma() -> &'static Scenario {
 fn logged(id: i64, at: &str, kind: EventKind) -> LoggedEvent {
     LoggedEvent {
         id,
+        key: format!("k{id}"),
         scenario: "minusma-2023".into(),
         at: parse_at(at).expect("a test time"),
         kind,
@@ -223,7 +224,7 @@ proptest! {
         let mut expected = [0i64; 2];
         for (i, (hold, trucks, site)) in ops.into_iter().enumerate() {
             let kind = if hold { EventKind::TrucksHeld { at: sites[site].into(), trucks } } else { EventKind::TrucksReleased { at: sites[site].into(), trucks } };
-            let ev = NewEvent { at: "2023-10-01".into(), kind: kind.clone(), recorded_by: "a".into(), note: None };
+            let ev = NewEvent { at: "2023-10-01".into(), kind: kind.clone(), recorded_by: "a".into(), note: None, key: None };
             let valid = trucks > 0 && (hold || trucks as i64 <= expected[site]);
             let got = validate(s, &log, &ev);
             prop_assert_eq!(got.is_ok(), valid, "{:?}", got);
@@ -246,7 +247,8 @@ proptest! {
 fn fuel_holds_net_out_and_reach_the_replanning_state() {
     let s = minusma();
     let held = EventKind::FuelHeld { site: "gao".into(), litres: 500_000 };
-    let ev = |kind: EventKind| NewEvent { at: "2023-10-01".into(), kind, recorded_by: "a".into(), note: None };
+    let ev =
+        |kind: EventKind| NewEvent { at: "2023-10-01".into(), kind, recorded_by: "a".into(), note: None, key: None };
     assert!(validate(s, &[], &ev(held.clone())).is_ok());
     let zero = validate(s, &[], &ev(EventKind::FuelHeld { site: "gao".into(), litres: 0 })).unwrap_err();
     assert_eq!(zero.field.to_string(), "litres");

@@ -187,6 +187,9 @@ fn day_of(c: &Compiled, events: &[LoggedEvent], today: Option<&str>) -> Result<D
 async fn status_of(st: &AppState, c: &Compiled, today: Option<&str>) -> Result<drawdown_ops::Status, ApiError> {
     let events = all_events(&st.store, &c.reference.name).await?;
     let today = day_of(c, &events, today)?;
+    // Refused as a bad query, like a day that does not parse.
+    drawdown_ops::check_today(&c.scenario, today)
+        .map_err(|r| ApiError::bad("today", r.message).hint(r.hint.unwrap_or_default()))?;
     Ok(drawdown_ops::status(&c.scenario, &events, today, Some(&c.baseline)))
 }
 
