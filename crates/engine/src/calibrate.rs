@@ -49,9 +49,10 @@ use rayon::prelude::*;
 
 use crate::engine::simulate;
 use crate::error::Error;
-use crate::inputs::{draw_values, world_at};
+use crate::inputs::draw_values;
 use crate::observe::observed;
 use crate::rng::{Keys, Purpose, entity_key};
+use crate::world::{CompileError, World};
 
 /// One fitted observation.
 #[derive(Debug, Clone)]
@@ -235,9 +236,18 @@ fn simulate_candidate(
     for (&i, &zi) in fitted.iter().zip(&z) {
         values[i] = space.inputs[i].at(zi);
     }
-    let w = world_at(space, &values)?;
-    let o = simulate(&w, sim_seed, attempt);
     let accept_u = k.stream(entity_key("accept"), Purpose::Input, 0).uniform();
+    // A perturbed candidate far in the tails can put several in-bound inputs
+    // together beyond what the engine runs (`limits.rs`: a column struck
+    // every few metres): it is rejected, as outside the prior's support.
+    let scenario =
+        space.scenario_at(&values).map_err(|reason| Error::InvalidInputs { what: "a sampled input".into(), reason })?;
+    let w = match World::compile(&scenario) {
+        Ok(w) => w,
+        Err(CompileError::Limit(_)) => return Ok(Candidate { d2: f64::INFINITY, z, accept_u }),
+        Err(e) => return Err(Error::InvalidInputs { what: "a sampled input".into(), reason: e.to_string() }),
+    };
+    let o = simulate(&w, sim_seed, attempt);
     Ok(Candidate { d2: distance2(&w, targets, &o), z, accept_u })
 }
 
@@ -384,7 +394,13 @@ pub fn calibrate(
             simulations += batch;
             for c in cands {
                 let c = c?;
-                let p_accept = if tau.is_finite() { (-0.5 * c.d2 / (tau * tau)).exp() } else { 1.0 };
+                let p_accept = if !c.d2.is_finite() {
+                    0.0
+                } else if tau.is_finite() {
+                    (-0.5 * c.d2 / (tau * tau)).exp()
+                } else {
+                    1.0
+                };
                 if accepted.len() < n && c.accept_u < p_accept {
                     accepted.push(c);
                 }

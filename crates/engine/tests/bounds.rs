@@ -1,7 +1,8 @@
 //! The engine where values are extreme or the spec was silent: casualties
 //! capped by who is there, a mean too large to sample, `every_days` at
 //! u32::MAX, delays on the last stretch of a leg, independent permit draws
-//! for a convoy's departures, and the resource limits.
+//! for a convoy's departures, the resource limits, and the situation
+//! factor of routine traffic.
 
 use drawdown_engine::engine::{Duty, Sim, Stage};
 use drawdown_engine::world::CompileError;
@@ -181,4 +182,21 @@ fn a_scenario_over_a_limit_is_an_error_not_an_allocation() {
         }
         other => panic!("expected a limit error, got {:?}", other.map(|_| ())),
     }
+}
+
+#[test]
+fn the_routine_factor_scales_the_incidents_of_plan_line_convoys() {
+    let mut s = base();
+    s.threats[0].ied_per_100km = Num::new(5.0);
+    let incidents = |s: &Scenario| {
+        let w = World::compile(s).unwrap();
+        (0..40).map(|r| simulate_checked(&w, 9, r).unwrap().convoys[0].incidents).sum::<u32>()
+    };
+    let full = incidents(&s);
+    s.situation.routine = Some(Num::new(0.01));
+    let routine = incidents(&s);
+    // 40 replications of a few 100 km trips at 5 per 100 km: hundreds at
+    // factor 1, a few at 0.01.
+    assert!(full > 200, "{full} incidents at factor 1");
+    assert!(routine * 20 < full, "{routine} incidents at factor 0.01 against {full} at 1");
 }
