@@ -345,8 +345,8 @@ fn status_compares_the_log_with_the_plan() {
     );
     assert_eq!(
         (site("ber").state, site("ber").flag, site("ber").days_late),
-        (SiteState::Closed, Gap::Late, Some(7)),
-        "planned 2023-08-13, closed 08-20"
+        (SiteState::Closed, Gap::Late, Some(5)),
+        "planned 2023-08-15, closed 08-20"
     );
     assert_eq!(
         (site("kidal").state, site("kidal").flag, site("kidal").days_late),
