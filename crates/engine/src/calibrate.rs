@@ -49,10 +49,10 @@ use rayon::prelude::*;
 
 use crate::engine::simulate;
 use crate::error::Error;
-use crate::inputs::draw_values;
+use crate::inputs::{draw_values, world_at};
 use crate::observe::observed;
 use crate::rng::{Keys, Purpose, entity_key};
-use crate::world::{CompileError, World};
+use crate::world::CompileError;
 
 /// One fitted observation.
 #[derive(Debug, Clone)]
@@ -240,12 +240,10 @@ fn simulate_candidate(
     // A perturbed candidate far in the tails can put several in-bound inputs
     // together beyond what the engine runs (`limits.rs`: a column struck
     // every few metres): it is rejected, as outside the prior's support.
-    let scenario =
-        space.scenario_at(&values).map_err(|reason| Error::InvalidInputs { what: "a sampled input".into(), reason })?;
-    let w = match World::compile(&scenario) {
+    let w = match world_at(space, &values) {
         Ok(w) => w,
-        Err(CompileError::Limit(_)) => return Ok(Candidate { d2: f64::INFINITY, z, accept_u }),
-        Err(e) => return Err(Error::InvalidInputs { what: "a sampled input".into(), reason: e.to_string() }),
+        Err(Error::Compile(CompileError::Limit(_))) => return Ok(Candidate { d2: f64::INFINITY, z, accept_u }),
+        Err(e) => return Err(e),
     };
     let o = simulate(&w, sim_seed, attempt);
     Ok(Candidate { d2: distance2(&w, targets, &o), z, accept_u })

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::error::Error;
 
 use crate::rng::{Keys, Purpose, entity_key};
-use crate::world::World;
+use crate::world::{CompileError, World};
 
 /// Where a Monte Carlo's replications take their inputs from.
 #[derive(Clone, Copy)]
@@ -95,11 +95,16 @@ pub fn world_of_draw(space: &InputSpace, seed: u64, draw: u64) -> Result<World, 
     world_at(space, &draw_values(space, seed, draw))
 }
 
-/// The world with the inputs of `space` at `values`.
+/// The world with the inputs of `space` at `values`. Inputs that together
+/// exceed the engine's limits (each within its bounds) give
+/// `Error::Compile(CompileError::Limit)`, which a caller can tell apart.
 pub fn world_at(space: &InputSpace, values: &[f64]) -> Result<World, Error> {
     let invalid = |reason: String| Error::InvalidInputs { what: "a sampled input".into(), reason };
     let scenario = space.scenario_at(values).map_err(invalid)?;
-    World::compile(&scenario).map_err(|e| invalid(e.to_string()))
+    World::compile(&scenario).map_err(|e| match e {
+        CompileError::Limit(_) => Error::Compile(e),
+        CompileError::Invalid(_) => invalid(e.to_string()),
+    })
 }
 
 /// Replications per batch: memory holds one batch of results.

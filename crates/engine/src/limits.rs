@@ -124,7 +124,10 @@ pub fn estimate(s: &m::Scenario) -> Estimate {
     let incident_per_km =
         s.threats.iter().map(|t| (t.ied_per_100km.value + t.ambush_per_100km.value) / 100.0).fold(0.0, f64::max);
     let factor = |v: &Option<m::Num>| v.as_ref().map_or(1.0, |x| x.value.max(1.0));
-    let risk = factor(&s.situation.closing_contested) * factor(&s.situation.without_air_cover);
+    // A convoy is either closing or on a plan line: the larger of the two
+    // factors, times the one for a march day without air cover.
+    let risk = factor(&s.situation.closing_contested).max(factor(&s.situation.routine))
+        * factor(&s.situation.without_air_cover);
     let breakdown_per_km = s.march.breakdowns_per_100km.as_ref().map_or(0.0, |v| v.value / 100.0);
     let march_events = max_pace * (incident_per_km * risk + breakdown_per_km);
 

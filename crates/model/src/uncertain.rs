@@ -37,6 +37,8 @@ pub struct UncertainInput {
     pub key: String,
     pub source: Option<String>,
     pub confidence: Option<Confidence>,
+    /// The field's physical bounds (`bounds.rs`), found once.
+    pub bound: Option<&'static crate::bounds::Bound>,
 }
 
 const PROBABILITIES: &[&str] = &["approval", "serviceability", "armed_group", "vehicle_serviceability"];
@@ -79,7 +81,9 @@ fn input(v: SourcedValue) -> Option<UncertainInput> {
     if low == value && high == value {
         return None;
     }
+    let bound = crate::bounds::of_path(&crate::diag::Path::parse(&v.path));
     Some(UncertainInput {
+        bound,
         path: v.path,
         label: v.label,
         value,
@@ -185,7 +189,7 @@ impl UncertainInput {
     /// The value is first clamped to the field's bounds (`bounds.rs`): a
     /// draw in a tail never reaches a value validation refuses.
     pub fn set_in(&self, doc: &mut serde_json::Value, x: f64) -> Result<(), String> {
-        let x = crate::bounds::of_path(&crate::diag::Path::parse(&self.path)).map_or(x, |b| b.clamp(x));
+        let x = self.bound.map_or(x, |b| b.clamp(x));
         let mut node = doc;
         for seg in path_segments(&self.path) {
             node = match seg {
