@@ -67,6 +67,11 @@ pub struct Args {
     /// Relative gap at which the solver stops (default: `[planner] gap`, else 0.01).
     #[arg(long, value_name = "FRACTION", value_parser = parse_gap)]
     pub gap: Option<f64>,
+    /// Plan each trip to arrive when it has arrived with probability Q
+    /// (default: `[planner] trip_quantile`, else 0.9), over the input draws
+    /// the engine check runs (sampled inputs) and the friction of a run.
+    #[arg(long, value_name = "Q", value_parser = parse_trip_quantile)]
+    pub trip_quantile: Option<f64>,
     /// Keep a base's closure as given instead of planning it (repeatable):
     /// `SITE=DATE`, `SITE=open` (stays open past the deadline), or `SITE`
     /// (as the scenario's own plan has it: its closure date, else open).
@@ -83,7 +88,8 @@ pub struct Args {
     /// least P (exit status 4 if no plan reaches it). Needs --check-runs > 0.
     #[arg(long, value_name = "P", value_parser = parse_confidence)]
     pub confidence: Option<f64>,
-    /// Seed of the engine check: the same seed gives the same check on any number of threads.
+    /// Seed of the engine check and of the input draws trips are timed in:
+    /// the same seed gives the same plan and check on any number of threads.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
     /// Worker threads of the engine check (0: all cores); the result does not depend on it.
@@ -137,6 +143,13 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_trip_quantile(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.5..=0.999).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a probability from 0.5 to 0.999 (e.g. 0.9)")),
+    }
+}
+
 fn parse_gap(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..1.0).contains(&x) => Ok(x),
@@ -147,9 +160,22 @@ fn parse_gap(s: &str) -> Result<f64, String> {
 pub fn run(mut args: Args) -> ExitCode {
     // The scenario's own plan is replaced, so it is neither used nor checked.
     args.scenario.without_plan = true;
-    let Ok((_, loaded)) = load_for_run(&args.scenario) else { return ExitCode::from(1) };
+    let Ok((src, loaded)) = load_for_run(&args.scenario) else { return ExitCode::from(1) };
     let s = &loaded.scenario;
+    // Trips are timed in the worlds the engine check will run: the input
+    // draws of its seed (sampled inputs), or the point world.
+    let space = match args.inputs.inputs {
+        crate::input::InputsFlag::Sampled => match crate::input::input_space(&src, s) {
+            Ok(sp) => Some(sp),
+            Err(()) => return ExitCode::from(1),
+        },
+        crate::input::InputsFlag::Point => None,
+    };
     let mut opts = Options::from_scenario(s);
+    opts.seed = args.seed;
+    if let Some(q) = args.trip_quantile {
+        opts.trip_quantile = q;
+    }
     if let Some(t) = args.time_limit {
         opts.time_limit_s = t;
     }
@@ -179,8 +205,8 @@ pub fn run(mut args: Args) -> ExitCode {
         return ExitCode::from(1);
     }
     let p = match args.confidence {
-        Some(q) => robust(&args, s, &opts, q),
-        None => plan(s, &opts).map_err(Some).and_then(|mut p| {
+        Some(q) => robust(&args, s, space.as_ref(), &opts, q),
+        None => plan(s, space.as_ref(), &opts).map_err(Some).and_then(|mut p| {
             if args.check_runs > 0 {
                 p.check = Some(engine_check(&args, &p, None).map_err(|()| None)?);
             }
@@ -244,7 +270,13 @@ pub const NOT_ROBUST_EXIT: u8 = 4;
 /// loop goes on from the previous plan. The best plan (highest simulated
 /// P, the earliest on ties) is returned. Everything is seeded and counted:
 /// the same command gives the same plan.
-fn robust(args: &Args, s: &drawdown_model::Scenario, opts: &Options, q: f64) -> Result<Planned, Option<String>> {
+fn robust(
+    args: &Args,
+    s: &drawdown_model::Scenario,
+    space: Option<&drawdown_model::uncertain::InputSpace>,
+    opts: &Options,
+    q: f64,
+) -> Result<Planned, Option<String>> {
     use drawdown_planner::robust::{MAX_REPLANS, Robust, Step, learn};
     use std::collections::BTreeMap;
     let mut opts = opts.clone();
@@ -252,7 +284,7 @@ fn robust(args: &Args, s: &drawdown_model::Scenario, opts: &Options, q: f64) -> 
     let mut capped: Vec<String> = Vec::new();
     let mut tried: Vec<Step> = Vec::new();
     let make = |opts: &Options| -> Result<Planned, Option<String>> {
-        let mut p = plan(s, opts).map_err(Some)?;
+        let mut p = plan(s, space, opts).map_err(Some)?;
         p.check = Some(engine_check(args, &p, Some(q)).map_err(|()| None)?);
         Ok(p)
     };

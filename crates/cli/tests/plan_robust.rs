@@ -100,14 +100,46 @@ fn a_confidence_no_plan_reaches_exits_4_with_the_statement() {
     assert!(r["relaxation"].as_str().is_some_and(|t| !t.is_empty()), "{r}");
 }
 
-/// The raw (uncalibrated) MINUSMA scenario: its deterministic plan misses
-/// 0.9, so the loop learns margins and re-plans.
+/// The deterministic plan of the embedded scenario is one the engine
+/// agrees with: its trips planned at their 0.9 quantile (over the input
+/// draws the check runs), everyone is out by the deadline in most runs,
+/// and the programme's expected casualties (situation factors included)
+/// are near the engine's mean.
+#[test]
+fn the_deterministic_plan_is_one_the_engine_agrees_with() {
+    let js = tmp("agrees.json");
+    let js_s = js.display().to_string();
+    let (code, stdout, err) = drawdown(&["plan", "--check-runs", "400", "--json", &js_s]);
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    let v = read_json(&js);
+    let f = &v["check"]["figures"];
+    let met = f["deadline_met"].as_f64().expect("deadline_met");
+    assert!(met >= 0.85, "P(everyone out) = {met}");
+    let planned = v["expected_casualties"].as_f64().expect("expected_casualties");
+    let engine = f["wounded"]["mean"].as_f64().expect("wounded") + f["killed"]["mean"].as_f64().expect("killed");
+    assert!((planned / engine - 1.0).abs() < 0.3, "the programme expects {planned} casualties, the engine {engine}");
+}
+
+/// The raw (uncalibrated) MINUSMA scenario planned on each trip's median
+/// (`--trip-quantile 0.5`): the deterministic plan misses 0.9, so the loop
+/// learns margins and re-plans.
 #[test]
 fn the_loop_learns_margins_where_the_deterministic_plan_misses() {
     let raw = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/minusma-2023.toml").display().to_string();
     let js = tmp("raw.json");
     let js_s = js.display().to_string();
-    let (code, stdout, err) = drawdown(&["plan", &raw, "--confidence", "0.9", "--check-runs", "300", "--json", &js_s]);
+    let (code, stdout, err) = drawdown(&[
+        "plan",
+        &raw,
+        "--trip-quantile",
+        "0.5",
+        "--confidence",
+        "0.9",
+        "--check-runs",
+        "300",
+        "--json",
+        &js_s,
+    ]);
     assert_eq!(code, 0, "{stdout}\n{err}");
     let r = &read_json(&js)["robust"];
     assert!(r["iterations"].as_u64().is_some_and(|n| n >= 1), "{r}");

@@ -47,7 +47,6 @@ impl Sim<'_> {
                 };
                 ok * ac.sorties_per_aircraft
             });
-            let clearance = &w.clearance[ac.clearance];
             for sortie in 0..line.sorties_per_day {
                 if *capacity == 0 {
                     break;
@@ -59,10 +58,7 @@ impl Sim<'_> {
                     break;
                 }
                 // The request was made `lead` days before, under the policy then in force.
-                let today = (day + w.lead_pad) as usize;
-                let lead = clearance.lead_days[today.min(clearance.lead_days.len() - 1)];
-                let requested_on = today.saturating_sub(lead as usize).min(clearance.approval.len() - 1);
-                let p = clearance.approval[requested_on];
+                let p = w.approval(ac.clearance, day as usize);
                 self.out.clearances.requested += 1;
                 let mut s = self.keys.stream(line.key, Purpose::Clearance, clearance_index(day, sortie));
                 if !s.bernoulli(p) {

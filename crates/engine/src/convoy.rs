@@ -428,11 +428,7 @@ impl Sim<'_> {
     fn air_cover(&self, key: u64, march_day: u32, day: usize) -> bool {
         let w = self.w;
         let Some(g) = w.situation.air_cover else { return true };
-        let cl = &w.clearance[g];
-        let today = day + w.lead_pad as usize;
-        let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
-        let approval = cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)];
-        self.keys.stream(key, Purpose::AirCover, u64::from(march_day)).bernoulli(approval)
+        self.keys.stream(key, Purpose::AirCover, u64::from(march_day)).bernoulli(w.approval(g, day))
     }
 
     /// Incidents and breakdowns over `km` of road in `zone`, the incident

@@ -727,6 +727,16 @@ impl World {
         self.sites.len()
     }
 
+    /// Approval probability of a request of clearance group `group` for
+    /// `day`: it was made the group's lead time (in force on `day`) before,
+    /// under the approval rate in force on the day it was made (§6).
+    pub fn approval(&self, group: usize, day: usize) -> f64 {
+        let cl = &self.clearance[group];
+        let today = day + self.lead_pad as usize;
+        let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
+        cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)]
+    }
+
     /// Next link and site from `from` towards `to` under the corridor state
     /// of `epoch`, or None if unreachable.
     #[inline]

@@ -131,6 +131,7 @@ pub const BOUNDS: &[Bound] = &[
     b("planner.open_base_usd", 0.0, 1e15, "US$", "cost of one base still open at the deadline"),
     b("planner.time_limit_s", 0.1, 86_400.0, "seconds", "solver time limit"),
     b("planner.gap", 0.0, 0.99, "fraction", "relative optimality gap at which the solver stops"),
+    b("planner.trip_quantile", 0.5, 0.999, "probability", "quantile of each trip's arrival the plan is made at"),
     b(
         "planner.bucket_days",
         1.0,

@@ -776,6 +776,11 @@ pub struct PlannerSettings {
     /// Plan as if the deadline were this many days earlier (room for friction). Default 0.
     #[serde(default)]
     pub margin_days: Option<u32>,
+    /// Quantile of each trip's arrival the plan is made at: a convoy
+    /// counts as arriving by a day when it has arrived by then with this
+    /// probability. Default 0.9.
+    #[serde(default)]
+    pub trip_quantile: Option<f64>,
     /// Solver time limit in seconds. Default 30.
     #[serde(default)]
     pub time_limit_s: Option<f64>,

@@ -1394,6 +1394,7 @@ impl<'a> Validator<'a> {
             ("open_base_usd", pl.open_base_usd),
             ("time_limit_s", pl.time_limit_s),
             ("gap", pl.gap),
+            ("trip_quantile", pl.trip_quantile),
             ("bucket_days", pl.bucket_days.map(f64::from)),
         ] {
             if let Some(x) = value {

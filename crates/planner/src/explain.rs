@@ -7,13 +7,21 @@
 use drawdown_engine::World;
 use drawdown_model as m;
 
-use crate::formulation::{CapRow, Model, Solved};
+use crate::formulation::{CapRow, Model, Solved, Timing};
 use crate::{Binding, Explanation, Net, Options, Relaxation};
 
 /// People left below this count as nobody left (the LP's tolerance).
 const NOBODY: f64 = 0.5;
 
-pub fn explain(s: &m::Scenario, w: &World, model: &Model, solved: &Solved, opts: &Options, net: &Net) -> Explanation {
+pub fn explain(
+    s: &m::Scenario,
+    w: &World,
+    timing: &Timing,
+    model: &Model,
+    solved: &Solved,
+    opts: &Options,
+    net: &Net,
+) -> Explanation {
     let close = model.closure_periods(&solved.cols);
     let left = model.people_left(&solved.cols);
     let mut out = Explanation { closures: closure_reasons(model, &close), ..Explanation::default() };
@@ -24,7 +32,7 @@ pub fn explain(s: &m::Scenario, w: &World, model: &Model, solved: &Solved, opts:
         out.binding.sort_by(|a, b| b.value_of_one_more.total_cmp(&a.value_of_one_more));
     }
     if left > NOBODY {
-        out.relaxation = Some(relaxation(s, w, opts, net));
+        out.relaxation = Some(relaxation(s, w, timing, opts, net));
     }
     out
 }
@@ -156,9 +164,9 @@ fn bindings(model: &Model, rows: &[CapRow], duals: &[f64], unit: &Unit, kind: Ki
 
 /// Whether the scenario's deadline can be met with every site closing as
 /// late as possible (one LP; the closures that give the flows the most time).
-fn meets_deadline(s: &m::Scenario, opts: &Options, net: &Net) -> Option<bool> {
+fn meets_deadline(s: &m::Scenario, timing: &Timing, opts: &Options, net: &Net) -> Option<bool> {
     let w = crate::compile_bare(s).ok()?;
-    let model = Model::build(s, &w, opts, false);
+    let model = Model::build(s, &w, timing, opts, false);
     let (_, cols, _) = model.solve_fixed(&model.latest_closures(), net)?;
     Some(model.people_left(&cols) <= NOBODY)
 }
@@ -174,9 +182,9 @@ fn with_deadline(s: &m::Scenario, extra: u32) -> m::Scenario {
 
 /// The smallest relaxation: extra trucks and aircraft (priced, with the
 /// closures as late as possible), and independently the fewest extra days.
-pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options, net: &Net) -> Relaxation {
+pub fn relaxation(s: &m::Scenario, w: &World, timing: &Timing, opts: &Options, net: &Net) -> Relaxation {
     let mut r = Relaxation::default();
-    let model = Model::build(s, w, opts, true);
+    let model = Model::build(s, w, timing, opts, true);
     if let Some((_, cols, _)) = model.solve_fixed(&model.latest_closures(), net) {
         if model.people_left(&cols) <= NOBODY {
             let mut sets = Vec::new();
@@ -204,7 +212,7 @@ pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options, net: &Net) -> Rela
     // Fewest extra days: doubling, then bisection.
     let (mut lo, mut hi) = (0u32, None);
     for extra in [7u32, 14, 28, 56, 112, 224] {
-        match meets_deadline(&with_deadline(s, extra), opts, net) {
+        match meets_deadline(&with_deadline(s, extra), timing, opts, net) {
             Some(true) => {
                 hi = Some(extra);
                 break;
@@ -215,7 +223,7 @@ pub fn relaxation(s: &m::Scenario, w: &World, opts: &Options, net: &Net) -> Rela
     if let Some(mut hi) = hi {
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
-            if meets_deadline(&with_deadline(s, mid), opts, net) == Some(true) {
+            if meets_deadline(&with_deadline(s, mid), timing, opts, net) == Some(true) {
                 hi = mid;
             } else {
                 lo = mid;

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use drawdown_engine::expected;
+use drawdown_engine::expected::{self, Duty};
 use drawdown_engine::world::{MIN_PER_DAY, NONE, World};
 use drawdown_model as m;
 use highs::{Col, HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
@@ -136,10 +136,25 @@ pub struct Solved {
     pub start_objective: Option<f64>,
 }
 
-/// Expected road minutes with the engine's friction (breakdown and incident
-/// delays), from the compiled world.
+/// Where the programme times its trips: in the worlds of the scenario's
+/// input draws (none: the point world alone), at the quantile `q` of each
+/// trip's arrival (`expected::arrival_quantile`).
+pub struct Timing {
+    pub draws: Vec<World>,
+    pub q: f64,
+}
+
+impl Timing {
+    fn worlds<'a>(&'a self, w: &'a World) -> Vec<&'a World> {
+        if self.draws.is_empty() { vec![w] } else { self.draws.iter().collect() }
+    }
+}
+
+/// Expected road minutes of a plan line's convoy, with the engine's friction
+/// (breakdown and incident delays at the routine situation factor).
 fn minutes(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
-    expected::road_minutes(w, day as u32, from, to)
+    let f = expected::situation_factor(w, Duty::Line, day as u32);
+    expected::road_trip(w, day as u32, from, to, f).map(|t| t.mean)
 }
 
 /// Expected minutes waiting for movement permits, from the world's daily rates.
@@ -147,8 +162,10 @@ fn permit_wait(w: &World, day: usize) -> f64 {
     expected::permit_wait_days(w, day as u32) * f64::from(MIN_PER_DAY)
 }
 
-/// Expected casualties (wounded + killed) of one convoy from `from` to `to` leaving on `day`.
-fn path_risk(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
+/// Expected casualties (wounded + killed) of one convoy of `duty` from
+/// `from` to `to` leaving on `day`: incidents at the zone's rates times the
+/// convoy's mean situation factor, times casualties per incident.
+fn path_risk(w: &World, day: usize, from: u16, to: u16, duty: Duty) -> Option<f64> {
     let epoch = w.epoch_of_day[day.min(w.epoch_of_day.len() - 1)];
     let (mut at, mut risk, mut hops) = (from, 0.0, 0);
     while at != to {
@@ -164,20 +181,20 @@ fn path_risk(w: &World, day: usize, from: u16, to: u16) -> Option<f64> {
             return None;
         }
     }
-    Some(risk)
+    Some(risk * expected::situation_factor(w, duty, day as u32))
 }
 
-/// Day a convoy leaving `from` on `day` reaches `to` (usable the next day if `to` is a base).
-fn arrival(w: &World, day: usize, from: u16, to: u16) -> Option<usize> {
-    let t = minutes(w, day, from, to)?;
-    let wait = permit_wait(w, day);
-    Some(day + ((360.0 + t + wait) / f64::from(MIN_PER_DAY)) as usize + usize::from(!w.sites[to as usize].exit))
+/// Day by which a convoy of `duty` ready on `day` at `from` has reached
+/// `to` with probability `timing.q` (usable the next day if `to` is a base).
+fn arrival(w: &World, timing: &Timing, day: usize, from: u16, to: u16, duty: Duty) -> Option<usize> {
+    let t = expected::arrival_quantile(&timing.worlds(w), day as u32, from, to, duty, timing.q)?;
+    Some(day + (t / f64::from(MIN_PER_DAY)) as usize + usize::from(!w.sites[to as usize].exit))
 }
 
 impl Model {
     /// Builds the programme. With `relax`, trucks and aircraft can be added
     /// at a price (extra columns in the capacity rows).
-    pub fn build(s: &m::Scenario, w: &World, opts: &Options, relax: bool) -> Model {
+    pub fn build(s: &m::Scenario, w: &World, timing: &Timing, opts: &Options, relax: bool) -> Model {
         let wt = opts.weights;
         let n = w.n_sites();
         let last = w.deadline_day.saturating_sub(opts.margin_days) as usize;
@@ -328,7 +345,7 @@ impl Model {
                         else {
                             continue;
                         };
-                        let Some(arrive) = arrival(w, d, i, j) else { continue };
+                        let Some(arrive) = arrival(w, timing, d, i, j, Duty::Line) else { continue };
                         if arrive > last {
                             continue;
                         }
@@ -336,9 +353,9 @@ impl Model {
                         let legs = if pos > 0.0 { 3.0 } else { 2.0 };
                         let round_trip_days =
                             ((pos + t + ret + legs * permit_wait) / f64::from(MIN_PER_DAY) + 1.0).max(1.0);
-                        let risk = path_risk(w, d, fl.home, i).unwrap_or(0.0)
-                            + path_risk(w, d, i, j).unwrap_or(0.0)
-                            + path_risk(w, d, j, fl.home).unwrap_or(0.0);
+                        let risk = path_risk(w, d, fl.home, i, Duty::Line).unwrap_or(0.0)
+                            + path_risk(w, d, i, j, Duty::Line).unwrap_or(0.0)
+                            + path_risk(w, d, j, fl.home, Duty::Line).unwrap_or(0.0);
                         let len = per.len[p] as f64;
                         let max_convoys = (len / round_trip_days.ceil()).ceil().max(1.0);
                         let cargo = pb.add_column(0.0, 0..);
@@ -405,12 +422,9 @@ impl Model {
             let mut capacity = vec![vec![0.0; np]; w.aircraft.len()];
             let mut per_aircraft = vec![vec![0.0; np]; w.aircraft.len()];
             for (k, ac) in w.aircraft.iter().enumerate() {
-                let cl = &w.clearance[ac.clearance];
                 for p in 0..np {
                     let d = per.start[p];
-                    let today = d + w.lead_pad as usize;
-                    let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
-                    let approval = cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)];
+                    let approval = w.approval(ac.clearance, d);
                     let up = f64::from(ac.count.saturating_sub(ac.grounded[d.min(ac.grounded.len() - 1)]));
                     per_aircraft[k][p] =
                         ac.serviceability * f64::from(ac.sorties_per_aircraft) * approval * per.len[p] as f64;
@@ -422,16 +436,13 @@ impl Model {
                     continue;
                 }
                 for (k, ac) in w.aircraft.iter().enumerate() {
-                    let cl = &w.clearance[ac.clearance];
                     let mut pers = vec![None; np];
                     for p in 0..np {
                         if capacity[k][p] <= 0.0 && !relax {
                             continue;
                         }
                         let d = per.start[p];
-                        let today = d + w.lead_pad as usize;
-                        let lead = cl.lead_days[today.min(cl.lead_days.len() - 1)] as usize;
-                        let approval = cl.approval[today.saturating_sub(lead).min(cl.approval.len() - 1)];
+                        let approval = w.approval(ac.clearance, d);
                         let sorties = pb.add_column(tie::MOVEMENT, 0..);
                         let people = pb.add_column(0.0, 0..);
                         pb.add_row(..=0.0, [(people, 1.0), (sorties, -f64::from(ac.seats))]);
@@ -574,7 +585,7 @@ impl Model {
                 flow_m[iu][p].push((zm, -1.0));
                 flow_b[iu][p].push((zb, -1.0));
                 flow_c[iu][p].push((dq, -1.0));
-                let arrive = arrival(w, d, i, to);
+                let arrive = arrival(w, timing, d, i, to, Duty::Closing(i));
                 let mut late = false;
                 match arrive {
                     None => {
@@ -605,7 +616,7 @@ impl Model {
                 cv.dispose.push(dq);
                 cv.people.push((zm, zb));
                 cv.fail.push(handover_fail(iu, d));
-                cv.risk.push(path_risk(w, d, i, to).unwrap_or(0.0));
+                cv.risk.push(path_risk(w, d, i, to, Duty::Closing(i)).unwrap_or(0.0));
             }
             // Cost of closing in period p: (c_p − c_{p−1}) × cost_p, so c_p carries cost_p − cost_{p+1}.
             for p in 0..np {

@@ -18,6 +18,9 @@ use std::time::Instant;
 
 use drawdown_engine::World;
 use drawdown_model as m;
+use drawdown_model::uncertain::InputSpace;
+
+use crate::formulation::Timing;
 use serde::Serialize;
 
 pub use output::{Movement, movements, to_csv, to_json, to_plan_toml};
@@ -75,6 +78,12 @@ pub const LP_ITERATIONS: u32 = 5_000_000;
 /// Wall-clock safety net over the whole planning run, seconds.
 pub const TIME_LIMIT_S: f64 = 600.0;
 
+/// Quantile of each trip's arrival the programme plans at, by default.
+pub const TRIP_QUANTILE: f64 = 0.9;
+
+/// Input draws each trip is timed in (with sampled inputs), by default.
+pub const TRIP_DRAWS: u32 = 64;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Options {
     pub weights: Weights,
@@ -99,6 +108,15 @@ pub struct Options {
     pub fleets_per_arc: usize,
     /// Plan as if the deadline were this many days earlier.
     pub margin_days: u32,
+    /// Each trip (a line's convoy, a closing convoy) is planned to arrive
+    /// when it has arrived with this probability (`expected::arrival_quantile`),
+    /// not on average: the room for friction a plan needs.
+    pub trip_quantile: f64,
+    /// With an input space: how many of its draws trips are timed in, and
+    /// the seed of the draws (the engine check's, so that both see the
+    /// same worlds).
+    pub trip_draws: u32,
+    pub seed: u64,
     /// Per base: days more, beyond `margin_days`, by which its closing
     /// convoy must arrive before the deadline (`drawdown plan --confidence`
     /// learns them from the engine). Bases not named have none.
@@ -130,6 +148,9 @@ impl Default for Options {
             road_destinations: 2,
             fleets_per_arc: 2,
             margin_days: 0,
+            trip_quantile: TRIP_QUANTILE,
+            trip_draws: TRIP_DRAWS,
+            seed: 7,
             site_margins: Vec::new(),
             bucket_days: None,
             daily_tail: 14,
@@ -169,6 +190,9 @@ impl Options {
             }
             if let Some(x) = p.margin_days {
                 o.margin_days = x;
+            }
+            if let Some(x) = p.trip_quantile {
+                o.trip_quantile = x;
             }
             if let Some(x) = p.time_limit_s {
                 o.time_limit_s = x;
@@ -373,10 +397,14 @@ pub struct Planned {
     pub robust: Option<robust::Robust>,
 }
 
-/// Plans the withdrawal of `s` (its own plan, if any, is ignored).
-pub fn plan(s: &m::Scenario, opts: &Options) -> Result<Planned, String> {
+/// Plans the withdrawal of `s` (its own plan, if any, is ignored). With
+/// `space` (the uncertain inputs of `s`), trips are timed over
+/// `opts.trip_draws` of its draws, as the engine check's sampled inputs
+/// will run them; without, in the point world alone.
+pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Result<Planned, String> {
     let t0 = Instant::now();
     let w = compile_bare(s)?;
+    let timing = Timing { draws: space.map_or(Ok(Vec::new()), |sp| draw_worlds(sp, opts))?, q: opts.trip_quantile };
     if w.fleets.is_empty() && w.aircraft.is_empty() {
         return Err("the scenario has no truck fleet and no aircraft: nothing can move".into());
     }
@@ -385,7 +413,7 @@ pub fn plan(s: &m::Scenario, opts: &Options) -> Result<Planned, String> {
             return Err(format!("cannot keep the closure of `{id}`: it is not a base of the scenario"));
         }
     }
-    let model = formulation::Model::build(s, &w, opts, false);
+    let model = formulation::Model::build(s, &w, &timing, opts, false);
     // A kept closure must be possible: a road to its convoy's target that day.
     for (k, cv) in model.closures.iter().enumerate() {
         if let Some(Some(p)) = model.kept[k]
@@ -407,7 +435,7 @@ pub fn plan(s: &m::Scenario, opts: &Options) -> Result<Planned, String> {
     planned.scenario = s.scenario.id.clone();
     if opts.explain {
         let t1 = Instant::now();
-        planned.explanation = explain::explain(s, &w, &model, &solved, opts, &net);
+        planned.explanation = explain::explain(s, &w, &timing, &model, &solved, opts, &net);
         planned.solve.explain_seconds = t1.elapsed().as_secs_f64();
     }
     planned.solve.time_limit_hit = net.hit.get();
@@ -450,4 +478,20 @@ fn compile_bare(s: &m::Scenario) -> Result<World, String> {
     let mut bare = s.clone();
     bare.plan = m::Plan::default();
     World::compile(&bare).map_err(|e| e.to_string())
+}
+
+/// The worlds of the first `opts.trip_draws` input draws of `space` (seed
+/// `opts.seed`, the keys of `drawdown_engine::inputs`), compiled without
+/// their plan. None when the scenario has no uncertain input.
+fn draw_worlds(space: &InputSpace, opts: &Options) -> Result<Vec<World>, String> {
+    if space.is_empty() {
+        return Ok(Vec::new());
+    }
+    (0..u64::from(opts.trip_draws.max(1)))
+        .map(|j| {
+            let values = drawdown_engine::inputs::draw_values(space, opts.seed, j);
+            let s = space.scenario_at(&values).map_err(|e| format!("input draw {j}: {e}"))?;
+            compile_bare(&s).map_err(|e| format!("input draw {j}: {e}"))
+        })
+        .collect()
 }

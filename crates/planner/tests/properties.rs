@@ -23,7 +23,7 @@ proptest! {
             + &format!("\n[planner]\ncasualty_usd = {casualty}\nequipment_weight = {equipment}\nmargin_days = {margin}\n");
         let src = Source::new("toy.toml", text.as_str());
         let s = m::load(&src).expect("valid").scenario;
-        let p = plan(&s, &Options { time_limit_s: 20.0, ..Options::from_scenario(&s) }).expect("always a plan");
+        let p = plan(&s, None, &Options { time_limit_s: 20.0, ..Options::from_scenario(&s) }).expect("always a plan");
         let total: u32 = s.personnel.iter().map(|g| g.count.value).sum();
         prop_assert_eq!(p.personnel_total, f64::from(total));
         prop_assert!(p.personnel_left > -1e-6 && p.personnel_left <= f64::from(total) + 1e-6);

@@ -19,7 +19,8 @@ fn minusma_replans_from_a_mid_october_state() {
     let text = s.to_toml().expect("writes");
     let s = m::load(&Source::new("as-of.toml", text.as_str())).expect("valid as of the state's date").scenario;
 
-    let p = plan(&s, &Options { time_limit_s: 20.0, mip_rel_gap: 0.02, ..Options::from_scenario(&s) }).expect("a plan");
+    let p = plan(&s, None, &Options { time_limit_s: 20.0, mip_rel_gap: 0.02, ..Options::from_scenario(&s) })
+        .expect("a plan");
     let in_country: u32 = st.personnel.iter().map(|g| g.count.value).sum();
     assert_eq!(p.personnel_total, f64::from(in_country), "plans exactly the people still in the country");
     assert_eq!(p.start, st.as_of);

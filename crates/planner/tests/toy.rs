@@ -29,7 +29,7 @@ fn exact(s: &m::Scenario) -> Options {
 
 fn solve(text: &str) -> (m::Scenario, Planned) {
     let s = load(text);
-    let p = plan(&s, &exact(&s)).expect("a plan");
+    let p = plan(&s, None, &exact(&s)).expect("a plan");
     assert_eq!(p.solve.status, "Optimal", "the toy solves to optimality");
     (s, p)
 }
@@ -80,7 +80,7 @@ fn infeasible_deadline_gets_a_relaxation_that_meets_it() {
     let longer = |extra: u32| {
         let mut t = s.clone();
         t.scenario.deadline = s.scenario.deadline.plus_days(i64::from(extra));
-        plan(&t, &exact(&t)).expect("a plan")
+        plan(&t, None, &exact(&t)).expect("a plan")
     };
     assert!(longer(days).personnel_left < 0.5, "{days} more days should meet the deadline");
     if days > 1 {
@@ -120,7 +120,7 @@ fn a_kept_open_base_is_not_priced_as_left() {
     // (120 × 1e5 k$), so its gap measures what the plan can change.
     let s = load(&toy_without_plan());
     let opts = Options { keep: vec![("north".into(), None)], ..exact(&s) };
-    let p = plan(&s, &opts).expect("a plan");
+    let p = plan(&s, None, &opts).expect("a plan");
     assert!((p.personnel_kept - 120.0).abs() < 0.5, "north's 120 guards stay: {}", p.personnel_kept);
     assert_eq!(p.kept_open, vec!["north".to_string()]);
     assert!(p.personnel_left < 0.5, "nobody else is left: {}", p.personnel_left);

@@ -538,10 +538,12 @@ fn plan(
     variant: Option<String>,
     sets: Vec<String>,
 ) -> PyResult<(String, String)> {
-    let (_, loaded) = resolve(&scenario, variant.as_deref(), &sets, None).map_err(|e| scenario_error(py, e))?;
+    let (src, loaded) = resolve(&scenario, variant.as_deref(), &sets, None).map_err(|e| scenario_error(py, e))?;
     let s = loaded.scenario;
+    // Trips are timed over the scenario's input draws, as `drawdown plan` does.
+    let space = InputSpace::new(&src, &s).map_err(|d| scenario_error(py, (src.clone(), vec![d])))?;
     let planned = py
-        .detach(|| drawdown_planner::plan(&s, &drawdown_planner::Options::from_scenario(&s)))
+        .detach(|| drawdown_planner::plan(&s, Some(&space), &drawdown_planner::Options::from_scenario(&s)))
         .map_err(EngineError::new_err)?;
     Ok((drawdown_planner::to_plan_toml(&planned), drawdown_planner::to_json(&planned)))
 }

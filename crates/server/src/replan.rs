@@ -105,14 +105,18 @@ pub fn replan(
         }),
         ..Request::new(c.source.clone())
     };
-    let scenario = drawdown_model::open(&open).map_err(|f| diagnostics_error(&f.diagnostics))?.1.scenario;
+    let (src, loaded) = drawdown_model::open(&open).map_err(|f| diagnostics_error(&f.diagnostics))?;
+    let scenario = loaded.scenario;
+    // Trips are timed over the scenario's input draws, as `drawdown plan` does.
+    let space = drawdown_model::uncertain::InputSpace::new(&src, &scenario)
+        .map_err(|d| diagnostics_error(std::slice::from_ref(&d)))?;
 
     let mut opts = Options::from_scenario(&scenario);
     opts.time_limit_s = time_limit_s;
     if let Some(m) = margin {
         opts.margin_days = m;
     }
-    let planned = drawdown_planner::plan(&scenario, &opts).map_err(|e| {
+    let planned = drawdown_planner::plan(&scenario, Some(&space), &opts).map_err(|e| {
         ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             Some("scenario"),
