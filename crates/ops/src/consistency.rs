@@ -25,8 +25,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use drawdown_model::Scenario;
 
+use drawdown_model::state::ClosedSite;
+
 use crate::error::Rejection;
-use crate::event::{EventKind, LoggedEvent, format_at};
+use crate::event::{EventKind, LoggedEvent, day_of, format_at};
+use crate::state::closing_destination;
 
 /// Checks that `new` (not yet logged: its `id` sorts it after every logged
 /// event of the same time) fits the log `prior`.
@@ -79,8 +82,10 @@ struct World<'a> {
     /// People at each site.
     present: BTreeMap<&'a str, u64>,
     on_the_road: BTreeMap<&'a str, OnTheRoad<'a>>,
-    /// Sites closed, and where their people went.
-    closed: BTreeMap<&'a str, Option<String>>,
+    /// Sites closed (the first closure of each counts).
+    closed: BTreeSet<&'a str>,
+    /// Those whose people went on to another site, and where.
+    went_to: Vec<ClosedSite>,
     last_convoy_to: BTreeMap<&'a str, &'a str>,
     killed: u64,
     personnel: u64,
@@ -104,7 +109,8 @@ impl<'a> World<'a> {
             personnel: present.values().sum(),
             present,
             on_the_road: BTreeMap::new(),
-            closed: BTreeMap::new(),
+            closed: BTreeSet::new(),
+            went_to: Vec::new(),
             last_convoy_to: BTreeMap::new(),
             killed: 0,
             fleet_trucks: s.fleets.iter().map(|f| u64::from(f.trucks.value)).sum(),
@@ -128,7 +134,7 @@ impl<'a> World<'a> {
     fn take(&mut self, from: &'a str, n: u64, what: &str, serial: &str) -> Result<(), Rejection> {
         let there = self.present.get(from).copied().unwrap_or(0);
         if n > there {
-            let closed = self.closed.contains_key(from);
+            let closed = self.closed.contains(from);
             return Err(Rejection::error(
                 "personnel",
                 format!("{what} {serial} takes {n} personnel from `{from}` but the log leaves only {there} there"),
@@ -164,7 +170,7 @@ impl<'a> World<'a> {
             }
             EventKind::SiteClosed { site }
             | EventKind::SiteHandedOver { site, .. }
-            | EventKind::SiteSeized { site, .. } => self.close(s, site),
+            | EventKind::SiteSeized { site, .. } => self.close(s, site, e),
             EventKind::Incident { killed, .. } => {
                 let killed = u64::from(*killed);
                 if self.killed + killed > self.personnel {
@@ -217,32 +223,17 @@ impl<'a> World<'a> {
     }
 
     /// A site's first closure: whoever is still there goes on with its
-    /// closing convoy (as `state.rs`: the plan's closure destination, else
-    /// the last convoy's, along later closures).
-    fn close(&mut self, s: &'a Scenario, site: &'a str) {
-        if self.closed.contains_key(site) {
+    /// closing convoy, by the re-planning state's rule
+    /// (`state::closing_destination`).
+    fn close(&mut self, s: &'a Scenario, site: &'a str, e: &LoggedEvent) {
+        if !self.closed.insert(site) {
             return;
         }
-        let mut to = s
-            .plan
-            .closures
-            .iter()
-            .find(|c| c.site == site)
-            .map(|c| c.to.as_str())
-            .or_else(|| self.last_convoy_to.get(site).copied());
-        // On along sites closed before (bounded: each is visited once).
-        let mut seen = BTreeSet::from([site]);
-        while let Some(next) = to.and_then(|t| self.closed.get(t)).and_then(|d| d.as_deref()) {
-            if !seen.insert(to.unwrap_or_default()) {
-                break;
-            }
-            to = s.sites.iter().find(|x| x.id == next).map(|x| x.id.as_str());
+        let Some(to) = closing_destination(s, &self.went_to, &self.last_convoy_to, site) else { return };
+        let n = self.present.insert(site, 0).unwrap_or(0);
+        if let Some(to) = s.sites.iter().find(|x| x.id == to) {
+            self.set_down(s, &to.id, n);
         }
-        let to = to.filter(|t| *t != site);
-        if let Some(to) = to {
-            let n = self.present.insert(site, 0).unwrap_or(0);
-            self.set_down(s, to, n);
-        }
-        self.closed.insert(site, to.map(str::to_string));
+        self.went_to.push(ClosedSite { site: site.to_string(), date: day_of(e.at), to });
     }
 }

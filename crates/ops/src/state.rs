@@ -187,15 +187,7 @@ impl<'a> Whereabouts<'a> {
         if self.closed.iter().any(|c| c.site == site) {
             return;
         }
-        let to = s
-            .plan
-            .closures
-            .iter()
-            .find(|c| c.site == site)
-            .map(|c| c.to.as_str())
-            .or_else(|| self.last_convoy_to.get(site).copied())
-            .map(|to| follow_closed(&self.closed, to).to_string());
-        let Some(to) = to.filter(|to| to != site) else {
+        let Some(to) = closing_destination(s, &self.closed, &self.last_convoy_to, site) else {
             self.notes.push(format!(
                 "{site} closed on {day}, but neither the plan nor the log says where its closing convoy went; left open in the state"
             ));
@@ -215,6 +207,27 @@ impl<'a> Whereabouts<'a> {
         }
         self.closed.push(ClosedSite { site: site.to_string(), date: day, to });
     }
+}
+
+/// Where the closing convoy of `site` went, by the rule the state and the
+/// log's consistency check share: the plan's closure destination for it,
+/// else the destination of the last convoy that left it, then on along the
+/// sites `closed` before. None when neither says, or when that leads back
+/// to the site itself.
+pub(crate) fn closing_destination(
+    s: &Scenario,
+    closed: &[ClosedSite],
+    last_convoy_to: &BTreeMap<&str, &str>,
+    site: &str,
+) -> Option<String> {
+    s.plan
+        .closures
+        .iter()
+        .find(|c| c.site == site)
+        .map(|c| c.to.as_str())
+        .or_else(|| last_convoy_to.get(site).copied())
+        .map(|to| follow_closed(closed, to).to_string())
+        .filter(|to| to != site)
 }
 
 /// Groups that ended up alike merged, so the file stays short; empty ones dropped.
