@@ -577,7 +577,7 @@ impl World {
                     .into_iter()
                     .filter(|r| !r.stays_until_closure())
                     .collect();
-                let ready = clamp_day(l.ready);
+                let ready = clamp_day(l.ready.value);
                 Ok(Line {
                     id: l.id.clone(),
                     air,

@@ -109,7 +109,7 @@ fn trucks_cut_off_by_a_closing_corridor_wait_instead_of_looping() {
     let mut line = s.plan.lines[1].clone();
     line.id = "hub-east".into();
     line.to = "east".into();
-    line.ready = Date::ymd(2023, 7, 19).unwrap();
+    line.ready = Date::ymd(2023, 7, 19).unwrap().into();
     line.until = Some(Date::ymd(2023, 7, 19).unwrap());
     s.plan.lines.push(line);
     let w = World::compile(&s).unwrap();

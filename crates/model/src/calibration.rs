@@ -39,16 +39,17 @@ pub fn write(src: &Source, fitted: &[Fitted], rows: &[Vec<f64>], note: &str) -> 
     let mut sets = Vec::new();
     for f in fitted {
         let i = f.input;
-        let (mut low, mut high) = (number(f.p5.min(f.median), i.integer), number(f.p95.max(f.median), i.integer));
+        let text = |x: f64| if i.date { i.text(x) } else { number(x, i.integer) };
+        let (mut low, mut high) = (text(f.p5.min(f.median)), text(f.p95.max(f.median)));
         // A posterior narrower than the field's resolution keeps the prior's
         // range, so the input stays uncertain (its samples are the posterior).
         let collapsed = low == high;
         if collapsed {
-            (low, high) = (number(i.low.min(f.median), i.integer), number(i.high.max(f.median), i.integer));
+            (low, high) = (text(i.low.min(f.median)), text(i.high.max(f.median)));
         }
         let mut t = format!(
             "{{ value = {}, low = {low}, high = {high}, source = {}",
-            number(f.median, i.integer),
+            text(f.median),
             toml_str(&format!("calibrated; prior: {}", i.source.as_deref().unwrap_or("unsourced"))),
         );
         if let Some(c) = i.confidence {
@@ -63,9 +64,9 @@ pub fn write(src: &Source, fitted: &[Fitted], rows: &[Vec<f64>], note: &str) -> 
                 } else {
                     "90 % interval"
                 },
-                number(i.value, i.integer),
-                number(i.low, i.integer),
-                number(i.high, i.integer)
+                text(i.value),
+                text(i.low),
+                text(i.high)
             ))
         );
         sets.push(format!("{}={t}", i.path));

@@ -28,7 +28,7 @@ pub use diag::{Diagnostic, Path, Severity};
 pub use load::{Loaded, Source, load};
 pub use open::{Failure, PlanInput, Request, StateInput, open};
 pub use overrides::Override;
-pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule};
+pub use quantity::{Confidence, Count, Date, Dist, DistKind, Num, Schedule, SourcedDate};
 pub use scenario::*;
 
 /// The embedded MINUSMA 2023 reference scenario, calibrated: the inputs

@@ -30,6 +30,16 @@ impl Confidence {
             Confidence::Low => 0.50,
         }
     }
+
+    /// Half-width in days of the default range of a date of this
+    /// confidence when no explicit `low`/`high` is given.
+    pub fn default_swing_days(self) -> i64 {
+        match self {
+            Confidence::High => 3,
+            Confidence::Medium => 7,
+            Confidence::Low => 14,
+        }
+    }
 }
 
 /// Provenance shared by every sourced value.
@@ -214,6 +224,123 @@ impl Date {
     }
     pub fn parse(s: &str) -> Option<Date> {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().map(Date)
+    }
+    /// Days since 1970-01-01: the number a date input is drawn as.
+    pub fn epoch_days(self) -> i64 {
+        self.days_since(EPOCH)
+    }
+    /// The date `days` after 1970-01-01.
+    pub fn from_epoch_days(days: i64) -> Date {
+        EPOCH.plus_days(days)
+    }
+}
+
+const EPOCH: Date = Date(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap());
+
+/// A date with optional provenance and range:
+/// `ready = 2023-11-19` or
+/// `ready = { value = 2023-11-19, low = 2023-11-09, high = 2023-12-03, source = "..", confidence = "low" }`.
+/// With a range or a confidence it is an uncertain input (`uncertain.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcedDate {
+    pub value: Date,
+    pub low: Option<Date>,
+    pub high: Option<Date>,
+    pub confidence: Option<Confidence>,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+impl SourcedDate {
+    pub fn new(value: Date) -> SourcedDate {
+        SourcedDate { value, low: None, high: None, confidence: None, source: None, note: None }
+    }
+}
+
+impl From<Date> for SourcedDate {
+    fn from(value: Date) -> SourcedDate {
+        SourcedDate::new(value)
+    }
+}
+
+/// The key under which the `toml` crate hands a TOML date to a visitor as
+/// a one-entry map (`toml_datetime`'s private field name).
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+impl<'de> Deserialize<'de> for SourcedDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        const EXPECTED: &str =
+            "a date like 2023-10-31, or a table { value = <date>, low = <date>, high = <date>, source = \"..\" }";
+        const KEYS: &[&str] = &["value", "low", "high", "source", "confidence", "note"];
+        impl<'de> Visitor<'de> for V {
+            type Value = SourcedDate;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SourcedDate, E> {
+                Date::parse(v).map(SourcedDate::new).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &EXPECTED))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SourcedDate, A::Error> {
+                let mut out: Option<Date> = None;
+                let (mut low, mut high, mut confidence, mut source, mut note) = (None, None, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        // A bare TOML date: its text is the whole value.
+                        TOML_DATETIME_KEY => {
+                            let text: String = map.next_value()?;
+                            return Date::parse(&text).map(SourcedDate::new).ok_or_else(|| {
+                                de::Error::custom(format!(
+                                    "expected a date like 2023-10-31 with no time of day, found `{text}`"
+                                ))
+                            });
+                        }
+                        "value" => out = Some(map.next_value()?),
+                        "low" => low = Some(map.next_value()?),
+                        "high" => high = Some(map.next_value()?),
+                        "confidence" => confidence = Some(map.next_value()?),
+                        "source" => source = Some(map.next_value()?),
+                        "note" => note = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, KEYS)),
+                    }
+                }
+                let value = out.ok_or_else(|| de::Error::missing_field("value"))?;
+                Ok(SourcedDate { value, low, high, confidence, source, note })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for SourcedDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.low.is_none()
+            && self.high.is_none()
+            && self.confidence.is_none()
+            && self.source.is_none()
+            && self.note.is_none()
+        {
+            return self.value.serialize(s);
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("value", &self.value)?;
+        if let Some(x) = &self.source {
+            m.serialize_entry("source", x)?;
+        }
+        if let Some(x) = &self.low {
+            m.serialize_entry("low", x)?;
+        }
+        if let Some(x) = &self.high {
+            m.serialize_entry("high", x)?;
+        }
+        if let Some(x) = &self.confidence {
+            m.serialize_entry("confidence", x)?;
+        }
+        if let Some(x) = &self.note {
+            m.serialize_entry("note", x)?;
+        }
+        m.end()
     }
 }
 

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::quantity::{Count, Date, Dist, Num, Schedule};
+use crate::quantity::{Count, Date, Dist, Num, Schedule, SourcedDate};
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -701,8 +701,10 @@ pub struct Line {
     /// with their site's closing convoy.
     #[serde(default)]
     pub roles: Option<Vec<Role>>,
-    /// Ready date: earliest departure.
-    pub ready: Date,
+    /// Ready date: earliest departure. It may carry a range or a
+    /// confidence (`{ value = 2023-11-19, low = .., high = .. }`), which makes
+    /// it an uncertain input, drawn per replication group like any other.
+    pub ready: SourcedDate,
     /// Latest departure (default: the ready date, a single movement).
     #[serde(default)]
     pub until: Option<Date>,

@@ -9,8 +9,20 @@ use std::str::FromStr;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
+/// A number, or a date as its days since 1970-01-01 (`Date::epoch_days`).
 fn num(t: &InlineTable, k: &str) -> Option<f64> {
-    t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+    t.get(k).and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)).or_else(|| date(v)))
+}
+
+/// A TOML date (no time of day) as its days since 1970-01-01.
+fn date(v: &Value) -> Option<f64> {
+    let d = v.as_datetime()?;
+    match (d.date, d.time, d.offset) {
+        (Some(d), None, None) => {
+            crate::Date::ymd(i32::from(d.year), u32::from(d.month), u32::from(d.day)).map(|x| x.epoch_days() as f64)
+        }
+        _ => None,
+    }
 }
 
 /// One sourced value.
@@ -27,8 +39,12 @@ pub struct SourcedValue {
     pub key: String,
     /// The value as a number, when it is one.
     pub number: Option<f64>,
-    /// The value is written as a whole number.
+    /// The value is written as a whole number (a date is one: its days
+    /// since 1970-01-01).
     pub integer: bool,
+    /// The value is a date; `number`, `low` and `high` are then its days
+    /// since 1970-01-01.
+    pub date: bool,
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub source: Option<String>,
@@ -141,8 +157,9 @@ fn input(t: &InlineTable, path: &str, label: &str) -> SourcedValue {
     };
     SourcedValue {
         key: path.rsplit(['.', '[']).next().unwrap_or(path).trim_end_matches(']').to_string(),
-        number: t.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
-        integer: t.get("value").is_some_and(Value::is_integer),
+        number: num(t, "value"),
+        integer: t.get("value").is_some_and(|v| v.is_integer() || date(v).is_some()),
+        date: t.get("value").and_then(date).is_some(),
         low: num(t, "low"),
         high: num(t, "high"),
         path: path.to_string(),

@@ -12,7 +12,7 @@ use toml_edit::Document;
 
 use crate::diag::{Diagnostic, Path};
 use crate::load::{Source, locate, path_at};
-use crate::quantity::{Count, Date, Num};
+use crate::quantity::{Count, Date, Num, SourcedDate};
 use crate::scenario::{Closure, CustomsHold, EquipmentLot, PersonnelGroup, Scenario, SiteKind};
 
 /// A whole state file.
@@ -339,11 +339,14 @@ fn start_plan_at(t: &mut Scenario, start: Date) -> Vec<Diagnostic> {
             )
         })
         .collect();
-    t.plan.lines.retain(|l| l.until.unwrap_or(l.ready) >= start);
+    t.plan.lines.retain(|l| l.until.unwrap_or(l.ready.value) >= start);
     for l in &mut t.plan.lines {
-        if l.ready < start {
-            l.ready = start;
+        // A ready date (or the part of its range) before the new start is past.
+        if l.ready.value < start {
+            l.ready = SourcedDate { value: start, ..l.ready.clone() };
         }
+        l.ready.low = l.ready.low.map(|d| d.max(start));
+        l.ready.high = l.ready.high.map(|d| d.max(start));
     }
     warnings
 }

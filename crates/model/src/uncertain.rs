@@ -33,6 +33,9 @@ pub struct UncertainInput {
     pub integer: bool,
     /// The field is a probability (kept within [0, 1]).
     pub probability: bool,
+    /// The field is a date: `value`, `low` and `high` are its days since
+    /// 1970-01-01, drawn on a linear scale and kept within `low..=high`.
+    pub date: bool,
     /// The field's own name (`ied_per_100km`).
     pub key: String,
     pub source: Option<String>,
@@ -66,9 +69,13 @@ fn input(v: SourcedValue) -> Option<UncertainInput> {
     if confidence.is_none() && v.low.is_none() && v.high.is_none() {
         return None;
     }
-    let swing = confidence.map_or(0.25, Confidence::default_swing);
-    let mut low = v.low.unwrap_or(value * (1.0 - swing)).max(0.0);
-    let mut high = v.high.unwrap_or(value * (1.0 + swing));
+    let (mut low, mut high) = if v.date {
+        let days = confidence.map_or(7, Confidence::default_swing_days) as f64;
+        (v.low.unwrap_or(value - days), v.high.unwrap_or(value + days))
+    } else {
+        let swing = confidence.map_or(0.25, Confidence::default_swing);
+        (v.low.unwrap_or(value * (1.0 - swing)).max(0.0), v.high.unwrap_or(value * (1.0 + swing)))
+    };
     let probability = PROBABILITIES.contains(&v.key.as_str());
     if probability {
         low = low.clamp(0.0, 1.0);
@@ -91,6 +98,7 @@ fn input(v: SourcedValue) -> Option<UncertainInput> {
         high,
         integer: v.integer,
         probability,
+        date: v.date,
         key: v.key,
         source: v.source,
         confidence,
@@ -139,7 +147,19 @@ impl Scale {
 impl UncertainInput {
     /// The override text setting this input to `x`.
     pub fn set(&self, x: f64) -> String {
-        if self.integer { format!("{}={}", self.path, x.round() as i64) } else { format!("{}={x}", self.path) }
+        format!("{}={}", self.path, self.text(x))
+    }
+
+    /// `x` as the field is written: a date (`2023-11-19`) for a date, a
+    /// whole number for a whole-number field, else the number.
+    pub fn text(&self, x: f64) -> String {
+        if self.date {
+            crate::Date::from_epoch_days(x.round() as i64).to_string()
+        } else if self.integer {
+            format!("{}", x.round() as i64)
+        } else {
+            format!("{x}")
+        }
     }
 
     /// A count of personnel or equipment items: the holdings every figure is
@@ -153,6 +173,8 @@ impl UncertainInput {
     pub fn scale(&self) -> Scale {
         if self.probability {
             Scale::Logit
+        } else if self.date {
+            Scale::Linear
         } else if self.low > 0.0 && self.value > 0.0 {
             Scale::Log
         } else {
@@ -163,13 +185,16 @@ impl UncertainInput {
     /// The input at standard-normal quantile `z`: a two-piece normal on its
     /// scale with median `value`, 5th percentile `low` and 95th `high`
     /// (so `at(−Z95) = low`, `at(0) = value`, `at(Z95) = high`); whole-number
-    /// fields round to the nearest whole number.
+    /// fields round to the nearest whole number. A date is kept within its
+    /// range (each end takes the 5 % of draws beyond it), so that a drawn
+    /// date never leaves the window its line allows.
     pub fn at(&self, z: f64) -> f64 {
         let g = self.scale();
         let centre = g.to(self.value);
         let end = if z >= 0.0 { self.high } else { self.low };
         let sigma = (g.to(end) - centre).abs() / Z95;
         let x = g.from(centre + sigma * z);
+        let x = if self.date { x.clamp(self.low, self.high) } else { x };
         if self.integer { x.round() } else { x }
     }
 
@@ -200,6 +225,13 @@ impl UncertainInput {
         }
         if node.is_object() {
             node = node.get_mut("value").ok_or_else(|| format!("`{}` has no value in the scenario", self.path))?;
+        }
+        if self.date {
+            if !node.is_string() {
+                return Err(format!("`{}` is not a date in the scenario", self.path));
+            }
+            *node = serde_json::Value::from(self.text(x));
+            return Ok(());
         }
         let number = if self.integer {
             serde_json::Value::from(x.round().max(0.0) as u64)
@@ -450,5 +482,37 @@ pace = [{ from = 2023-07-01, value = { value = 30, confidence = "medium", low = 
                 }
             }
         }
+    }
+
+    /// A date with a range is an input: drawn on days, kept within its
+    /// range, written back as a date that the scenario loads with.
+    #[test]
+    fn a_ready_date_with_a_range_or_a_confidence_is_an_uncertain_input() {
+        // Gao's final airlift: ready 2023-11-19, 90 % range 5 Nov to 3 Dec.
+        let (src, s) = minusma();
+        let space = InputSpace::new(&src, &s).unwrap();
+        let gao = s.plan.lines.iter().position(|l| l.id == "gao-airlift-final").expect("the line");
+        let path = format!("plan.line[{gao}].ready");
+        let (k, input) = space.inputs.iter().enumerate().find(|(_, i)| i.path == path).expect("a date input");
+        assert!(input.date);
+        let day = |d: &str| crate::Date::parse(d).unwrap().epoch_days() as f64;
+        assert_eq!((input.value, input.low, input.high), (day("2023-11-19"), day("2023-11-05"), day("2023-12-03")));
+        assert_eq!(input.scale(), Scale::Linear);
+        assert_eq!(input.at(0.0), day("2023-11-19"));
+        assert_eq!(input.at(Z95), day("2023-12-03"));
+        assert_eq!(input.at(-Z95), day("2023-11-05"));
+        assert_eq!(input.at(4.0), day("2023-12-03"), "kept within its range");
+        assert_eq!(input.at(-4.0), day("2023-11-05"));
+        assert_eq!(input.set(day("2023-11-25")), format!("{}=2023-11-25", input.path));
+        // Drawn high, the line is ready on that day in the scenario it gives.
+        let mut values = space.point();
+        values[k] = input.at(Z95);
+        let at = space.scenario_at(&values).unwrap();
+        assert_eq!(at.plan.lines[gao].ready.value, crate::Date::parse("2023-12-03").unwrap());
+        assert_eq!(at.plan.lines[gao].ready.low, crate::Date::parse("2023-11-05"), "the range travels with it");
+        // A confidence alone gives a range in days: ±14 for low.
+        let src = Source::new("c", "[[plan.line]]\nid = \"x\"\nready = { value = 2023-11-19, confidence = \"low\" }\n");
+        let ins = uncertain_inputs(&src);
+        assert_eq!((ins[0].low, ins[0].high), (day("2023-11-05"), day("2023-12-03")));
     }
 }

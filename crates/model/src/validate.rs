@@ -1185,38 +1185,51 @@ impl<'a> Validator<'a> {
                     self.count(path.key(key), c);
                 }
             }
-            if l.ready < start {
+            let ready = l.ready.value;
+            let (low, high) = (l.ready.low.unwrap_or(ready), l.ready.high.unwrap_or(ready));
+            if low > ready || high < ready {
                 self.push(
                     Diagnostic::error(
                         path.key("ready"),
-                        format!("line `{}` is ready on {}, before the start ({start})", l.id, l.ready),
+                        format!("line `{}`: the ready date {ready} is outside its own range {low} to {high}", l.id),
+                    )
+                    .expected("low <= value <= high")
+                    .hint("the range is where the date may fall; it must hold the value"),
+                );
+            }
+            if low < start {
+                self.push(
+                    Diagnostic::error(
+                        path.key("ready"),
+                        format!("line `{}` is ready on {low}, before the start ({start})", l.id),
                     )
                     .expected(format!("a date on or after {start}"))
                     .hint("movements before the start are not simulated; use the start date"),
                 );
-            } else if l.ready > self.end {
+            } else if ready > self.end {
                 self.push(
                     Diagnostic::warning(
                         path.key("ready"),
-                        format!(
-                            "line `{}` is ready on {}, after the simulated period ends ({})",
-                            l.id, l.ready, self.end
-                        ),
+                        format!("line `{}` is ready on {ready}, after the simulated period ends ({})", l.id, self.end),
                     )
                     .expected(format!("a date on or before {}", self.end))
                     .hint("the line never runs; move it earlier or remove it"),
                 );
             }
             if let Some(u) = l.until
-                && u < l.ready
+                && u < high
             {
                 self.push(
                     Diagnostic::error(
                         path.key("until"),
-                        format!("line `{}` runs until {u}, before it is ready ({})", l.id, l.ready),
+                        if high > ready {
+                            format!("line `{}` runs until {u}, before the latest date it may be ready ({high})", l.id)
+                        } else {
+                            format!("line `{}` runs until {u}, before it is ready ({ready})", l.id)
+                        },
                     )
-                    .expected(format!("a date on or after {}", l.ready))
-                    .hint("`until` is the latest departure; swap the dates"),
+                    .expected(format!("a date on or after {high}"))
+                    .hint("`until` is the latest departure; swap the dates, or narrow the ready date's range"),
                 );
             }
             if let Some(roles) = &l.roles {
@@ -1694,6 +1707,36 @@ sorties_per_day = 1
     #[test]
     fn road_to_an_airfield_with_an_air_line_out_is_a_path_to_an_exit() {
         assert_eq!(messages(&format!("{BASE}{AIRLIFT}")), Vec::<String>::new());
+    }
+
+    /// A ready date may be written bare or as a sourced table with a range;
+    /// the range must hold the value, start on or after the start and end
+    /// by the line's `until`.
+    #[test]
+    fn a_ready_date_takes_a_range_that_must_fit_its_line() {
+        let ranged = |r: &str| {
+            format!("{BASE}{AIRLIFT}").replace("ready = 2023-07-05", &format!("ready = {r}\nuntil = 2023-07-20"))
+        };
+        let ok =
+            ranged(r#"{ value = 2023-07-05, low = 2023-07-02, high = 2023-07-12, source = "assumption", note = "n" }"#);
+        assert_eq!(messages(&ok), Vec::<String>::new());
+        let s: crate::Scenario = toml::from_str(&ok).expect("parses");
+        let r = &s.plan.lines[0].ready;
+        assert_eq!(
+            (r.value.to_string(), r.low.map(|d| d.to_string())),
+            ("2023-07-05".into(), Some("2023-07-02".into()))
+        );
+        assert_eq!(r.source.as_deref(), Some("assumption"));
+        let m = messages(&ranged("{ value = 2023-07-05, low = 2023-07-06 }"));
+        assert!(m.iter().any(|x| x.contains("outside its own range") && x.ends_with("@ plan.line[0].ready")), "{m:?}");
+        let m = messages(&ranged("{ value = 2023-07-05, low = 2023-06-20 }"));
+        assert!(m.iter().any(|x| x.contains("before the start") && x.ends_with("@ plan.line[0].ready")), "{m:?}");
+        let m = messages(&ranged("{ value = 2023-07-05, high = 2023-07-25 }"));
+        assert!(m.iter().any(|x| x.contains("before the latest date it may be ready (2023-07-25)")), "{m:?}");
+        let e = toml::from_str::<crate::Scenario>(&ranged("{ value = 2023-07-05, lo = 2023-07-02 }")).unwrap_err();
+        assert!(e.to_string().contains("unknown field `lo`"), "{e}");
+        let e = toml::from_str::<crate::Scenario>(&ranged("{ low = 2023-07-02 }")).unwrap_err();
+        assert!(e.to_string().contains("missing field `value`"), "{e}");
     }
 
     #[test]
