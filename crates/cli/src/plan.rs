@@ -206,7 +206,7 @@ pub fn run(mut args: Args) -> ExitCode {
     }
     let p = match args.confidence {
         Some(q) => robust(&args, s, space.as_ref(), &opts, q),
-        None => plan(s, space.as_ref(), &opts).map_err(Some).and_then(|mut p| {
+        None => plan(s, space.as_ref(), &opts).map_err(|e| Some(e.to_string())).and_then(|mut p| {
             if args.check_runs > 0 {
                 p.check = Some(engine_check(&args, &p, None).map_err(|()| None)?);
             }
@@ -284,7 +284,7 @@ fn robust(
     let mut capped: Vec<String> = Vec::new();
     let mut tried: Vec<Step> = Vec::new();
     let make = |opts: &Options| -> Result<Planned, Option<String>> {
-        let mut p = plan(s, space, opts).map_err(Some)?;
+        let mut p = plan(s, space, opts).map_err(|e| Some(e.to_string()))?;
         p.check = Some(engine_check(args, &p, Some(q)).map_err(|()| None)?);
         Ok(p)
     };

@@ -8,6 +8,7 @@
 //! `docs/planner.md` documents the formulation, the options and the output.
 
 pub mod check;
+mod error;
 mod explain;
 mod formulation;
 mod output;
@@ -17,12 +18,14 @@ pub mod robust;
 use std::time::Instant;
 
 use drawdown_engine::World;
+use drawdown_engine::world::CompileError;
 use drawdown_model as m;
 use drawdown_model::uncertain::InputSpace;
 
 use crate::formulation::Timing;
 use serde::Serialize;
 
+pub use error::PlanError;
 pub use output::{Movement, movements, to_csv, to_json, to_plan_toml};
 
 /// Objective weights, in thousand US dollars (the solver's unit), read from
@@ -401,16 +404,16 @@ pub struct Planned {
 /// `space` (the uncertain inputs of `s`), trips are timed over
 /// `opts.trip_draws` of its draws, as the engine check's sampled inputs
 /// will run them; without, in the point world alone.
-pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Result<Planned, String> {
+pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Result<Planned, PlanError> {
     let t0 = Instant::now();
-    let w = compile_bare(s)?;
+    let w = compile_bare(s).map_err(PlanError::Compile)?;
     let timing = Timing { draws: space.map_or(Ok(Vec::new()), |sp| draw_worlds(sp, opts))?, q: opts.trip_quantile };
     if w.fleets.is_empty() && w.aircraft.is_empty() {
-        return Err("the scenario has no truck fleet and no aircraft: nothing can move".into());
+        return Err(PlanError::NothingMoves);
     }
     for (id, _) in &opts.keep {
         if !s.sites.iter().any(|x| x.id == *id && x.kind.is_base()) {
-            return Err(format!("cannot keep the closure of `{id}`: it is not a base of the scenario"));
+            return Err(PlanError::NotABase(id.clone()));
         }
     }
     let model = formulation::Model::build(s, &w, &timing, opts, false);
@@ -420,16 +423,16 @@ pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Resu
             && cv.arrive[p].is_none()
         {
             let site = &model.site_ids[cv.site as usize];
-            return Err(format!(
-                "`{site}` cannot close on {} as kept: no road to `{}` that day (corridor closed or no route)",
-                model.date(model.per.start[p]),
-                model.site_ids[cv.to as usize]
-            ));
+            return Err(PlanError::KeptWithoutRoad {
+                site: site.clone(),
+                date: model.date(model.per.start[p]),
+                to: model.site_ids[cv.to as usize].clone(),
+            });
         }
     }
     let build_seconds = t0.elapsed().as_secs_f64();
     let net = Net::new(opts, t0);
-    let solved = model.solve(opts, &net)?;
+    let solved = model.solve(opts, &net).map_err(PlanError::Solver)?;
     let mut planned = model.read(&solved, opts);
     planned.solve.build_seconds = build_seconds;
     planned.scenario = s.scenario.id.clone();
@@ -474,24 +477,24 @@ impl Net {
 }
 
 /// The scenario compiled without its plan (the planner writes its own).
-fn compile_bare(s: &m::Scenario) -> Result<World, String> {
+fn compile_bare(s: &m::Scenario) -> Result<World, CompileError> {
     let mut bare = s.clone();
     bare.plan = m::Plan::default();
-    World::compile(&bare).map_err(|e| e.to_string())
+    World::compile(&bare)
 }
 
 /// The worlds of the first `opts.trip_draws` input draws of `space` (seed
 /// `opts.seed`, the keys of `drawdown_engine::inputs`), compiled without
 /// their plan. None when the scenario has no uncertain input.
-fn draw_worlds(space: &InputSpace, opts: &Options) -> Result<Vec<World>, String> {
+fn draw_worlds(space: &InputSpace, opts: &Options) -> Result<Vec<World>, PlanError> {
     if space.is_empty() {
         return Ok(Vec::new());
     }
     (0..u64::from(opts.trip_draws.max(1)))
         .map(|j| {
             let values = drawdown_engine::inputs::draw_values(space, opts.seed, j);
-            let s = space.scenario_at(&values).map_err(|e| format!("input draw {j}: {e}"))?;
-            compile_bare(&s).map_err(|e| format!("input draw {j}: {e}"))
+            let s = space.scenario_at(&values).map_err(|reason| PlanError::InputDraw { draw: j, reason })?;
+            compile_bare(&s).map_err(|e| PlanError::InputDraw { draw: j, reason: e.to_string() })
         })
         .collect()
 }

@@ -134,3 +134,23 @@ fn a_kept_open_base_is_not_priced_as_left() {
     assert!(!p.closures.iter().any(|c| c.site == "north"));
     assert!(p.bases_left_open.is_empty(), "a kept-open base is not reported as left open by the plan");
 }
+
+/// What stops the planner is a typed error: input the scenario must change
+/// for, told apart from the solver's failure.
+#[test]
+fn a_scenario_that_cannot_be_planned_gets_a_typed_input_error() {
+    use drawdown_planner::PlanError;
+    let s = load(&toy_without_plan());
+    let keep = |site: &str| Options { keep: vec![(site.into(), None)], ..exact(&s) };
+    let exit = s.sites.iter().find(|x| x.kind.is_exit()).expect("the toy has an exit").id.clone();
+    let e = plan(&s, None, &keep(&exit)).expect_err("an exit is not a base");
+    assert!(matches!(&e, PlanError::NotABase(id) if *id == exit), "{e:?}");
+    assert!(e.is_input());
+    assert!(e.to_string().contains("is not a base of the scenario"), "{e}");
+    let mut bare = s.clone();
+    bare.fleets.clear();
+    bare.aircraft.clear();
+    let e = plan(&bare, None, &exact(&bare)).expect_err("nothing moves");
+    assert!(matches!(e, PlanError::NothingMoves) && e.is_input(), "{e:?}");
+    assert!(!PlanError::Solver("no plan".into()).is_input());
+}

@@ -110,7 +110,7 @@ def morris(a):
         base.chart(a.chart)
     for out in drawdown.OUTPUTS:
         top = base.ranking(out).head(5)
-        print(f"  top μ* on {out}: " + "; ".join(f"{r.label} {r[f'mu_star_{out}']:.3g}" for r in top.itertuples()))
+        print(f"  top μ* on {out}: " + "; ".join(f"{r.label} {getattr(r, f'mu_star_{out}'):.3g}" for r in top.itertuples()))
 
 
 def main():

@@ -544,7 +544,7 @@ fn plan(
     let space = InputSpace::new(&src, &s).map_err(|d| scenario_error(py, (src.clone(), vec![d])))?;
     let planned = py
         .detach(|| drawdown_planner::plan(&s, Some(&space), &drawdown_planner::Options::from_scenario(&s)))
-        .map_err(EngineError::new_err)?;
+        .map_err(|e| EngineError::new_err(e.to_string()))?;
     Ok((drawdown_planner::to_plan_toml(&planned), drawdown_planner::to_json(&planned)))
 }
 

@@ -48,8 +48,21 @@ pub fn chart(m: &Morris) -> Chart {
             &format!(r#"fill="{}" font-weight="bold""#, colour::INK),
         );
         let hi = shown.iter().map(|f| (f.mu_star[k].max(f.sigma[k])) * factor).fold(0.0, f64::max);
-        let xs = Scale::new(0.0, svg::nice_max(hi.max(1e-9)), left, right);
         let (y0, y1) = (top + 30.0, top + 30.0 + ROWS as f64 * row);
+        if hi <= 0.0 {
+            // No input moved the output in any world: no ranking to draw.
+            svg::text(
+                &mut o,
+                20.0,
+                y0 + 20.0,
+                &format!("No input changes this output in these runs: every world gives the same {unit}."),
+                12.0,
+                "start",
+                &format!(r#"fill="{}""#, colour::INK),
+            );
+            continue;
+        }
+        let xs = Scale::new(0.0, svg::nice_max(hi), left, right);
         svg::x_axis(&mut o, &xs, y1, y0, 5, &format!("μ* (bar) and σ (line), {unit}"));
         for (i, f) in shown.iter().enumerate() {
             let yc = y0 + (i as f64 + 0.5) * row;
@@ -100,5 +113,38 @@ pub fn chart(m: &Morris) -> Chart {
         width: w,
         height: m.outputs.len() as f64 * panel,
         body: o,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drawdown_engine::global::Factor;
+
+    #[test]
+    fn an_output_no_input_moves_says_so_instead_of_drawing_zero_bars() {
+        let factor = |path: &str, effect: f64| Factor {
+            path: path.into(),
+            label: path.into(),
+            calibrated: false,
+            low: 0.0,
+            high: 1.0,
+            mu_star: vec![0.0, effect],
+            mu: vec![0.0, effect],
+            sigma: vec![0.0, effect / 2.0],
+        };
+        let m = Morris {
+            outputs: vec!["p_all_sites_closed_by_deadline".into(), "wounded".into()],
+            trajectories: 2,
+            runs: 4,
+            seed: 7,
+            worlds: 6,
+            replications: 24,
+            factors: vec![factor("a", 3.0), factor("b", 1.0)],
+        };
+        let body = chart(&m).body;
+        assert_eq!(body.matches("No input changes this output").count(), 1, "{body}");
+        // Only the second output has bars: one per factor.
+        assert_eq!(body.matches("<rect").count(), 2, "{body}");
     }
 }

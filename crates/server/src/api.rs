@@ -343,7 +343,8 @@ async fn run_whatif(
         (status = 200, description = "`{run, scenario, version, request, today, as_of, notes, margin_days, summary: {status, objective, bound, gap, solve_seconds, start, deadline, personnel_total, personnel_left, expected_casualties, bases_left_open, closures: [{site, date, to}], explanation: [text], relaxation}, plan_toml}`; `plan_toml` is the `[plan]` section, as `drawdown plan` writes it", content_type = "application/json"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
-        (status = 422, description = "A day outside the plan, a margin that leaves no day, or a state the scenario refuses", body = ErrorBody),
+        (status = 422, description = "A day outside the plan, a margin that leaves no day, a state the scenario refuses, or a scenario the planner cannot plan as it stands (nothing can move, a kept closure without a road)", body = ErrorBody),
+        (status = 500, description = "The solver gave no plan for a valid programme", body = ErrorBody),
         (status = 503, description = "Every compute slot is busy (what-ifs and re-plans); retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn run_plan(
     State(st): State<AppState>,

@@ -116,12 +116,15 @@ pub fn replan(
     if let Some(m) = margin {
         opts.margin_days = m;
     }
+    // Input the scenario must change for is 422; a solver that gave no plan
+    // on a valid programme is the server's failure, 500.
     let planned = drawdown_planner::plan(&scenario, Some(&space), &opts).map_err(|e| {
-        ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            Some("scenario"),
-            format!("cannot plan from the state of {as_of}: {e}"),
-        )
+        let status = if e.is_input() {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR
+        };
+        ApiError::new(status, e.is_input().then_some("scenario"), format!("cannot plan from the state of {as_of}: {e}"))
     })?;
     Ok(json!({
         "today": today.to_string(),
