@@ -55,7 +55,7 @@ pub fn chart(m: &Morris) -> Chart {
                 &mut o,
                 20.0,
                 y0 + 20.0,
-                &format!("No input changes this output in these runs: every world gives the same {unit}."),
+                "No input changes this output in these runs: it is the same in every world.",
                 12.0,
                 "start",
                 &format!(r#"fill="{}""#, colour::INK),
