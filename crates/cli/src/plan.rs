@@ -143,10 +143,12 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A trip quantile within `planner.trip_quantile`'s bounds (`bounds.rs`).
 fn parse_trip_quantile(s: &str) -> Result<f64, String> {
+    let b = drawdown_model::bounds::of("planner.trip_quantile").ok_or("no bound for planner.trip_quantile")?;
     match s.parse::<f64>() {
-        Ok(x) if (0.5..=0.999).contains(&x) => Ok(x),
-        _ => Err(format!("`{s}` is not a probability from 0.5 to 0.999 (e.g. 0.9)")),
+        Ok(x) if b.contains(x) => Ok(x),
+        _ => Err(format!("`{s}` is not a probability from {} to {} (e.g. 0.9)", b.min, b.max)),
     }
 }
 

@@ -330,6 +330,9 @@ impl Model {
                 continue;
             }
             for &j in candidates[i as usize].iter().take(opts.road_destinations) {
+                // When a convoy leaving in each period arrives: the same for every fleet.
+                let arrive_by: Vec<Option<usize>> =
+                    per.start.iter().map(|&d| arrival(w, timing, d, i, j, Duty::Line)).collect();
                 let mut fleets: Vec<(f64, usize)> = (0..w.fleets.len())
                     .map(|f| (avg_minutes(w.fleets[f].home, i), f))
                     .filter(|x| x.0 < unreachable)
@@ -345,7 +348,7 @@ impl Model {
                         else {
                             continue;
                         };
-                        let Some(arrive) = arrival(w, timing, d, i, j, Duty::Line) else { continue };
+                        let Some(arrive) = arrive_by[p] else { continue };
                         if arrive > last {
                             continue;
                         }
