@@ -123,7 +123,38 @@ unsafe extern "C" {
     ) -> HighsInt;
     pub fn Highs_getIntInfoValue(highs: *const c_void, info: *const c_char, value: *mut HighsInt) -> HighsInt;
     pub fn Highs_getDoubleInfoValue(highs: *const c_void, info: *const c_char, value: *mut c_double) -> HighsInt;
+
+    // Callbacks (used by the planner to stop a solve on request, not by the
+    // `highs` crate).
+    pub fn Highs_setCallback(
+        highs: *mut c_void,
+        user_callback: HighsCCallbackType,
+        user_callback_data: *mut c_void,
+    ) -> HighsInt;
+    pub fn Highs_startCallback(highs: *mut c_void, callback_type: HighsInt) -> HighsInt;
 }
+
+/// `HighsCallbackDataIn` (`lp_data/HighsCallbackStruct.h`): what a callback
+/// hands back to HiGHS. Only the leading fields, in the header's order (the
+/// header promises the first two stay where they are); HiGHS owns the
+/// struct and a callback only writes through the pointer it is given.
+#[repr(C)]
+pub struct HighsCallbackDataIn {
+    /// Set to non-zero to stop the solve at this callback.
+    pub user_interrupt: c_int,
+    pub user_solution: *mut c_double,
+}
+
+/// `HighsCCallbackType`: (callback type, message, data out, data in, user
+/// data). The data out is passed as an opaque pointer: nothing here reads it.
+pub type HighsCCallbackType = Option<
+    unsafe extern "C" fn(c_int, *const c_char, *const c_void, *mut HighsCallbackDataIn, *mut c_void),
+>;
+
+// `kHighsCallback*`: the callback types a solve can be interrupted at.
+pub const kHighsCallbackSimplexInterrupt: HighsInt = 1;
+pub const kHighsCallbackIpmInterrupt: HighsInt = 2;
+pub const kHighsCallbackMipInterrupt: HighsInt = 6;
 
 // `kHighsHessianFormat*` in the header.
 pub const kHighsHessianFormatTriangular: HighsInt = 1;

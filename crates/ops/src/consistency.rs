@@ -10,12 +10,22 @@
 //!   closure sends whoever is still there on to the plan's closure
 //!   destination (else the destination of the last convoy that left it), as
 //!   the re-planning state does. A convoy or flight cannot carry more people
-//!   than are at its origin then.
+//!   than are at its origin then. These are head counts, not the state's
+//!   groups by role (`state.rs`): the log records what happened, and anyone
+//!   may have left on a convoy, whereas the state must say who is left to
+//!   plan for; and people on the road count nowhere until they arrive, where
+//!   the state (which has no "in transit") counts them at their destination.
 //! - the killed: no more in all than the mission's personnel.
 //! - trucks held: at all sites at once, at most the fleets' trucks in all;
 //!   at one site, at most those that can be there: its fleets' trucks and
 //!   those of the convoys that came to or left from it. (Convoys' own trucks
 //!   are not bounded by the fleets: hired trucks drive in convoys too.)
+//! - fuel held: at one site, at most the litres that can be there by then:
+//!   its stock at the start and its imports from the start to that day
+//!   (`fuel_litres`, `fuel_import_litres_per_day`), the tanks of the tanker
+//!   fleets based there (trucks × `tank_litres`), and the tanks of the
+//!   convoys that came to or left from it (their trucks × the largest
+//!   `tank_litres`: any of them may have been tankers).
 //!
 //! An event is refused when it breaks a rule, or when adding it makes a
 //! later event (in time) break one that it did not break before (an event
@@ -93,6 +103,12 @@ struct World<'a> {
     /// Trucks of the fleets based at each site, plus those of convoys to or from it.
     trucks_seen: BTreeMap<&'a str, u64>,
     held: BTreeMap<&'a str, u64>,
+    /// Litres of fuel held at each site, and the tanks of the tanker fleets
+    /// based there plus those of the convoys to or from it.
+    fuel_held: BTreeMap<&'a str, f64>,
+    tanks_seen: BTreeMap<&'a str, f64>,
+    /// The largest tank of any tanker fleet (litres per truck).
+    largest_tank: f64,
 }
 
 impl<'a> World<'a> {
@@ -102,8 +118,12 @@ impl<'a> World<'a> {
             *present.entry(g.site.as_str()).or_default() += u64::from(g.count.value);
         }
         let mut trucks_seen: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut tanks_seen: BTreeMap<&str, f64> = BTreeMap::new();
         for f in &s.fleets {
             *trucks_seen.entry(f.home.as_str()).or_default() += u64::from(f.trucks.value);
+            if let Some(tank) = &f.tank_litres {
+                *tanks_seen.entry(f.home.as_str()).or_default() += f64::from(f.trucks.value) * tank.value;
+            }
         }
         World {
             personnel: present.values().sum(),
@@ -116,7 +136,20 @@ impl<'a> World<'a> {
             fleet_trucks: s.fleets.iter().map(|f| u64::from(f.trucks.value)).sum(),
             trucks_seen,
             held: BTreeMap::new(),
+            fuel_held: BTreeMap::new(),
+            tanks_seen,
+            largest_tank: s.fleets.iter().filter_map(|f| f.tank_litres.as_ref()).map(|t| t.value).fold(0.0, f64::max),
         }
+    }
+
+    /// The litres of fuel that can be at `site` on `day` (see the module's rules).
+    fn fuel_there(&self, s: &Scenario, site: &str, day: drawdown_model::Date) -> f64 {
+        let tanks = self.tanks_seen.get(site).copied().unwrap_or(0.0);
+        let Some(x) = s.sites.iter().find(|x| x.id == site) else { return tanks };
+        let stock = x.fuel_litres.as_ref().map_or(0.0, |n| n.value);
+        let days = (day.days_since(s.scenario.start) + 1).max(0) as f64;
+        let imports = x.fuel_import_litres_per_day.as_ref().map_or(0.0, |n| n.value) * days;
+        stock + imports + tanks
     }
 
     fn is_exit(s: &Scenario, id: &str) -> bool {
@@ -157,6 +190,9 @@ impl<'a> World<'a> {
                 self.on_the_road.insert(convoy, OnTheRoad { to, personnel: u64::from(*personnel) });
                 *self.trucks_seen.entry(from).or_default() += trucks;
                 *self.trucks_seen.entry(to).or_default() += trucks;
+                let tanks = trucks as f64 * self.largest_tank;
+                *self.tanks_seen.entry(from).or_default() += tanks;
+                *self.tanks_seen.entry(to).or_default() += tanks;
                 self.last_convoy_to.insert(from, to);
             }
             EventKind::ConvoyArrived { convoy } => {
@@ -213,11 +249,27 @@ impl<'a> World<'a> {
                 let here = self.held.entry(at).or_default();
                 *here = here.saturating_sub(u64::from(*trucks));
             }
+            EventKind::FuelHeld { site, litres } => {
+                let here = self.fuel_held.get(site.as_str()).copied().unwrap_or(0.0);
+                let there = self.fuel_there(s, site, day_of(e.at));
+                if here + *litres as f64 > there {
+                    return Err(Rejection::error(
+                        "litres",
+                        format!(
+                            "{litres} litres held with the {here:.0} held at `{site}` already is more than the {there:.0} litres that can be there by then"
+                        ),
+                    )
+                    .hint("the site's fuel stock and imports, and the tanks of the tanker fleets based there and of the convoys logged to or from it"));
+                }
+                self.fuel_held.insert(site, here + *litres as f64);
+            }
+            EventKind::FuelReleased { site, litres } => {
+                let here = self.fuel_held.entry(site).or_default();
+                *here = (*here - *litres as f64).max(0.0);
+            }
             EventKind::ClearanceRequested { .. }
             | EventKind::ClearanceApproved { .. }
-            | EventKind::ClearanceDenied { .. }
-            | EventKind::FuelHeld { .. }
-            | EventKind::FuelReleased { .. } => {}
+            | EventKind::ClearanceDenied { .. } => {}
         }
         Ok(())
     }

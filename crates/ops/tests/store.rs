@@ -671,8 +671,26 @@ mod bodies {
         assert_eq!(r.field.to_string(), "trucks");
         let can = gao_fleets + 10;
         assert!(r.message.contains(&format!("more than the {can} trucks that can be there")), "{r:?}");
+        // Fuel held at Gao: at most what can be there (no counted stock: the
+        // tanks of its tanker fleets, and of the convoy's 10 trucks as tankers).
+        let gao = s.sites.iter().find(|x| x.id == "gao").unwrap();
+        assert!(gao.fuel_litres.is_none() && gao.fuel_import_litres_per_day.is_none(), "the rule below assumes so");
+        let tank = |f: &drawdown_model::TruckFleet| f.tank_litres.as_ref().map_or(0.0, |t| t.value);
+        let largest = s.fleets.iter().map(tank).fold(0.0, f64::max);
+        let tanks: f64 = s.fleets.iter().filter(|f| f.home == "gao").map(|f| f64::from(f.trucks.value) * tank(f)).sum();
+        let litres = (tanks + 10.0 * largest) as u64;
+        assert!(litres > 0, "MINUSMA has tankers at Gao");
+        let fuel = |l: u64| EventKind::FuelHeld { site: "gao".into(), litres: l };
+        store.record(NAME, s, &ev("2023-10-05", fuel(litres))).await.unwrap();
+        let r = rejection(store.record(NAME, s, &ev("2023-10-06", fuel(1))).await);
+        assert_eq!(r.field.to_string(), "litres");
+        assert!(r.message.contains(&format!("more than the {litres} litres that can be there")), "{r:?}");
+        // Released, it can be held again.
+        let release = EventKind::FuelReleased { site: "gao".into(), litres };
+        store.record(NAME, s, &ev("2023-10-07", release)).await.unwrap();
+        store.record(NAME, s, &ev("2023-10-08", fuel(litres))).await.unwrap();
         let n = store.count_events(NAME).await.unwrap();
-        assert_eq!(n, 3, "only the consistent events are logged");
+        assert_eq!(n, 6, "only the consistent events are logged");
     }
 
     /// The scenario's text is stored in the transaction of the event, before

@@ -21,6 +21,9 @@ pub enum PlanError {
     /// A kept closure date on which its closing convoy has no road.
     #[error("`{site}` cannot close on {date} as kept: no road to `{to}` that day (corridor closed or no route)")]
     KeptWithoutRoad { site: String, date: drawdown_model::Date, to: String },
+    /// The run was stopped on request (`Options::cancel`) before its end.
+    #[error("the planning run was stopped before its end, on request")]
+    Cancelled,
     /// HiGHS gave no plan (and no starting plan was kept).
     #[error("{0}")]
     Solver(String),
@@ -28,8 +31,8 @@ pub enum PlanError {
 
 impl PlanError {
     /// The scenario (or the options) must change for a plan to come out;
-    /// otherwise the solver failed on a valid programme.
+    /// otherwise the solver failed on a valid programme, or was stopped.
     pub fn is_input(&self) -> bool {
-        !matches!(self, PlanError::Solver(_))
+        !matches!(self, PlanError::Solver(_) | PlanError::Cancelled)
     }
 }

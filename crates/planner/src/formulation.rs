@@ -10,8 +10,8 @@ use highs::{Col, HighsModelStatus, HighsSolutionStatus, RowProblem, Sense};
 
 use crate::periods::{self, Periods};
 use crate::{
-    AirLine, Explanation, LotDisposition, Net, Options, PERSONNEL_PER_CONVOY, Planned, PlannedClosure, RoadLine,
-    SolveInfo, Stop, tie,
+    AirLine, Explanation, LotDisposition, Net, Options, PERSONNEL_PER_CONVOY, PlanError, Planned, PlannedClosure,
+    RoadLine, SolveInfo, Stop, tie,
 };
 
 #[derive(Clone, Copy)]
@@ -122,6 +122,9 @@ fn limit(model: &mut highs::Model, net: &Net) {
     model.set_option("simplex_iteration_limit", i32::try_from(net.lp_iterations).unwrap_or(i32::MAX));
     model.set_option("ipm_iteration_limit", i32::try_from(net.lp_iterations).unwrap_or(i32::MAX));
     model.set_option("time_limit", net.remaining());
+    if let Some(flag) = &net.cancel {
+        crate::interrupt::arm(model, flag);
+    }
 }
 
 /// A solved model: column values and the solver's figures.
@@ -788,16 +791,14 @@ impl Model {
         // The binaries are fixed: solve the LP, which has duals.
         model.set_option("solve_relaxation", true);
         let solved = model.solve();
-        if solved.status() == HighsModelStatus::ReachedTimeLimit {
-            net.hit.set(true);
-        }
+        net.note(solved.status());
         (solved.status() == HighsModelStatus::Optimal).then(|| {
             let sol = solved.get_solution();
             (solved.objective_value(), sol.columns().to_vec(), sol.dual_rows().to_vec())
         })
     }
 
-    pub fn solve(&self, opts: &Options, net: &Net) -> Result<Solved, String> {
+    pub fn solve(&self, opts: &Options, net: &Net) -> Result<Solved, PlanError> {
         let t = Instant::now();
         // Starting plan: every site closed as late as its closing convoy
         // still arrives in time, flows solved with those closures fixed.
@@ -818,13 +819,13 @@ impl Model {
         model.set_option("mip_rel_gap", opts.mip_rel_gap);
         let solved = model.solve();
         let status = solved.status();
+        net.note(status);
         let stopped_by = match status {
             HighsModelStatus::Optimal => Stop::Gap,
             HighsModelStatus::ReachedSolutionLimit => Stop::NodeLimit,
-            HighsModelStatus::ReachedTimeLimit => {
-                net.hit.set(true);
-                Stop::TimeLimit
-            }
+            HighsModelStatus::ReachedTimeLimit => Stop::TimeLimit,
+            // Stopped on request: whatever it found is not the answer.
+            HighsModelStatus::ReachedInterrupt => return Err(PlanError::Cancelled),
             _ => Stop::Failed,
         };
         if stopped_by == Stop::Failed || solved.primal_solution_status() != HighsSolutionStatus::Feasible {
@@ -841,12 +842,15 @@ impl Model {
                     seconds: t.elapsed().as_secs_f64(),
                     start_objective,
                 }),
-                None if net.hit.get() => Err(format!(
+                None if net.hit.get() => Err(PlanError::Solver(format!(
                     "the wall-clock safety net (--time-limit {} s) ran out after {:.1} s, before any plan was found; raise it",
                     opts.time_limit_s,
                     t.elapsed().as_secs_f64()
-                )),
-                None => Err(format!("HiGHS found no plan: status {status:?} after {:.1} s", t.elapsed().as_secs_f64())),
+                ))),
+                None => Err(PlanError::Solver(format!(
+                    "HiGHS found no plan: status {status:?} after {:.1} s",
+                    t.elapsed().as_secs_f64()
+                ))),
             };
         }
         Ok(Solved {

@@ -11,10 +11,13 @@ pub mod check;
 mod error;
 mod explain;
 mod formulation;
+mod interrupt;
 mod output;
 mod periods;
 pub mod robust;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use drawdown_engine::World;
@@ -137,6 +140,11 @@ pub struct Options {
     /// Closures kept as given rather than planned: (base id, closure date),
     /// or (base id, None) for a base that stays open past the deadline.
     pub keep: Vec<(String, Option<m::Date>)>,
+    /// Set from another thread to stop the run: every solve stops at its
+    /// next interrupt check and `plan` returns `PlanError::Cancelled` (the
+    /// server sets it when the client of a re-plan has gone).
+    #[serde(skip)]
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for Options {
@@ -161,6 +169,7 @@ impl Default for Options {
             explain: true,
             verbose: false,
             keep: Vec::new(),
+            cancel: None,
         }
     }
 }
@@ -432,7 +441,7 @@ pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Resu
     }
     let build_seconds = t0.elapsed().as_secs_f64();
     let net = Net::new(opts, t0);
-    let solved = model.solve(opts, &net).map_err(PlanError::Solver)?;
+    let solved = model.solve(opts, &net)?;
     let mut planned = model.read(&solved, opts);
     planned.solve.build_seconds = build_seconds;
     planned.scenario = s.scenario.id.clone();
@@ -440,6 +449,10 @@ pub fn plan(s: &m::Scenario, space: Option<&InputSpace>, opts: &Options) -> Resu
         let t1 = Instant::now();
         planned.explanation = explain::explain(s, &w, &timing, &model, &solved, opts, &net);
         planned.solve.explain_seconds = t1.elapsed().as_secs_f64();
+        // An explanation whose solves were stopped is no explanation.
+        if net.interrupted.get() {
+            return Err(PlanError::Cancelled);
+        }
     }
     planned.solve.time_limit_hit = net.hit.get();
     Ok(planned)
@@ -455,6 +468,10 @@ pub(crate) struct Net {
     pub lp_iterations: u32,
     pub threads: u32,
     pub hit: std::cell::Cell<bool>,
+    /// Stops every solve once set (`Options::cancel`).
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Whether a solve was stopped by it.
+    pub interrupted: std::cell::Cell<bool>,
 }
 
 impl Net {
@@ -466,6 +483,17 @@ impl Net {
             lp_iterations: opts.lp_iterations.max(1),
             threads: opts.threads.max(1),
             hit: std::cell::Cell::new(false),
+            cancel: opts.cancel.clone(),
+            interrupted: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Records what stopped a solve short: the safety net, or a request.
+    pub fn note(&self, status: highs::HighsModelStatus) {
+        match status {
+            highs::HighsModelStatus::ReachedTimeLimit => self.hit.set(true),
+            highs::HighsModelStatus::ReachedInterrupt => self.interrupted.set(true),
+            _ => {}
         }
     }
 

@@ -154,3 +154,21 @@ fn a_scenario_that_cannot_be_planned_gets_a_typed_input_error() {
     assert!(matches!(e, PlanError::NothingMoves) && e.is_input(), "{e:?}");
     assert!(!PlanError::Solver("no plan".into()).is_input());
 }
+
+/// A run asked to stop is stopped inside the solver, not after it: with the
+/// flag set before the call, HiGHS reports an interrupt and `plan` gives
+/// `Cancelled` (a solver that ignored the flag would return the plan). A
+/// flag never set changes nothing.
+#[test]
+fn a_cancelled_run_stops_in_the_solver_and_an_unset_flag_changes_nothing() {
+    use drawdown_planner::PlanError;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let s = load(&toy_without_plan());
+    let flagged = |set: bool| Options { cancel: Some(Arc::new(AtomicBool::new(set))), ..exact(&s) };
+    let e = plan(&s, None, &flagged(true)).expect_err("stopped");
+    assert!(matches!(e, PlanError::Cancelled) && !e.is_input(), "{e:?}");
+    let free = plan(&s, None, &exact(&s)).expect("a plan");
+    let armed = plan(&s, None, &flagged(false)).expect("a plan");
+    assert_eq!(to_plan_toml(&armed), to_plan_toml(&free));
+}

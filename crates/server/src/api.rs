@@ -113,7 +113,7 @@ async fn get_scenario(
     q: Result<Query<VersionQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
-    let c = st.scenarios.get(&st.store, &name, q.version).await?;
+    let c = st.scenarios.get(&st.store, &st.compute, &name, q.version).await?;
     Ok(Json(describe(&c)))
 }
 
@@ -205,7 +205,7 @@ async fn get_status(
     q: Result<Query<TodayQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     let status = status_of(&st, &c, q.today.as_deref()).await?;
     Ok(Json(serde_json::to_value(status).map_err(ApiError::internal)?))
 }
@@ -240,7 +240,7 @@ async fn list_events(
 ) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let n = limit(q.limit, 200, 1000)?;
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     let events = st.store.events(&c.reference.name, q.after, n).await?;
     let total = st.store.count_events(&c.reference.name).await?;
     Ok(Json(json!({"total": total, "events": events})))
@@ -265,7 +265,7 @@ async fn record_event(
     Body(ev): Body<NewEvent>,
 ) -> Result<(StatusCode, Json<LoggedEvent>), ApiError> {
     let Path(name) = name?;
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     let logged = st.store.record(&c.reference.name, &c.scenario, &ev).await?;
     Ok((StatusCode::CREATED, Json(logged)))
 }
@@ -296,7 +296,7 @@ async fn run_whatif(
     Body(req): Body<WhatIfRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(name) = name?;
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     let open = whatif::request_for(&req, &c)?;
     // The slot goes with the job; the guard stays with this request, and
     // dropping it (the client went away) stops the job at its next part.
@@ -352,19 +352,21 @@ async fn run_plan(
     Body(req): Body<PlanRequest>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(name) = name?;
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     let (time_limit, margin) = replan::limits(&req)?;
     let events = all_events(&st.store, &c.reference.name).await?;
     let today = day_of(&c, &events, req.today.as_deref())?;
     replan::check_day(&c.scenario, today, margin)?;
-    // The solver cannot be stopped half-way: the job keeps its slot until
-    // it ends, bounded by the time limit.
-    let (job, _request) = compute::start(&st.compute)?;
+    // As for a what-if: the slot goes with the job, and dropping the guard
+    // (the client went away) stops the solver at its next interrupt check.
+    let (job, _stop_when_dropped) = compute::start(&st.compute)?;
     let result = {
         let c = Arc::clone(&c);
-        tokio::task::spawn_blocking(move || job.run(|_| replan::replan(&c, &events, today, time_limit, margin)))
-            .await
-            .map_err(ApiError::internal)??
+        tokio::task::spawn_blocking(move || {
+            job.run(|job| replan::replan(&c, &events, today, time_limit, margin, Some(job.flag())))
+        })
+        .await
+        .map_err(ApiError::internal)??
     };
     let params = serde_json::to_value(&req).map_err(ApiError::internal)?;
     let run = NewRun {
@@ -405,7 +407,7 @@ async fn list_runs(
 ) -> Result<Json<Value>, ApiError> {
     let (Path(name), Query(q)) = (name?, q?);
     let n = limit(q.limit, 20, 200)?;
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     Ok(Json(serde_json::to_value(st.store.runs(&c.reference.name, n).await?).map_err(ApiError::internal)?))
 }
 
@@ -456,7 +458,7 @@ async fn get_chart(
     q: Result<Query<TodayQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let (Path((name, chart)), Query(q)) = (path?, q?);
-    let c = st.scenarios.latest(&st.store, &name).await?;
+    let c = st.scenarios.latest(&st.store, &st.compute, &name).await?;
     if !charts::CHARTS.contains(&chart.as_str()) {
         return Err(ApiError::not_found("chart", format!("no chart `{chart}`"))
             .hint(format!("charts: {}", charts::CHARTS.join(", "))));

@@ -4,7 +4,8 @@
 //! when that computation ends, so a client that disconnects cannot free a
 //! slot while its simulation goes on. Instead, the request holds a
 //! `CancelOnDrop`: when the client goes, the request is dropped and the job
-//! is asked to stop, which a what-if does at the next batch boundary. With
+//! is asked to stop, which a what-if does at the next batch boundary and a
+//! re-plan at the solver's next interrupt check (`Job::flag`). With
 //! every slot busy a new job is refused at once (503 with `Retry-After`):
 //! nothing queues.
 
@@ -86,6 +87,12 @@ pub fn start(compute: &Arc<Compute>) -> Result<(Job, CancelOnDrop), ApiError> {
     Ok((job, CancelOnDrop(flag)))
 }
 
+/// A slot for shared work that every request on a scenario needs (its
+/// baseline), waited for rather than refused: the permit is held until dropped.
+pub async fn wait_for_slot(compute: &Arc<Compute>) -> Result<OwnedSemaphorePermit, ApiError> {
+    compute.slots.clone().acquire_owned().await.map_err(ApiError::internal)
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -113,7 +120,10 @@ impl Job {
     /// Runs the computation in this slot (on the blocking pool) and gives the slot back.
     pub fn run<T>(self, f: impl FnOnce(&Job) -> Result<T, ApiError>) -> Result<T, ApiError> {
         let out = f(&self);
-        let counter = if self.stopped.get() { &self.compute.cancelled } else { &self.compute.finished };
+        // A job that failed after its client had gone was stopped by it
+        // (a re-plan's solver returns as soon as the flag is set).
+        let stopped = self.stopped.get() || (out.is_err() && self.cancel.load(Ordering::SeqCst));
+        let counter = if stopped { &self.compute.cancelled } else { &self.compute.finished };
         counter.fetch_add(1, Ordering::SeqCst);
         out
     }
@@ -129,6 +139,12 @@ impl Job {
             self.stopped.set(true);
         }
         go
+    }
+
+    /// The flag set when the client has gone, for a computation that checks
+    /// it itself (the planner's `Options::cancel`).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
     }
 
     /// The error a stopped job ends with (no one is left to read it).

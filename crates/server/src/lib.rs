@@ -183,7 +183,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, ServeError> {
         limits: config.limits,
     };
     if let Some(name) = &default {
-        state.scenarios.latest(&state.store, name).await.map_err(|e| ServeError::Scenario(e.message().to_string()))?;
+        state
+            .scenarios
+            .latest(&state.store, &state.compute, name)
+            .await
+            .map_err(|e| ServeError::Scenario(e.message().to_string()))?;
     }
     Ok(state)
 }

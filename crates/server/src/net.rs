@@ -1,7 +1,8 @@
 //! The accept loop: HTTP/1.1 connections served by hyper with a header read
-//! timeout, at most `max_connections` of them at a time, shut down
-//! gracefully. (`axum::serve` has no timeouts nor a connection cap, hence
-//! this loop over `hyper_util`.)
+//! timeout and a write timeout, at most `max_connections` of them at a time,
+//! shut down gracefully. (`axum::serve` has no timeouts nor a connection cap,
+//! hence this loop over `hyper_util`; hyper has no write timeout, hence the
+//! socket wrapped in `tokio_io_timeout::TimeoutStream`.)
 
 use std::future::Future;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutStream;
 
 /// How long the server waits for a client and how many it serves at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,13 +26,21 @@ pub struct Limits {
     /// A request's body must have arrived within this long of its head,
     /// else 408 and the connection is closed.
     pub body_timeout: Duration,
+    /// A write to the client that makes no progress for this long (the
+    /// client stopped reading its answer) closes the connection.
+    pub write_timeout: Duration,
     /// Connections open at once; more wait to be accepted until one closes.
     pub max_connections: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { header_timeout: Duration::from_secs(10), body_timeout: Duration::from_secs(30), max_connections: 256 }
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 256,
+        }
     }
 }
 
@@ -71,7 +81,9 @@ pub async fn serve_on(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.write_timeout));
+        let conn = http.serve_connection(TokioIo::new(Box::pin(stream)), TowerToHyperService::new(app.clone()));
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             // A client that goes away or times out ends its connection; nothing to report.

@@ -92,6 +92,7 @@ pub fn replan(
     today: Date,
     time_limit_s: f64,
     margin: Option<u32>,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 ) -> Result<Value, ApiError> {
     let (state, notes) = drawdown_ops::state_from_log(&c.scenario, events, today);
     let as_of = state.as_of;
@@ -113,12 +114,16 @@ pub fn replan(
 
     let mut opts = Options::from_scenario(&scenario);
     opts.time_limit_s = time_limit_s;
+    opts.cancel = cancel;
     if let Some(m) = margin {
         opts.margin_days = m;
     }
     // Input the scenario must change for is 422; a solver that gave no plan
     // on a valid programme is the server's failure, 500.
     let planned = drawdown_planner::plan(&scenario, Some(&space), &opts).map_err(|e| {
+        if matches!(e, drawdown_planner::PlanError::Cancelled) {
+            return crate::compute::Job::cancelled();
+        }
         let status = if e.is_input() {
             axum::http::StatusCode::UNPROCESSABLE_ENTITY
         } else {

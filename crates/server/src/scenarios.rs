@@ -12,8 +12,10 @@ use drawdown_engine::{SimResult, Summary, World};
 use drawdown_model::{Request, Scenario, Source};
 use drawdown_ops::{NewRun, ScenarioRef, Store};
 use serde_json::json;
+use tokio::sync::OnceCell;
 
 use crate::ApiError;
+use crate::compute::{self, Compute};
 
 /// Replications and seed of the baseline simulation.
 pub const BASELINE_RUNS: u64 = 1000;
@@ -32,22 +34,37 @@ pub struct Compiled {
     pub baseline_run: i64,
 }
 
+/// Compiled versions by (name, version). Each is built once, by a task of
+/// its own that holds a compute slot while it simulates the baseline (so
+/// baselines count against the same limit as what-ifs and re-plans, waiting
+/// for a slot rather than being refused: there is one per version, however
+/// many clients ask) and that finishes even if the client that asked has
+/// gone. Callers asking meanwhile wait for that task.
 #[derive(Default)]
 pub struct Cache {
-    compiled: tokio::sync::Mutex<HashMap<(String, i64), Arc<Compiled>>>,
+    compiled: tokio::sync::Mutex<HashMap<(String, i64), Arc<Entry>>>,
 }
+
+/// A version's place in the cache: empty until its build is done.
+type Entry = OnceCell<Arc<Compiled>>;
 
 /// Longest scenario name accepted in a request.
 const MAX_NAME: usize = 128;
 
 impl Cache {
     /// The latest version of `name`.
-    pub async fn latest(&self, store: &Store, name: &str) -> Result<Arc<Compiled>, ApiError> {
-        self.get(store, name, None).await
+    pub async fn latest(&self, store: &Store, compute: &Arc<Compute>, name: &str) -> Result<Arc<Compiled>, ApiError> {
+        self.get(store, compute, name, None).await
     }
 
     /// A version of `name` (None: the latest), compiled on first use.
-    pub async fn get(&self, store: &Store, name: &str, version: Option<i64>) -> Result<Arc<Compiled>, ApiError> {
+    pub async fn get(
+        &self,
+        store: &Store,
+        compute: &Arc<Compute>,
+        name: &str,
+        version: Option<i64>,
+    ) -> Result<Arc<Compiled>, ApiError> {
         if name.is_empty() || name.len() > MAX_NAME {
             return Err(ApiError::bad("name", format!("a scenario name has 1 to {MAX_NAME} characters")));
         }
@@ -63,29 +80,48 @@ impl Cache {
             )));
         };
         let key = (reference.name.clone(), reference.version);
-        let mut map = self.compiled.lock().await;
-        if let Some(c) = map.get(&key) {
-            return Ok(c.clone());
+        let cell = Arc::clone(self.compiled.lock().await.entry(key).or_default());
+        if let Some(c) = cell.get() {
+            return Ok(Arc::clone(c));
         }
-        let source = Source::new(reference.name.clone(), text);
-        let (scenario, world, baseline) = {
-            let source = source.clone();
-            tokio::task::spawn_blocking(move || compile_and_simulate(&source)).await.map_err(ApiError::internal)??
-        };
-        let baseline_result = SimResult::new(&world, &scenario, &baseline);
-        let run = NewRun {
-            scenario: reference.name.clone(),
-            version: reference.version,
-            kind: "simulate".into(),
-            params: json!({"runs": BASELINE_RUNS, "seed": BASELINE_SEED}),
-            result: serde_json::to_value(&baseline_result).map_err(ApiError::internal)?,
-            recorded_by: "drawdown serve".into(),
-        };
-        let baseline_run = store.put_run(&run).await?.id;
-        let c = Arc::new(Compiled { reference, source, scenario, world, baseline, baseline_result, baseline_run });
-        map.insert(key, c.clone());
-        Ok(c)
+        let (store, compute) = (store.clone(), Arc::clone(compute));
+        let build = tokio::spawn(async move {
+            cell.get_or_try_init(|| compile(&store, &compute, reference, text)).await.map(Arc::clone)
+        });
+        build.await.map_err(ApiError::internal)?
     }
+}
+
+/// A stored version compiled, its baseline simulated in a compute slot and stored as a run.
+async fn compile(
+    store: &Store,
+    compute: &Arc<Compute>,
+    reference: ScenarioRef,
+    text: String,
+) -> Result<Arc<Compiled>, ApiError> {
+    let source = Source::new(reference.name.clone(), text);
+    let slot = compute::wait_for_slot(compute).await?;
+    let (scenario, world, baseline) = {
+        let source = source.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = compile_and_simulate(&source);
+            drop(slot);
+            out
+        })
+        .await
+        .map_err(ApiError::internal)??
+    };
+    let baseline_result = SimResult::new(&world, &scenario, &baseline);
+    let run = NewRun {
+        scenario: reference.name.clone(),
+        version: reference.version,
+        kind: "simulate".into(),
+        params: json!({"runs": BASELINE_RUNS, "seed": BASELINE_SEED}),
+        result: serde_json::to_value(&baseline_result).map_err(ApiError::internal)?,
+        recorded_by: "drawdown serve".into(),
+    };
+    let baseline_run = store.put_run(&run).await?.id;
+    Ok(Arc::new(Compiled { reference, source, scenario, world, baseline, baseline_result, baseline_run }))
 }
 
 /// Loads, compiles and runs the baseline of a stored scenario's text.

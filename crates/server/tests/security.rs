@@ -252,6 +252,7 @@ fn short(header: u64, body: u64, connections: usize) -> Limits {
     Limits {
         header_timeout: Duration::from_millis(header),
         body_timeout: Duration::from_millis(body),
+        write_timeout: Duration::from_secs(30),
         max_connections: connections,
     }
 }
@@ -450,4 +451,91 @@ async fn a_what_if_whose_client_left_keeps_its_slot_until_it_stops_and_a_full_se
     .await;
     assert_eq!(b.status, 200, "{b:?}");
     assert_eq!(a.json()["result"], b.json()["result"], "the same what-if gave another result");
+}
+
+/// Waits (bounded) until `f` holds of the server's compute jobs.
+async fn until_jobs(srv: &Server, within: Duration, what: &str, f: impl Fn(drawdown_server::JobCounts) -> bool) {
+    let until = Instant::now() + within;
+    while !f(srv.state.compute_jobs()) {
+        assert!(Instant::now() < until, "{what}: {:?}", srv.state.compute_jobs());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A re-plan whose client has gone is stopped inside the solver: it ends
+/// as cancelled and gives its slot back. One that ran on to its answer
+/// would end with the plan and count as finished.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_re_plan_whose_client_left_is_stopped_inside_the_solver() {
+    let srv = start(|c| c.whatif_slots = 1).await;
+    let plan = format!("/api/scenarios/{}/plan", srv.name);
+    let mut client = TcpStream::connect(srv.addr).await.expect("connect");
+    let body = json!({"time_limit_s": 60});
+    client.write_all(request("POST", &plan, &[("Host", &srv.host())], Some(&body)).as_bytes()).await.expect("send");
+    until_jobs(&srv, Duration::from_secs(60), "the re-plan never took its slot", |c| c.running == 1).await;
+    drop(client);
+    until_jobs(&srv, Duration::from_secs(120), "the abandoned re-plan did not stop", |c| c.running == 0).await;
+    let counts = srv.state.compute_jobs();
+    assert_eq!((counts.cancelled, counts.finished), (1, 0), "{counts:?}");
+}
+
+/// A scenario version's baseline simulation takes a compute slot: with the
+/// one slot held by a what-if, a new version's first request waits (a toy
+/// baseline takes milliseconds), and is answered once the slot is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_baseline_waits_for_a_compute_slot() {
+    let (gate, hook) = gate();
+    let srv = start_with(|c| c.whatif_slots = 1, |s| s.on_batch(hook)).await;
+    let host = srv.host();
+    let whatif = format!("/api/scenarios/{}/whatif", srv.name);
+    let mut held = TcpStream::connect(srv.addr).await.expect("connect");
+    let body = json!({"runs": 2 * drawdown_server::WHATIF_PART, "seed": 9});
+    held.write_all(request("POST", &whatif, &[("Host", &host)], Some(&body)).as_bytes()).await.expect("send");
+    let entered = gate.entered;
+    tokio::task::spawn_blocking(move || entered.recv_timeout(Duration::from_secs(60)))
+        .await
+        .expect("wait")
+        .expect("the what-if reached its first part's end");
+
+    let toy = common::unique_name();
+    let text = include_str!("../../engine/tests/fixtures/toy.toml");
+    srv.state.store().put_scenario(&toy, text, "test").await.expect("stored");
+    let mut s = TcpStream::connect(srv.addr).await.expect("connect");
+    let status = request("GET", &format!("/api/scenarios/{toy}/status"), &[("Host", &host)], None);
+    s.write_all(status.as_bytes()).await.expect("send");
+    assert!(
+        read_to_close(&mut s, Duration::from_millis(1500)).await.is_none(),
+        "the baseline ran while the one slot was held"
+    );
+    assert_eq!(srv.state.compute_jobs().running, 1);
+
+    gate.release.send(()).expect("release");
+    let a = parse(&read_to_close(&mut s, Duration::from_secs(60)).await.expect("answered once the slot was free"));
+    assert_eq!(a.status, 200, "{a:?}");
+    let w = parse(&read_to_close(&mut held, Duration::from_secs(60)).await.expect("the what-if answered"));
+    assert_eq!(w.status, 200, "{w:?}");
+}
+
+/// A client that sends requests and stops reading the answers is cut off
+/// after the write timeout; without one it would hold its connection until
+/// it closed it (here: until the 10-s idle timeout, after everything was read).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_cut_off_after_the_write_timeout() {
+    let srv =
+        start(|c| c.limits = Limits { write_timeout: Duration::from_millis(300), ..short(10_000, 10_000, 256) }).await;
+    let one = exchange(srv.addr, &request("GET", "/app.js", &[("Host", &srv.host())], None)).await;
+    assert_eq!(one.status, 200, "{one:?}");
+    let size = one.head.len() + one.body.len();
+    // Pipelined requests for ~16 MB of answers, more than the sockets buffer.
+    let n = 16_000_000 / size + 1;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("buffer");
+    let mut s = socket.connect(srv.addr).await.expect("connect");
+    let get = format!("GET /app.js HTTP/1.1\r\nHost: {}\r\n\r\n", srv.host());
+    s.write_all(get.repeat(n).as_bytes()).await.expect("send");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got = read_to_close(&mut s, Duration::from_secs(5))
+        .await
+        .expect("the connection was closed while its answers were unread");
+    assert!(got.len() < n * size / 2, "{} of {} bytes came before the close", got.len(), n * size);
 }
