@@ -292,3 +292,27 @@ fn the_raw_minusma_scenario_with_fuel_and_attacks_loads_and_conserves() {
         simulate_checked(&w, 7, r).unwrap_or_else(|e| panic!("replication {r}: {e}"));
     }
 }
+
+#[test]
+fn trucks_reaching_a_closed_site_drive_home_and_no_line_serves_it() {
+    // The shuttle runs up to the closure, so some of its trucks are on the
+    // way to the north when it closes, and the tankers run past it. The
+    // north's stock is disposed of at closing: trucks there afterwards
+    // drive home on what they brought, and no tanker sets out for it.
+    let mut s = resupplied();
+    s.sites[0].fuel_litres = Some(Num::new(1e6));
+    s.plan.lines[0].until = Some(date(2023, 9, 10));
+    let tankers = s.plan.lines.len() - 1;
+    s.plan.lines[tankers].until = Some(date(2023, 9, 30));
+    let closed = run(&s, 40);
+    for o in &closed {
+        assert!(o.site_closed[0].is_some());
+        assert_eq!(o.fuel_waits, 0, "no convoy is stranded at the closed north");
+    }
+    // The same tanker line with the closure after it ends sends more trips.
+    let mut open = s.clone();
+    open.plan.closures[0].date = date(2023, 10, 15);
+    let more: u32 = run(&open, 40).iter().map(|o| o.convoys[tankers].trips).sum();
+    let fewer: u32 = closed.iter().map(|o| o.convoys[tankers].trips).sum();
+    assert!(fewer < more, "tanker trips to a closed site: {fewer} against {more} while open");
+}
