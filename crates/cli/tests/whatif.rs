@@ -30,6 +30,32 @@ fn releasing_the_gao_trucks_repatriates_more_with_a_paired_interval() {
     assert!(destroyed["mean_difference"].as_f64().unwrap() < 0.0, "{destroyed}");
 }
 
+/// The 95 % interval of `metric` in `compare minusma-2023 baseline VARIANT`,
+/// which must exclude zero on the side of `sign`.
+fn moves(variant: &str, metric: &str, sign: f64) {
+    let v = json(&["compare", "minusma-2023", "baseline", variant, "--runs", "200", "--format", "json"]);
+    let d = diff(&v, metric);
+    let (lo, hi) = (d["ci95"][0].as_f64().unwrap(), d["ci95"][1].as_f64().unwrap());
+    let mean = d["mean_difference"].as_f64().unwrap();
+    assert!(lo <= mean && mean <= hi, "{variant}: {d}");
+    assert!(
+        lo * sign > 0.0 && hi * sign > 0.0,
+        "{variant}: the interval of {metric} must exclude zero ({sign:+}): {d}"
+    );
+    assert_eq!(d["significant"], true, "{variant}: {d}");
+}
+
+#[test]
+fn the_fuel_and_air_cover_variants_move_their_metrics_beyond_chance() {
+    // Released tankers keep resupplying the northern camps: more fuel is
+    // left there at closing, and the resumed runs are exposed on the road.
+    moves("fuel-released", "fuel_left_kl", 1.0);
+    moves("fuel-released", "vehicles_damaged", 1.0);
+    // Air cover lowers the incident rate and evacuates some of the killed.
+    moves("air-cover", "wounded", -1.0);
+    moves("air-cover", "killed", -1.0);
+}
+
 #[test]
 fn a_variant_compared_with_itself_differs_by_exactly_zero() {
     let v =

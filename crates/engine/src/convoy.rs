@@ -129,7 +129,10 @@ impl Sim<'_> {
         {
             return;
         }
-        if w.sites[line.from as usize].exit || self.out.site_closed[line.from as usize].is_some() {
+        if w.sites[line.from as usize].exit
+            || self.out.site_closed[line.from as usize].is_some()
+            || self.out.site_closed[line.to as usize].is_some()
+        {
             return;
         }
         let with_trucks = line.fleet != NONE;

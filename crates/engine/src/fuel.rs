@@ -149,16 +149,24 @@ impl Sim<'_> {
         self.fuel.stock[site as usize].saturating_sub(held[(day as usize).min(held.len() - 1)])
     }
 
+    /// Whether `site` counts its fuel now: it has a stock and is open. A
+    /// closed site's stock was disposed of when it closed; trucks leaving
+    /// it afterwards (there when it closed, or arriving too late) drive on
+    /// the fuel they brought, outside the count.
+    pub fn counts_fuel(&self, site: u16) -> bool {
+        self.w.fuel.limited[site as usize] && self.out.site_closed[site as usize].is_none()
+    }
+
     /// Whether `site` can supply `litres` today.
     pub fn has_fuel(&self, site: u16, litres: u64, day: u32) -> bool {
-        !self.w.fuel.limited[site as usize] || self.usable_fuel(site, day) >= litres
+        !self.counts_fuel(site) || self.usable_fuel(site, day) >= litres
     }
 
     /// Draws `litres` at `site` for a convoy's route: from the stock at a
-    /// limited site (which must have it, see `has_fuel`); an unlimited site's
-    /// fuel is outside the count.
+    /// site that counts its fuel (which must have it, see `has_fuel`);
+    /// otherwise the fuel is outside the count.
     pub fn burn_fuel(&mut self, site: u16, litres: u64) {
-        if self.w.fuel.limited[site as usize] {
+        if self.counts_fuel(site) {
             let s = &mut self.fuel.stock[site as usize];
             let n = litres.min(*s);
             *s -= n;
@@ -237,10 +245,16 @@ impl Sim<'_> {
         n
     }
 
-    /// A convoy puts its fuel cargo down at `site`.
+    /// A convoy puts its fuel cargo down at `site`. At a site that has
+    /// closed meanwhile, the fuel is left there and follows the disposition
+    /// rules at once, as the stock did when the site closed.
     pub fn unload_fuel(&mut self, c: u32, site: u16) {
         let n = std::mem::take(&mut self.convoys[c as usize].fuel);
         self.fuel.stock[site as usize] += n;
+        if n > 0 && self.out.site_closed[site as usize].is_some() {
+            let state = self.out.site_taken[site as usize] == crate::outcome::Taker::State;
+            self.dispose_fuel(site, state);
+        }
     }
 
     /// A tanker of convoy `c` is destroyed: its share of the fuel is lost.

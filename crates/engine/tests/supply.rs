@@ -292,3 +292,65 @@ fn the_raw_minusma_scenario_with_fuel_and_attacks_loads_and_conserves() {
         simulate_checked(&w, 7, r).unwrap_or_else(|e| panic!("replication {r}: {e}"));
     }
 }
+
+#[test]
+fn trucks_reaching_a_closed_site_drive_home_and_no_line_serves_it() {
+    // The shuttle runs up to the closure, so some of its trucks are on the
+    // way to the north when it closes, and the tankers run past it. The
+    // north's stock is disposed of at closing: trucks there afterwards
+    // drive home on what they brought, and no tanker sets out for it.
+    let mut s = resupplied();
+    s.sites[0].fuel_litres = Some(Num::new(1e6));
+    s.plan.lines[0].until = Some(date(2023, 9, 10));
+    let tankers = s.plan.lines.len() - 1;
+    s.plan.lines[tankers].until = Some(date(2023, 9, 30));
+    let closed = run(&s, 40);
+    for o in &closed {
+        assert!(o.site_closed[0].is_some());
+        assert_eq!(o.fuel_waits, 0, "no convoy is stranded at the closed north");
+    }
+    // The same tanker line with the closure after it ends sends more trips.
+    let mut open = s.clone();
+    open.plan.closures[0].date = date(2023, 10, 15);
+    let more: u32 = run(&open, 40).iter().map(|o| o.convoys[tankers].trips).sum();
+    let fewer: u32 = closed.iter().map(|o| o.convoys[tankers].trips).sum();
+    assert!(fewer < more, "tanker trips to a closed site: {fewer} against {more} while open");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    /// On the raw MINUSMA scenario with seats given to every fleet and
+    /// vehicle lot, no convoy ever carries more people than its seats
+    /// (checked after every event with conservation of people, items and
+    /// fuel), and every person is still accounted for at the end.
+    #[test]
+    fn no_minusma_convoy_carries_more_people_than_its_seats(
+        truck_seats in 0u32..4,
+        vehicle_seats in 0u32..10,
+        armoured_seats in 0u32..12,
+        seed in 0u64..1000,
+    ) {
+        let src = Source::new("minusma-2023.toml", drawdown_model::MINUSMA_2023_RAW);
+        let mut s = load(&src).map_err(|d| format!("{d:?}")).expect("the raw MINUSMA scenario is valid").scenario;
+        for f in &mut s.fleets {
+            f.seats = Some(Count::new(truck_seats));
+        }
+        for e in s.equipment.iter_mut() {
+            match e.class {
+                m::EquipmentClass::Vehicle => e.seats = Some(Count::new(vehicle_seats)),
+                m::EquipmentClass::ArmouredVehicle => e.seats = Some(Count::new(armoured_seats)),
+                _ => {}
+            }
+        }
+        let w = World::compile(&s).unwrap();
+        let o = simulate_checked(&w, seed, 0).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(o.departed_by_deadline <= w.total_personnel);
+        prop_assert_eq!(o.equipment.values().sum::<u32>(), w.total_items);
+        // With no seat anywhere, nobody leaves by road: every departure
+        // is by air.
+        if truck_seats == 0 && vehicle_seats == 0 && armoured_seats == 0 {
+            prop_assert_eq!(o.personnel_road_kkm, 0);
+        }
+    }
+}
