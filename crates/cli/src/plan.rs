@@ -508,8 +508,8 @@ fn outputs(args: &Args) -> Result<Vec<(PathBuf, PlanFormat)>, String> {
 fn render(p: &Planned, format: PlanFormat) -> Result<String, String> {
     Ok(match format {
         PlanFormat::Toml => to_plan_toml(p),
-        PlanFormat::Json => to_json(p),
-        PlanFormat::Csv => to_csv(p)?,
+        PlanFormat::Json => to_json(p).map_err(|e| format!("the plan as JSON: {e}"))?,
+        PlanFormat::Csv => to_csv(p).map_err(|e| format!("the movement table as CSV: {e}"))?,
     })
 }
 

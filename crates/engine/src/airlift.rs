@@ -6,7 +6,7 @@ use rand_distr::{Binomial, Distribution};
 
 use crate::engine::{Ev, Flight, Sim};
 use crate::rng::Purpose;
-use crate::world::MIN_PER_DAY;
+use crate::world::{Lift, MIN_PER_DAY};
 
 /// Sorties take off from 08:00, one every 30 minutes per line.
 const FIRST_TAKEOFF: u32 = 8 * 60;
@@ -28,6 +28,7 @@ impl Sim<'_> {
         let mut capacity: Vec<Option<u32>> = vec![None; w.aircraft.len()];
         for &l in &w.air_lines {
             let line = &w.lines[l as usize];
+            let Lift::Air(air) = &line.lift else { continue };
             if day < line.ready || day > line.until || self.out.site_closed[line.from as usize].is_some() {
                 continue;
             }
@@ -35,7 +36,7 @@ impl Sim<'_> {
             if !self.airfield_open(line.from, day) || !self.airfield_open(line.to, day) {
                 continue;
             }
-            let fleet = line.fleet as usize;
+            let fleet = air.aircraft as usize;
             let ac = &w.aircraft[fleet];
             let capacity = capacity[fleet].get_or_insert_with(|| {
                 let up = ac.count.saturating_sub(ac.grounded[(day as usize).min(ac.grounded.len() - 1)]);
@@ -47,7 +48,7 @@ impl Sim<'_> {
                 };
                 ok * ac.sorties_per_aircraft
             });
-            for sortie in 0..line.sorties_per_day {
+            for sortie in 0..air.sorties_per_day {
                 if *capacity == 0 {
                     break;
                 }

@@ -6,7 +6,7 @@ use rand_distr::{Distribution, Gamma, Poisson};
 
 use crate::engine::{Convoy, Duty, Ev, MOVE_MINUTE, Sim, Stage};
 use crate::rng::{Purpose, Stream};
-use crate::world::{MIN_PER_DAY, NONE, Threat};
+use crate::world::{Lift, MIN_PER_DAY, NONE, Threat};
 
 /// The next convoy movement time (06:00) at or after `now`.
 fn next_move_time(now: u32) -> u32 {
@@ -124,8 +124,9 @@ impl Sim<'_> {
     pub fn dispatch_line(&mut self, l: u16, day: u32) {
         let w = self.w;
         let line = &w.lines[l as usize];
+        let Lift::Road(road) = &line.lift else { return };
         if self.line_busy[l as usize]
-            || self.line_last_departure[l as usize].is_some_and(|d| day < d.saturating_add(line.every_days))
+            || self.line_last_departure[l as usize].is_some_and(|d| day < d.saturating_add(road.every_days))
         {
             return;
         }
@@ -135,7 +136,7 @@ impl Sim<'_> {
         {
             return;
         }
-        let with_trucks = line.fleet != NONE;
+        let with_trucks = road.fleet != NONE;
         let has_load = if line.carry_fuel {
             !w.fuel.limited[line.from as usize] || self.usable_fuel(line.from, day) > 0
         } else {
@@ -151,12 +152,12 @@ impl Sim<'_> {
             return;
         }
         let trucks = if with_trucks {
-            let avail = self.available_trucks(line.fleet, day);
-            let n = line.trucks.map_or(avail, |t| t.min(avail));
+            let avail = self.available_trucks(road.fleet, day);
+            let n = road.trucks.map_or(avail, |t| t.min(avail));
             if n == 0 {
                 return;
             }
-            self.idle[line.fleet as usize] -= n;
+            self.idle[road.fleet as usize] -= n;
             n
         } else {
             0
@@ -166,10 +167,10 @@ impl Sim<'_> {
         self.line_busy[l as usize] = true;
         self.line_last_departure[l as usize] = Some(day);
         let key = line.key ^ u64::from(trip).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let home = if with_trucks { w.fleets[line.fleet as usize].home } else { line.from };
+        let home = if with_trucks { w.fleets[road.fleet as usize].home } else { line.from };
         let (at, dest, stage) =
             if home == line.from { (line.from, line.to, Stage::Loaded) } else { (home, line.from, Stage::Positioning) };
-        let c = self.new_convoy(Duty::Line(l), key, line.fleet, trucks, at, dest, stage);
+        let c = self.new_convoy(Duty::Line(l), key, road.fleet, trucks, at, dest, stage);
         self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(c));
     }
 
@@ -264,6 +265,7 @@ impl Sim<'_> {
     fn load_line(&mut self, c: u32, l: u16) -> bool {
         let w = self.w;
         let line = &w.lines[l as usize];
+        let Lift::Road(road) = &line.lift else { return false };
         let from = line.from;
         let mut pax = std::mem::take(&mut self.convoys[c as usize].pax);
         let mut items = std::mem::take(&mut self.convoys[c as usize].items);
@@ -275,15 +277,15 @@ impl Sim<'_> {
         }
         // Vehicles first: their seats count for the people.
         if line.carry_equipment {
-            moved += self.take_vehicles(from, line.vehicles_max, &mut items);
+            moved += self.take_vehicles(from, road.vehicles_max, &mut items);
         }
         if line.carry_personnel {
-            let seats = self.seats(line.fleet, trucks, &items);
+            let seats = self.seats(road.fleet, trucks, &items);
             self.convoys[c as usize].seats = seats;
-            moved += self.take_people(from, &line.roles, line.personnel_max.min(seats), &mut pax);
+            moved += self.take_people(from, &line.roles, road.personnel_max.min(seats), &mut pax);
         }
         if line.carry_equipment && trucks > 0 {
-            let cap = f64::from(trucks) * w.fleets[line.fleet as usize].capacity;
+            let cap = f64::from(trucks) * w.fleets[road.fleet as usize].capacity;
             if self.take_cargo(from, cap, &mut items) > 0.0 {
                 moved += 1;
             }

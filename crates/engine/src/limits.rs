@@ -77,8 +77,10 @@ pub fn estimate(s: &m::Scenario) -> Estimate {
         .plan
         .lines
         .iter()
-        .filter(|l| l.mode == m::Mode::Air)
-        .map(|l| u64::from(l.sorties_per_day.as_ref().map_or(0, |c| c.value)))
+        .map(|l| match l.lift() {
+            m::Lift::Air { sorties_per_day, .. } => u64::from(sorties_per_day.unwrap_or(0)),
+            m::Lift::Road { .. } => 0,
+        })
         .sum();
     // Live convoys: one per road line (a line waits for its trucks), and a
     // pickup and a closing convoy per closure. Each has at most a departure,

@@ -27,7 +27,7 @@ pub fn convoy_row(w: &World, id: &str) -> Option<usize> {
     {
         return Some(w.lines.len() + c);
     }
-    w.lines.iter().position(|l| !l.air && l.id == id)
+    w.lines.iter().position(|l| !l.is_air() && l.id == id)
 }
 
 /// Day index of a milestone's date within the recorded days, if it is one.

@@ -388,7 +388,7 @@ fn convoys(w: &World, sum: &Summary) -> Vec<ConvoyRow> {
         .lines
         .iter()
         .enumerate()
-        .filter(|(_, line)| !line.air)
+        .filter(|(_, line)| !line.is_air())
         .map(|(l, line)| row(&sum.convoys[l], line.id.clone(), line.from, line.to));
     let closing = w.closures.iter().enumerate().map(|(c, cl)| {
         row(&sum.convoys[w.lines.len() + c], format!("close-{}", w.sites[cl.site as usize].id), cl.site, cl.to)

@@ -173,11 +173,10 @@ pub struct Closure {
 #[derive(Debug, Clone)]
 pub struct Line {
     pub id: String,
-    pub air: bool,
     pub from: u16,
     pub to: u16,
-    /// Truck fleet (road) or aircraft fleet (air); NONE for a road line without trucks.
-    pub fleet: u16,
+    /// Road convoys or air sorties, each with the fields of its mode.
+    pub lift: Lift,
     pub carry_personnel: bool,
     pub carry_equipment: bool,
     /// A tanker line: carries fuel.
@@ -186,12 +185,40 @@ pub struct Line {
     pub roles: Vec<Role>,
     pub ready: u32,
     pub until: u32,
+    pub key: u64,
+}
+
+/// How a line moves what it carries.
+#[derive(Debug, Clone)]
+pub enum Lift {
+    Road(RoadLift),
+    Air(AirLift),
+}
+
+/// A road line's convoys.
+#[derive(Debug, Clone)]
+pub struct RoadLift {
+    /// Truck fleet; NONE for a line of self-moving vehicles (people ride in them).
+    pub fleet: u16,
+    /// Trucks per convoy (None: all available).
     pub trucks: Option<u32>,
     pub personnel_max: u32,
     pub vehicles_max: u32,
     pub every_days: u32,
+}
+
+/// An air line's sorties.
+#[derive(Debug, Clone)]
+pub struct AirLift {
+    /// Aircraft fleet.
+    pub aircraft: u16,
     pub sorties_per_day: u32,
-    pub key: u64,
+}
+
+impl Line {
+    pub fn is_air(&self) -> bool {
+        matches!(self.lift, Lift::Air(_))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -292,8 +319,8 @@ impl<'a> Ids<'a> {
     fn get(&self, id: &str) -> Result<u16, CompileError> {
         self.map.get(id).copied().ok_or_else(|| CompileError::Invalid(format!("unknown {} `{id}`", self.what)))
     }
-    fn opt(&self, id: &Option<String>) -> Result<u16, CompileError> {
-        id.as_deref().map_or(Ok(NONE), |s| self.get(s))
+    fn opt(&self, id: Option<&str>) -> Result<u16, CompileError> {
+        id.map_or(Ok(NONE), |s| self.get(s))
     }
 }
 
@@ -380,8 +407,8 @@ impl World {
                 b,
                 km: l.km.value,
                 pace,
-                zone: zone_ids.opt(&l.zone)?,
-                corridor: corridor_ids.opt(&l.corridor)?,
+                zone: zone_ids.opt(l.zone.as_deref())?,
+                corridor: corridor_ids.opt(l.corridor.as_deref())?,
             });
         }
 
@@ -549,7 +576,7 @@ impl World {
                     site,
                     day: clamp_day(c.date),
                     to: site_ids.get(&c.to)?,
-                    fleet: fleet_ids.opt(&c.fleet)?,
+                    fleet: fleet_ids.opt(c.fleet.as_deref())?,
                     trucks: c.trucks.as_ref().map(|t| t.value),
                     historical: c.historical,
                     key: entity_key(&format!("closure:{}", c.site)),
@@ -568,8 +595,19 @@ impl World {
             .lines
             .iter()
             .map(|l| {
-                let air = l.mode == m::Mode::Air;
-                let fleet = if air { aircraft_ids.opt(&l.fleet)? } else { fleet_ids.opt(&l.fleet)? };
+                let lift = match l.lift() {
+                    m::Lift::Road { fleet, trucks, personnel_max, vehicles_max, every_days } => Lift::Road(RoadLift {
+                        fleet: fleet_ids.opt(fleet)?,
+                        trucks,
+                        personnel_max: personnel_max.unwrap_or(u32::MAX),
+                        vehicles_max: vehicles_max.unwrap_or(u32::MAX),
+                        every_days: every_days.unwrap_or(1).max(1),
+                    }),
+                    m::Lift::Air { aircraft, sorties_per_day } => Lift::Air(AirLift {
+                        aircraft: aircraft_ids.opt(aircraft)?,
+                        sorties_per_day: sorties_per_day.unwrap_or(0),
+                    }),
+                };
                 let roles: Vec<Role> = l
                     .roles
                     .clone()
@@ -580,21 +618,15 @@ impl World {
                 let ready = clamp_day(l.ready.value);
                 Ok(Line {
                     id: l.id.clone(),
-                    air,
                     from: site_ids.get(&l.from)?,
                     to: site_ids.get(&l.to)?,
-                    fleet,
+                    lift,
                     carry_personnel: l.carry.personnel(),
                     carry_equipment: l.carry.equipment(),
                     carry_fuel: l.carry == m::Carry::Fuel,
                     roles,
                     ready,
                     until: l.until.map_or(ready, clamp_day),
-                    trucks: l.trucks.as_ref().map(|t| t.value),
-                    personnel_max: l.personnel_max.as_ref().map_or(u32::MAX, |v| v.value),
-                    vehicles_max: l.vehicles_max.as_ref().map_or(u32::MAX, |v| v.value),
-                    every_days: l.every_days.as_ref().map_or(1, |v| v.value.max(1)),
-                    sorties_per_day: l.sorties_per_day.as_ref().map_or(0, |v| v.value),
                     key: entity_key(&format!("line:{}", l.id)),
                 })
             })
@@ -647,8 +679,8 @@ impl World {
         let total_items = lots.iter().map(|l| l.count).sum();
         let vehicles = lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum();
         let containers = lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum();
-        let road_lines = (0..lines.len() as u16).filter(|&l| !lines[l as usize].air).collect();
-        let air_lines = (0..lines.len() as u16).filter(|&l| lines[l as usize].air).collect();
+        let road_lines = (0..lines.len() as u16).filter(|&l| !lines[l as usize].is_air()).collect();
+        let air_lines = (0..lines.len() as u16).filter(|&l| lines[l as usize].is_air()).collect();
         let mut local_groups = vec![Vec::new(); n];
         for (i, g) in groups.iter().enumerate() {
             local_groups[g.site as usize].push(i as u16);

@@ -727,6 +727,45 @@ pub struct Line {
     pub source: Option<String>,
 }
 
+/// A line's mode with the fields that belong to it, as consumers read a
+/// line (`Line::lift`): `fleet` is a truck fleet on the road and an
+/// aircraft fleet in the air, and each mode has its own limits. The file
+/// keeps one flat table per line, so that a field given for the other mode
+/// is reported at its own key by validation; once validated, a line holds
+/// only its mode's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lift<'a> {
+    Road {
+        /// Truck fleet; None: the line's own self-moving vehicles.
+        fleet: Option<&'a str>,
+        trucks: Option<u32>,
+        personnel_max: Option<u32>,
+        vehicles_max: Option<u32>,
+        every_days: Option<u32>,
+    },
+    Air {
+        aircraft: Option<&'a str>,
+        sorties_per_day: Option<u32>,
+    },
+}
+
+impl Line {
+    /// The line as its mode reads it.
+    pub fn lift(&self) -> Lift<'_> {
+        let n = |c: &Option<Count>| c.as_ref().map(|c| c.value);
+        match self.mode {
+            Mode::Road => Lift::Road {
+                fleet: self.fleet.as_deref(),
+                trucks: n(&self.trucks),
+                personnel_max: n(&self.personnel_max),
+                vehicles_max: n(&self.vehicles_max),
+                every_days: n(&self.every_days),
+            },
+            Mode::Air => Lift::Air { aircraft: self.fleet.as_deref(), sorties_per_day: n(&self.sorties_per_day) },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Disposition {

@@ -183,7 +183,7 @@ pub fn check(
     seed: u64,
     threads: usize,
     confidence: Option<f64>,
-) -> Result<Check, String> {
+) -> Result<Check, drawdown_engine::Error> {
     let w = plan.inputs.point();
     let total: u32 = w.groups.iter().map(|g| g.count).sum();
     let base_total: u32 = base.map_or(0, |b| b.inputs.point().groups.iter().map(|g| g.count).sum());
@@ -245,8 +245,7 @@ pub fn check(
                 pairs[n + 1].add(i64::from(b.left == 0), i64::from(p.left == 0));
             }
         },
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     let day = |d: Option<u32>| d.map(|d| w.start.plus_days(i64::from(d)));
     let sites = site_idx
         .iter()

@@ -235,16 +235,18 @@ pub fn to_plan_toml(p: &Planned) -> String {
 }
 
 /// The movement table as CSV.
-pub fn to_csv(p: &Planned) -> Result<String, String> {
+pub fn to_csv(p: &Planned) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for mv in movements(p) {
-        w.serialize(&mv).map_err(|e| e.to_string())?;
+        w.serialize(&mv)?;
     }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+    let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    // The writer is given only Rust strings and numbers: its bytes are UTF-8.
+    String::from_utf8(bytes).map_err(|e| csv::Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Everything: the plan, its movement table, the solver's figures and the explanation.
-pub fn to_json(p: &Planned) -> String {
+pub fn to_json(p: &Planned) -> Result<String, serde_json::Error> {
     #[derive(Serialize)]
     struct All<'a> {
         #[serde(flatten)]
@@ -252,5 +254,4 @@ pub fn to_json(p: &Planned) -> String {
         movements: Vec<Movement>,
     }
     serde_json::to_string_pretty(&All { plan: p, movements: movements(p) })
-        .unwrap_or_else(|e| format!("{{\"error\": {:?}}}", e.to_string()))
 }

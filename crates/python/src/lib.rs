@@ -545,7 +545,8 @@ fn plan(
     let planned = py
         .detach(|| drawdown_planner::plan(&s, Some(&space), &drawdown_planner::Options::from_scenario(&s)))
         .map_err(|e| EngineError::new_err(e.to_string()))?;
-    Ok((drawdown_planner::to_plan_toml(&planned), drawdown_planner::to_json(&planned)))
+    let json = drawdown_planner::to_json(&planned).map_err(|e| EngineError::new_err(e.to_string()))?;
+    Ok((drawdown_planner::to_plan_toml(&planned), json))
 }
 
 /// A scenario given as JSON text (from a Python dict) written as TOML.

@@ -91,15 +91,15 @@ impl Validator<'_> {
                 continue;
             }
             let path = p("plan.line").index(i);
-            if l.mode == Mode::Air {
+            let Lift::Road { fleet, .. } = l.lift() else {
                 self.push(
                     Diagnostic::error(path.key("carry"), format!("air line `{}` cannot carry fuel", l.id))
                         .expected("carry = \"fuel\" on a road line with a tanker fleet")
                         .hint("set mode = \"road\" and a fleet with `tank_litres`"),
                 );
                 continue;
-            }
-            let tanker = l.fleet.as_ref().and_then(|f| s.fleets.iter().find(|x| &x.id == f));
+            };
+            let tanker = fleet.and_then(|f| s.fleets.iter().find(|x| x.id == f));
             if tanker.is_none_or(|f| f.tank_litres.is_none()) {
                 let tankers: Vec<&str> =
                     s.fleets.iter().filter(|f| f.tank_litres.is_some()).map(|f| f.id.as_str()).collect();
