@@ -18,7 +18,6 @@ use std::fmt::Write;
 
 use drawdown_engine::World;
 use drawdown_model::SiteKind;
-use serde_json::Value;
 
 use crate::svg::{self, Placer, c, colour, esc};
 use crate::{Chart, Report};
@@ -554,33 +553,35 @@ pub struct Country {
     pub rings: Vec<Vec<(f64, f64)>>,
 }
 
-/// The bundled outlines, parsed.
+/// The bundled outlines as the file writes them: rings as flat lists of
+/// lon, lat, lon, lat, …
+#[derive(serde::Deserialize)]
+struct OutlineFile {
+    countries: Vec<OutlineCountry>,
+}
+
+#[derive(serde::Deserialize)]
+struct OutlineCountry {
+    name: String,
+    #[serde(default)]
+    neighbour: bool,
+    rings: Vec<Vec<f64>>,
+}
+
+/// The bundled outlines, parsed. The file is compiled in and a test parses
+/// it, so the empty map of a file that does not parse cannot ship.
 pub fn outlines() -> Vec<Country> {
-    let Ok(v) = serde_json::from_str::<Value>(OUTLINES) else {
+    let Ok(file) = serde_json::from_str::<OutlineFile>(OUTLINES) else {
         return Vec::new();
     };
-    v["countries"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|ct| Country {
-                    name: ct["name"].as_str().unwrap_or("").to_string(),
-                    neighbour: ct["neighbour"].as_bool().unwrap_or(false),
-                    rings: ct["rings"]
-                        .as_array()
-                        .map(|rs| {
-                            rs.iter()
-                                .filter_map(|r| {
-                                    let xs: Vec<f64> = r.as_array()?.iter().filter_map(Value::as_f64).collect();
-                                    Some(xs.chunks_exact(2).map(|p| (p[0], p[1])).collect())
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-                .collect()
+    file.countries
+        .into_iter()
+        .map(|ct| Country {
+            name: ct.name,
+            neighbour: ct.neighbour,
+            rings: ct.rings.iter().map(|r| r.chunks_exact(2).map(|p| (p[0], p[1])).collect()).collect(),
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Where to write a country's name: the visible point of the country
@@ -648,6 +649,7 @@ mod tests {
 
     #[test]
     fn the_bundled_outlines_hold_mali_and_its_neighbours() {
+        serde_json::from_str::<OutlineFile>(OUTLINES).expect("the bundled outlines parse");
         let cs = outlines();
         for name in ["Mali", "Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Senegal", "Mauritania"] {
             let ct = cs.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("{name} missing"));
