@@ -153,7 +153,7 @@ impl Sim<'_> {
     /// Up to `n` people killed at a site, groups in order. Returns how many.
     fn kill_at_site(&mut self, site: u16, mut n: u32) -> u32 {
         let mut killed = 0;
-        for g in 0..self.w.groups.len() as u16 {
+        for g in self.groups_at(site) {
             if n == 0 {
                 break;
             }

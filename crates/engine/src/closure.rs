@@ -51,27 +51,34 @@ impl Sim<'_> {
         let w = self.w;
         let cl = &w.closures[c as usize];
         let site = cl.site;
-        let (ng, nl) = (w.groups.len(), w.lots.len());
-        let is_pickup = |p: &crate::engine::Convoy| p.stage == Stage::Waiting && p.duty == Duty::Pickup(c);
-        let trucks: u32 = self.convoys.iter().filter(|p| is_pickup(p)).map(|p| p.trucks).sum();
-        // Serviceable vehicles: keyed draws, the same on every attempt.
+        let nl = w.lots.len();
+        // Pickup trucks parked here for the closure.
+        let waiting: Vec<u32> = self.pickups[c as usize]
+            .iter()
+            .copied()
+            .filter(|&p| self.convoys[p as usize].stage == Stage::Waiting)
+            .collect();
+        let trucks: u32 = waiting.iter().map(|&p| self.convoys[p as usize].trucks).sum();
+        // Serviceable vehicles: keyed draws (per lot, so in any order), the
+        // same on every attempt; listed by lot index.
         let serviceability = w.sites[site as usize].vehicle_serviceability;
         let mut vehicles = Vec::new();
-        for l in 0..nl {
-            let lot = &w.lots[l];
-            let n = self.items[site as usize * nl + l];
+        for &l in &self.site_lots[site as usize] {
+            let lot = &w.lots[l as usize];
+            let n = self.items[site as usize * nl + l as usize];
             if lot.self_moving && n > 0 {
-                let mut s = self.keys.stream(cl.key, Purpose::Vehicles, l as u64);
+                let mut s = self.keys.stream(cl.key, Purpose::Vehicles, u64::from(l));
                 let ok = if serviceability >= 1.0 {
                     n
                 } else {
                     Binomial::new(u64::from(n), serviceability).map_or(n as u64, |b| b.sample(&mut s)) as u32
                 };
                 if ok > 0 {
-                    vehicles.push((l as u16, ok));
+                    vehicles.push((l, ok));
                 }
             }
         }
+        vehicles.sort_unstable();
         let Some((items, fuel)) = self.fuel_closing_column(c, trucks, vehicles) else {
             self.out.fuel_waits += 1;
             return false;
@@ -82,14 +89,15 @@ impl Sim<'_> {
             return false;
         }
         let mut pax = Vec::new();
-        for g in 0..ng {
-            let n = self.remove_pax(site, g as u16, u32::MAX);
+        for g in self.groups_at(site) {
+            let n = self.remove_pax(site, g, u32::MAX);
             if n > 0 {
-                pax.push((g as u16, n));
+                pax.push((g, n));
             }
         }
         // Trucks parked here for the closure join the convoy.
-        for p in self.convoys.iter_mut().filter(|p| is_pickup(p)) {
+        for p in waiting {
+            let p = &mut self.convoys[p as usize];
             p.trucks = 0;
             p.stage = Stage::Done;
         }
@@ -156,12 +164,12 @@ impl Sim<'_> {
         let (taker, contested) = self.handover_race(c);
         self.out.site_taken[site] = taker;
         self.dispose_fuel(site as u16, taker == Taker::State);
-        let nl = w.lots.len();
-        for l in 0..nl {
-            let n = self.remove_items(site as u16, l as u16, u32::MAX);
+        for l in self.site_lots[site].clone() {
+            let n = self.remove_items(site as u16, l, u32::MAX);
             if n == 0 {
                 continue;
             }
+            let l = l as usize;
             let fate = match (w.disposal[l], taker) {
                 (Disposal::HandOver, Taker::State) => Fate::HandedOver,
                 (Disposal::HandOver, _) => Fate::Abandoned,

@@ -188,6 +188,7 @@ impl Sim<'_> {
         let home = w.fleets[cl.fleet as usize].home;
         let conv =
             self.new_convoy(Duty::Pickup(c), cl.key ^ 0x7069_636b, cl.fleet, n, home, cl.site, Stage::Positioning);
+        self.pickups[c as usize].push(conv);
         self.schedule(day * MIN_PER_DAY + MOVE_MINUTE, Ev::Depart(conv));
     }
 

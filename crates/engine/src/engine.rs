@@ -123,6 +123,17 @@ pub struct Sim<'w> {
     pub site_roles: Vec<[u32; 4]>,
     pub site_vehicles: Vec<u32>,
     pub site_cargo: Vec<u32>,
+    /// Per site: the lots with items there, in loading order
+    /// (`World::lot_order`), and the groups of other sites with people
+    /// there, by index. Kept in step with `items`/`pax`, so that loading a
+    /// convoy walks what is at its site, not every lot and group of the world.
+    pub site_lots: Vec<Vec<u16>>,
+    pub site_visitors: Vec<Vec<u16>>,
+    /// Each lot's place in the loading order.
+    lot_rank: Vec<u32>,
+    /// Per closure: its pickup convoys (to find them without a scan of
+    /// every convoy ever formed).
+    pub pickups: Vec<Vec<u32>>,
     pub departed: Vec<u32>,
     pub killed_pax: Vec<u32>,
     pub departed_total: u32,
@@ -170,6 +181,17 @@ impl<'w> Sim<'w> {
                 site_cargo[lot.site as usize] += lot.count;
             }
         }
+        let mut lot_rank = vec![0u32; nl];
+        for (rank, &l) in w.lot_order.iter().enumerate() {
+            lot_rank[l as usize] = rank as u32;
+        }
+        let mut site_lots = vec![Vec::new(); ns];
+        for &l in &w.lot_order {
+            let lot = &w.lots[l as usize];
+            if lot.count > 0 {
+                site_lots[lot.site as usize].push(l);
+            }
+        }
         Sim {
             w,
             keys: Keys::new(seed, replication),
@@ -182,6 +204,10 @@ impl<'w> Sim<'w> {
             site_roles,
             site_vehicles,
             site_cargo,
+            site_lots,
+            site_visitors: vec![Vec::new(); ns],
+            lot_rank,
+            pickups: vec![Vec::new(); w.closures.len()],
             departed: vec![0; ng],
             killed_pax: vec![0; ng],
             departed_total: 0,
@@ -318,11 +344,19 @@ impl<'w> Sim<'w> {
     /// People of group `g` arrive at `site`.
     pub fn add_pax(&mut self, site: u16, g: u16, n: u32) {
         let grp = &self.w.groups[g as usize];
-        self.pax[site as usize * self.w.groups.len() + g as usize] += n;
+        let cell = &mut self.pax[site as usize * self.w.groups.len() + g as usize];
+        let was = *cell;
+        *cell += n;
         if grp.site == site {
             self.site_roles[site as usize][grp.role as usize] += n;
         } else {
             self.site_transit[site as usize] += n;
+            if was == 0 && n > 0 {
+                let v = &mut self.site_visitors[site as usize];
+                if let Err(at) = v.binary_search(&g) {
+                    v.insert(at, g);
+                }
+            }
         }
     }
 
@@ -332,17 +366,41 @@ impl<'w> Sim<'w> {
         let cell = &mut self.pax[site as usize * self.w.groups.len() + g as usize];
         let n = (*cell).min(max);
         *cell -= n;
+        let emptied = n > 0 && *cell == 0;
         if grp.site == site {
             self.site_roles[site as usize][grp.role as usize] -= n;
         } else {
             self.site_transit[site as usize] -= n;
+            if emptied {
+                let v = &mut self.site_visitors[site as usize];
+                if let Ok(at) = v.binary_search(&g) {
+                    v.remove(at);
+                }
+            }
         }
         n
     }
 
+    /// The groups with people at `site` (its own and visitors), by index.
+    pub fn groups_at(&self, site: u16) -> Vec<u16> {
+        let mut gs = self.w.local_groups[site as usize].clone();
+        gs.extend_from_slice(&self.site_visitors[site as usize]);
+        gs.sort_unstable();
+        gs
+    }
+
     /// Items of lot `l` arrive at `site`.
     pub fn add_items(&mut self, site: u16, l: u16, n: u32) {
-        self.items[site as usize * self.w.lots.len() + l as usize] += n;
+        let cell = &mut self.items[site as usize * self.w.lots.len() + l as usize];
+        let was = *cell;
+        *cell += n;
+        if was == 0 && n > 0 {
+            let rank = &self.lot_rank;
+            let v = &mut self.site_lots[site as usize];
+            if let Err(at) = v.binary_search_by_key(&rank[l as usize], |&x| rank[x as usize]) {
+                v.insert(at, l);
+            }
+        }
         if self.w.lots[l as usize].self_moving {
             self.site_vehicles[site as usize] += n;
         } else {
@@ -355,6 +413,13 @@ impl<'w> Sim<'w> {
         let cell = &mut self.items[site as usize * self.w.lots.len() + l as usize];
         let n = (*cell).min(max);
         *cell -= n;
+        if n > 0 && *cell == 0 {
+            let rank = &self.lot_rank;
+            let v = &mut self.site_lots[site as usize];
+            if let Ok(at) = v.binary_search_by_key(&rank[l as usize], |&x| rank[x as usize]) {
+                v.remove(at);
+            }
+        }
         if self.w.lots[l as usize].self_moving {
             self.site_vehicles[site as usize] -= n;
         } else {
@@ -382,14 +447,13 @@ impl<'w> Sim<'w> {
                 into.push((g, n));
             }
         };
-        if self.site_transit[site as usize] > 0 {
-            for g in 0..w.groups.len() {
-                if max == 0 {
-                    break;
-                }
-                if w.groups[g].site != site {
-                    take(self, g as u16, &mut max);
-                }
+        // Visitors by group index; taking one may drop it from the list.
+        let mut i = 0;
+        while max > 0 && i < self.site_visitors[site as usize].len() {
+            let g = self.site_visitors[site as usize][i];
+            take(self, g, &mut max);
+            if self.site_visitors[site as usize].get(i) == Some(&g) {
+                i += 1;
             }
         }
         for role in roles {
@@ -420,10 +484,10 @@ impl<'w> Sim<'w> {
         if self.site_vehicles[site as usize] == 0 {
             return 0;
         }
-        for &l in &self.w.lot_order {
-            if max == 0 {
-                break;
-            }
+        // The site's lots in loading order; taking a lot whole drops it from the list.
+        let mut i = 0;
+        while max > 0 && i < self.site_lots[site as usize].len() {
+            let l = self.site_lots[site as usize][i];
             if self.w.lots[l as usize].self_moving {
                 let n = self.remove_items(site, l, max);
                 if n > 0 {
@@ -431,6 +495,9 @@ impl<'w> Sim<'w> {
                     taken += n;
                     into.push((l, n));
                 }
+            }
+            if self.site_lots[site as usize].get(i) == Some(&l) {
+                i += 1;
             }
         }
         taken
@@ -443,20 +510,21 @@ impl<'w> Sim<'w> {
         if self.site_cargo[site as usize] == 0 {
             return 0.0;
         }
-        let nl = self.w.lots.len();
-        for &l in &self.w.lot_order {
-            if self.site_cargo[site as usize] == 0 {
-                break;
-            }
+        // The site's lots in loading order; taking a lot whole drops it from the list.
+        let mut i = 0;
+        while self.site_cargo[site as usize] > 0 && i < self.site_lots[site as usize].len() {
+            let l = self.site_lots[site as usize][i];
             let lot = &self.w.lots[l as usize];
-            if lot.self_moving || self.items[site as usize * nl + l as usize] == 0 || left < lot.load - 1e-9 {
-                continue;
+            if !lot.self_moving && left >= lot.load - 1e-9 {
+                let fit = if lot.load > 0.0 { (left / lot.load + 1e-9).floor() as u32 } else { u32::MAX };
+                let n = self.remove_items(site, l, fit);
+                if n > 0 {
+                    left -= n as f64 * lot.load;
+                    into.push((l, n));
+                }
             }
-            let fit = if lot.load > 0.0 { (left / lot.load + 1e-9).floor() as u32 } else { u32::MAX };
-            let n = self.remove_items(site, l, fit);
-            if n > 0 {
-                left -= n as f64 * lot.load;
-                into.push((l, n));
+            if self.site_lots[site as usize].get(i) == Some(&l) {
+                i += 1;
             }
         }
         capacity - left
@@ -488,6 +556,14 @@ impl<'w> Sim<'w> {
             }
             for l in 0..nl {
                 items[l] += u64::from(self.items[s * nl + l]);
+            }
+            // The per-site indexes list exactly what is there.
+            let lots: Vec<u16> = w.lot_order.iter().copied().filter(|&l| self.items[s * nl + l as usize] > 0).collect();
+            let visitors: Vec<u16> = (0..ng as u16)
+                .filter(|&g| usize::from(w.groups[g as usize].site) != s && self.pax[s * ng + g as usize] > 0)
+                .collect();
+            if lots != self.site_lots[s] || visitors != self.site_visitors[s] {
+                return Err(format!("minute {}: the index of what is at site {s} is out of step", self.now));
             }
         }
         for s in 0..w.n_sites() {
