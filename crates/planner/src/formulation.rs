@@ -194,151 +194,295 @@ fn arrival(w: &World, timing: &Timing, day: usize, from: u16, to: u16, duty: Dut
     Some(day + (t / f64::from(MIN_PER_DAY)) as usize + usize::from(!w.sites[to as usize].exit))
 }
 
-impl Model {
-    /// Builds the programme. With `relax`, trucks and aircraft can be added
-    /// at a price (extra columns in the capacity rows).
-    pub fn build(s: &m::Scenario, w: &World, timing: &Timing, opts: &Options, relax: bool) -> Model {
-        let wt = opts.weights;
+/// What is at each site at the start, in the programme's units.
+struct Holdings {
+    /// People (any role) free to leave by the lines, per site.
+    movable0: Vec<f64>,
+    /// Guards and rear parties (they stay until the closure), per site.
+    bound0: Vec<f64>,
+    /// Load of the equipment carried as cargo, per site.
+    cargo0: Vec<f64>,
+    personnel_total: f64,
+    value_per_unit: f64,
+    lots: Vec<(u16, String, m::EquipmentClass, u32, f64, bool, bool)>,
+}
+
+/// What the programme starts from (no columns or rows yet): the people
+/// (movable, and closure-bound) and the cargo at each site, with the value
+/// of one load unit and the lots to report.
+fn holdings(s: &m::Scenario, w: &World) -> Holdings {
+    let n = w.n_sites();
+    let mut movable0 = vec![0.0; n];
+    let mut bound0 = vec![0.0; n];
+    for g in &w.groups {
+        if g.role.stays_until_closure() {
+            bound0[g.site as usize] += f64::from(g.count);
+        } else {
+            movable0[g.site as usize] += f64::from(g.count);
+        }
+    }
+    let personnel_total: f64 = movable0.iter().chain(&bound0).sum();
+    let mut cargo0 = vec![0.0; n];
+    let (mut load_total, mut value_total) = (0.0, 0.0);
+    for l in w.lots.iter().filter(|l| !l.self_moving) {
+        cargo0[l.site as usize] += f64::from(l.count) * l.load;
+        load_total += f64::from(l.count) * l.load;
+        value_total += f64::from(l.count) * l.value_usd;
+    }
+    // One value per load unit: stocks mix at hubs.
+    let value_per_unit = if load_total > 0.0 { value_total / load_total } else { 0.0 };
+    let lots = w
+        .lots
+        .iter()
+        .map(|l| (l.site, String::new(), l.class, l.count, l.value_usd, l.sensitive, l.self_moving))
+        .collect::<Vec<_>>();
+    let lots = lots
+        .into_iter()
+        .zip(s.equipment.iter().map(|e| e.contingent.clone()).chain(std::iter::repeat(String::new())))
+        .map(|(mut l, c)| {
+            l.1 = c;
+            l
+        })
+        .collect();
+    Holdings { movable0, bound0, cargo0, personnel_total, value_per_unit, lots }
+}
+
+/// Minutes standing for an unreachable destination in mean road times.
+const UNREACHABLE: f64 = 30.0 * MIN_PER_DAY as f64;
+
+/// Mean road minutes from `a` to `b` over the days `sample`, unreachable
+/// days counting 30 days.
+fn avg_minutes(w: &World, sample: &[usize], a: u16, b: u16) -> f64 {
+    sample.iter().map(|&d| minutes(w, d, a, b).unwrap_or(UNREACHABLE)).sum::<f64>() / sample.len() as f64
+}
+
+/// Per base, the sites its lines and its closing convoy can go to, nearest
+/// first (exits, and bases nearer to leaving); and the destination of air
+/// lines (abroad, else an exit with an airfield).
+fn candidates(w: &World, sample: &[usize], is_base: &[bool], is_exit: &[bool]) -> (Vec<Vec<u16>>, Option<u16>) {
+    let n = w.n_sites();
+    let has_air = !w.aircraft.is_empty();
+    // Potential: how far a base is from leaving (0 for an airfield base
+    // when there are aircraft); road arcs between bases go downhill only.
+    let potential: Vec<f64> = (0..n as u16)
+        .map(|i| {
+            if is_exit[i as usize] {
+                return -1.0;
+            }
+            if has_air && w.sites[i as usize].airfield && is_base[i as usize] {
+                return 0.0;
+            }
+            (0..n as u16)
+                .filter(|&j| is_exit[j as usize])
+                .map(|j| avg_minutes(w, sample, i, j))
+                .fold(UNREACHABLE, f64::min)
+        })
+        .collect();
+    let candidates: Vec<Vec<u16>> = (0..n as u16)
+        .map(|i| {
+            if !is_base[i as usize] {
+                return Vec::new();
+            }
+            let mut c: Vec<(f64, u16)> = (0..n as u16)
+                .filter(|&j| {
+                    j != i
+                        && (is_exit[j as usize]
+                            || (is_base[j as usize] && potential[j as usize] < potential[i as usize]))
+                })
+                .map(|j| (avg_minutes(w, sample, i, j), j))
+                .filter(|x| x.0 < UNREACHABLE)
+                .collect();
+            c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            c.into_iter().map(|x| x.1).collect()
+        })
+        .collect();
+    let air_dest: Option<u16> = (0..n as u16)
+        .find(|&j| w.sites[j as usize].kind == m::SiteKind::Abroad)
+        .or_else(|| (0..n as u16).find(|&j| is_exit[j as usize] && w.sites[j as usize].airfield));
+    (candidates, air_dest)
+}
+
+/// Trucks available per fleet on a period's first day (customs holds as in the engine).
+fn trucks_available(w: &World, per: &Periods) -> Vec<Vec<f64>> {
+    let mut out = vec![vec![0.0; per.n()]; w.fleets.len()];
+    for (p, &d) in per.start.iter().enumerate() {
+        let mut hold: Vec<u32> = w.held.iter().map(|h| h[d.min(h.len() - 1)]).collect();
+        for (f, fl) in w.fleets.iter().enumerate() {
+            let take = hold[fl.home as usize].min(fl.trucks);
+            hold[fl.home as usize] -= take;
+            out[f][p] = f64::from(fl.trucks - take);
+        }
+    }
+    out
+}
+
+/// Day `x` as a day of the run (0 before its start).
+fn day_of(w: &World, x: m::Date) -> usize {
+    x.days_since(w.start).max(0) as usize
+}
+
+/// Expected handover failure of a site vacated on day `d` (its presence
+/// `p`, if any): the probability that an armed group contests it when the
+/// group arrives before the state does, and only while it contests the
+/// site at all (`armed_group_until`).
+fn handover_fail(w: &World, p: Option<&m::Presence>, d: usize) -> f64 {
+    let Some(p) = p else { return 0.0 };
+    let day = |x: m::Date| x.days_since(w.start) as f64;
+    let dd = d as f64;
+    if !p.armed_group_until.is_none_or(|u| dd < day(u)) {
+        return 0.0;
+    }
+    let state = dd.max(p.state_from.map_or(0.0, day)) + p.state_days.mean();
+    let armed = dd + p.armed_group_days.mean();
+    if armed < state { p.armed_group.value } else { 0.0 }
+}
+
+/// Per site and period, the terms of a flow (column, coefficient).
+type Cells = Vec<Vec<Vec<(Col, f64)>>>;
+
+/// What can ever be at each site (people movable and closure-bound, cargo):
+/// the tight big-Ms of the closure rows.
+struct Upstream {
+    m: Vec<f64>,
+    b: Vec<f64>,
+    c: Vec<f64>,
+}
+
+/// The programme being built, section by section (`Model::build`): the
+/// inputs, what every section reads, and what the sections have added.
+struct Builder<'a> {
+    s: &'a m::Scenario,
+    w: &'a World,
+    timing: &'a Timing,
+    opts: &'a Options,
+    relax: bool,
+    n: usize,
+    last: usize,
+    nd: usize,
+    per: Periods,
+    np: usize,
+    hold: Holdings,
+    is_base: Vec<bool>,
+    is_exit: Vec<bool>,
+    candidates: Vec<Vec<u16>>,
+    air_dest: Option<u16>,
+    avail: Vec<Vec<f64>>,
+    pb: RowProblem,
+    binaries: usize,
+    extra_trucks: Vec<Col>,
+    extra_aircraft: Vec<Col>,
+    flow_m: Cells,
+    flow_b: Cells,
+    flow_c: Cells,
+    /// Arrivals at a base (nothing arrives at a closed site) and line
+    /// departures (no line leaves a closed site).
+    arrivals: Cells,
+    departures: Cells,
+    road: Vec<RoadArc>,
+    truck_rows: Vec<CapRow>,
+    air: Vec<AirArc>,
+    sortie_rows: Vec<CapRow>,
+    closures: Vec<ClosureVars>,
+    kept: Vec<Option<Option<usize>>>,
+    closed_of: Vec<Option<usize>>,
+    end_stock: Vec<(usize, Col, Col, Col)>,
+    kept_open: Vec<bool>,
+}
+
+impl<'a> Builder<'a> {
+    /// Starts the programme: the holdings at each site, the planning
+    /// periods, the lines each base can use and the trucks available; adds
+    /// the relaxation columns (extra trucks, extra aircraft) with `relax`.
+    fn new(s: &'a m::Scenario, w: &'a World, timing: &'a Timing, opts: &'a Options, relax: bool) -> Self {
         let n = w.n_sites();
         let last = w.deadline_day.saturating_sub(opts.margin_days) as usize;
         let nd = last + 1;
-
-        // --- Holdings -----------------------------------------------------
-        let mut movable0 = vec![0.0; n];
-        let mut bound0 = vec![0.0; n];
-        for g in &w.groups {
-            if g.role.stays_until_closure() {
-                bound0[g.site as usize] += f64::from(g.count);
-            } else {
-                movable0[g.site as usize] += f64::from(g.count);
-            }
-        }
-        let personnel_total: f64 = movable0.iter().chain(&bound0).sum();
-        let mut cargo0 = vec![0.0; n];
-        let (mut load_total, mut value_total) = (0.0, 0.0);
-        for l in w.lots.iter().filter(|l| !l.self_moving) {
-            cargo0[l.site as usize] += f64::from(l.count) * l.load;
-            load_total += f64::from(l.count) * l.load;
-            value_total += f64::from(l.count) * l.value_usd;
-        }
-        // One value per load unit: stocks mix at hubs.
-        let value_per_unit = if load_total > 0.0 { value_total / load_total } else { 0.0 };
-        let lots = w
-            .lots
-            .iter()
-            .map(|l| (l.site, String::new(), l.class, l.count, l.value_usd, l.sensitive, l.self_moving))
-            .collect::<Vec<_>>();
-        let lots = lots
-            .into_iter()
-            .zip(s.equipment.iter().map(|e| e.contingent.clone()).chain(std::iter::repeat(String::new())))
-            .map(|(mut l, c)| {
-                l.1 = c;
-                l
-            })
-            .collect();
+        let hold = holdings(s, w);
 
         let is_base: Vec<bool> = w.sites.iter().map(|x| x.kind.is_base()).collect();
         let is_exit: Vec<bool> = w.sites.iter().map(|x| x.exit).collect();
-        let has_air = !w.aircraft.is_empty();
         let bases = is_base.iter().filter(|b| **b).count();
 
         // Handover-relevant dates start periods of their own.
-        let day_of = |x: m::Date| x.days_since(w.start).max(0) as usize;
         let also: Vec<usize> = s
             .presences
             .iter()
             .flat_map(|p| [p.state_from, p.armed_group_until])
             .flatten()
             .chain(opts.keep.iter().filter_map(|(_, d)| *d))
-            .map(day_of)
+            .map(|x| day_of(w, x))
             .filter(|&d| d > 0 && d < nd)
             .collect();
         let bucket = opts.bucket_days.map_or_else(|| periods::auto_bucket(bases), |b| b as usize).max(1);
         let per = periods::make(w, nd, bucket, opts.daily_tail as usize, &also);
         let np = per.n();
 
-        // Mean minutes over the planning days, unreachable days counting 30 days.
-        let unreachable = 30.0 * f64::from(MIN_PER_DAY);
-        let sample: Vec<usize> = per.start.clone();
-        let avg_minutes = |a: u16, b: u16| -> f64 {
-            sample.iter().map(|&d| minutes(w, d, a, b).unwrap_or(unreachable)).sum::<f64>() / sample.len() as f64
-        };
-        // Potential: how far a base is from leaving (0 for an airfield base
-        // when there are aircraft); road arcs between bases go downhill only.
-        let potential: Vec<f64> = (0..n as u16)
-            .map(|i| {
-                if is_exit[i as usize] {
-                    return -1.0;
-                }
-                if has_air && w.sites[i as usize].airfield && is_base[i as usize] {
-                    return 0.0;
-                }
-                (0..n as u16).filter(|&j| is_exit[j as usize]).map(|j| avg_minutes(i, j)).fold(unreachable, f64::min)
-            })
-            .collect();
-        let candidates: Vec<Vec<u16>> = (0..n as u16)
-            .map(|i| {
-                if !is_base[i as usize] {
-                    return Vec::new();
-                }
-                let mut c: Vec<(f64, u16)> = (0..n as u16)
-                    .filter(|&j| {
-                        j != i
-                            && (is_exit[j as usize]
-                                || (is_base[j as usize] && potential[j as usize] < potential[i as usize]))
-                    })
-                    .map(|j| (avg_minutes(i, j), j))
-                    .filter(|x| x.0 < unreachable)
-                    .collect();
-                c.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                c.into_iter().map(|x| x.1).collect()
-            })
-            .collect();
-        let air_dest: Option<u16> = (0..n as u16)
-            .find(|&j| w.sites[j as usize].kind == m::SiteKind::Abroad)
-            .or_else(|| (0..n as u16).find(|&j| is_exit[j as usize] && w.sites[j as usize].airfield));
-
-        // Trucks available per fleet on a period's first day (customs holds as in the engine).
-        let avail: Vec<Vec<f64>> = {
-            let mut out = vec![vec![0.0; np]; w.fleets.len()];
-            for (p, &d) in per.start.iter().enumerate() {
-                let mut hold: Vec<u32> = w.held.iter().map(|h| h[d.min(h.len() - 1)]).collect();
-                for (f, fl) in w.fleets.iter().enumerate() {
-                    let take = hold[fl.home as usize].min(fl.trucks);
-                    hold[fl.home as usize] -= take;
-                    out[f][p] = f64::from(fl.trucks - take);
-                }
-            }
-            out
-        };
+        let (candidates, air_dest) = candidates(w, &per.start, &is_base, &is_exit);
+        let avail = trucks_available(w, &per);
 
         let mut pb = RowProblem::default();
-        let mut binaries = 0usize;
-        let mut kept: Vec<Option<Option<usize>>> = Vec::new();
         let extra_trucks: Vec<Col> =
             if relax { w.fleets.iter().map(|_| pb.add_column(10.0, 0..)).collect() } else { Vec::new() };
         let extra_aircraft: Vec<Col> =
             if relax { w.aircraft.iter().map(|_| pb.add_column(100.0, 0..)).collect() } else { Vec::new() };
         let cell = || vec![vec![Vec::<(Col, f64)>::new(); np]; n];
-        let (mut flow_m, mut flow_b, mut flow_c) = (cell(), cell(), cell());
-        // Arrivals at a base (nothing arrives at a closed site) and line
-        // departures (no line leaves a closed site).
-        let (mut arrivals, mut departures) = (cell(), cell());
+        Builder {
+            s,
+            w,
+            timing,
+            opts,
+            relax,
+            n,
+            last,
+            nd,
+            per,
+            np,
+            hold,
+            is_base,
+            is_exit,
+            candidates,
+            air_dest,
+            avail,
+            pb,
+            binaries: 0,
+            extra_trucks,
+            extra_aircraft,
+            flow_m: cell(),
+            flow_b: cell(),
+            flow_c: cell(),
+            arrivals: cell(),
+            departures: cell(),
+            road: Vec::new(),
+            truck_rows: Vec::new(),
+            air: Vec::new(),
+            sortie_rows: Vec::new(),
+            closures: Vec::new(),
+            kept: Vec::new(),
+            closed_of: Vec::new(),
+            end_stock: Vec::new(),
+            kept_open: Vec::new(),
+        }
+    }
 
-        // --- Road arcs ----------------------------------------------------
-        let mut road: Vec<RoadArc> = Vec::new();
+    /// Adds the road arcs: per base, line destination, fleet and period,
+    /// the cargo, people and convoy columns with their convoy-capacity rows
+    /// and flows; then one convoy of a line underway at a time, and the
+    /// truck-days of each fleet in each period within its trucks available.
+    fn road_arcs(&mut self) {
+        let (w, opts, per, np) = (self.w, self.opts, &self.per, self.np);
+        let wt = opts.weights;
         let mut truck_terms = vec![vec![Vec::<(Col, f64)>::new(); np]; w.fleets.len()];
-        for i in 0..n as u16 {
-            if !is_base[i as usize] {
+        for i in 0..self.n as u16 {
+            if !self.is_base[i as usize] {
                 continue;
             }
-            for &j in candidates[i as usize].iter().take(opts.road_destinations) {
+            for &j in self.candidates[i as usize].iter().take(opts.road_destinations) {
                 // When a convoy leaving in each period arrives: the same for every fleet.
                 let arrive_by: Vec<Option<usize>> =
-                    per.start.iter().map(|&d| arrival(w, timing, d, i, j, Duty::Line)).collect();
+                    per.start.iter().map(|&d| arrival(w, self.timing, d, i, j, Duty::Line)).collect();
                 let mut fleets: Vec<(f64, usize)> = (0..w.fleets.len())
-                    .map(|f| (avg_minutes(w.fleets[f].home, i), f))
-                    .filter(|x| x.0 < unreachable)
+                    .map(|f| (avg_minutes(w, &per.start, w.fleets[f].home, i), f))
+                    .filter(|x| x.0 < UNREACHABLE)
                     .collect();
                 fleets.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 for &(_, f) in fleets.iter().take(opts.fleets_per_arc) {
@@ -352,7 +496,7 @@ impl Model {
                             continue;
                         };
                         let Some(arrive) = arrive_by[p] else { continue };
-                        if arrive > last {
+                        if arrive > self.last {
                             continue;
                         }
                         let permit_wait = permit_wait(w, d);
@@ -364,6 +508,7 @@ impl Model {
                             + path_risk(w, d, j, fl.home, Duty::Line).unwrap_or(0.0);
                         let len = per.len[p] as f64;
                         let max_convoys = (len / round_trip_days.ceil()).ceil().max(1.0);
+                        let pb = &mut self.pb;
                         let cargo = pb.add_column(0.0, 0..);
                         let people = pb.add_column(0.0, 0..);
                         let convoys = pb.add_column(wt.casualty * risk + tie::MOVEMENT, 0.0..=max_convoys);
@@ -372,26 +517,26 @@ impl Model {
                         // Truck-days used: load × round trip / capacity.
                         truck_terms[f][p].push((cargo, round_trip_days / fl.capacity.max(1e-9)));
                         let (iu, ju) = (i as usize, j as usize);
-                        flow_m[iu][p].push((people, -1.0));
-                        flow_c[iu][p].push((cargo, -1.0));
-                        departures[iu][p].push((people, 1.0));
-                        departures[iu][p].push((cargo, 1.0));
-                        if !is_exit[ju] {
+                        self.flow_m[iu][p].push((people, -1.0));
+                        self.flow_c[iu][p].push((cargo, -1.0));
+                        self.departures[iu][p].push((people, 1.0));
+                        self.departures[iu][p].push((cargo, 1.0));
+                        if !self.is_exit[ju] {
                             let q = per.of_day[arrive].max(p);
-                            flow_m[ju][q].push((people, 1.0));
-                            flow_c[ju][q].push((cargo, 1.0));
-                            arrivals[ju][q].push((people, 1.0));
-                            arrivals[ju][q].push((cargo, 1.0));
+                            self.flow_m[ju][q].push((people, 1.0));
+                            self.flow_c[ju][q].push((cargo, 1.0));
+                            self.arrivals[ju][q].push((people, 1.0));
+                            self.arrivals[ju][q].push((cargo, 1.0));
                         }
                         pers[p] = Some(RoadP { round_trip_days, risk, cargo, people, convoys });
                     }
-                    road.push(RoadArc { from: i, to: j, fleet: f, per: pers });
+                    self.road.push(RoadArc { from: i, to: j, fleet: f, per: pers });
                 }
             }
         }
         // One convoy of a line underway at a time: over the round trip
         // before the end of each period, at most one convoy per round trip.
-        for arc in &road {
+        for arc in &self.road {
             for p in 0..np {
                 let Some(rp) = arc.per[p] else { continue };
                 let span = rp.round_trip_days.ceil() as usize;
@@ -401,153 +546,156 @@ impl Model {
                     window.iter().filter_map(|&q| arc.per[q].map(|x| (x.convoys, 1.0))).collect();
                 if terms.len() > 1 {
                     let days = end - per.start[window[0]];
-                    pb.add_row(..=(days as f64 / span as f64).ceil().max(1.0), terms);
+                    self.pb.add_row(..=(days as f64 / span as f64).ceil().max(1.0), terms);
                 }
             }
         }
-        let mut truck_rows = Vec::new();
         for (f, rows) in truck_terms.into_iter().enumerate() {
             for (p, mut terms) in rows.into_iter().enumerate() {
                 if terms.is_empty() {
                     continue;
                 }
                 let len = per.len[p] as f64;
-                if relax {
-                    terms.push((extra_trucks[f], -len));
+                if self.relax {
+                    terms.push((self.extra_trucks[f], -len));
                 }
-                truck_rows.push(CapRow { fleet: f, period: p, row: pb.num_rows() });
-                pb.add_row(..=avail[f][p] * len, terms);
+                self.truck_rows.push(CapRow { fleet: f, period: p, row: self.pb.num_rows() });
+                self.pb.add_row(..=self.avail[f][p] * len, terms);
             }
         }
+    }
 
-        // --- Air arcs -----------------------------------------------------
-        let mut air: Vec<AirArc> = Vec::new();
-        let mut sortie_rows = Vec::new();
-        if let Some(dest) = air_dest {
-            let mut terms_k = vec![vec![Vec::<(Col, f64)>::new(); np]; w.aircraft.len()];
-            let mut capacity = vec![vec![0.0; np]; w.aircraft.len()];
-            let mut per_aircraft = vec![vec![0.0; np]; w.aircraft.len()];
-            for (k, ac) in w.aircraft.iter().enumerate() {
-                for p in 0..np {
-                    let d = per.start[p];
-                    let approval = w.approval(ac.clearance, d);
-                    let up = f64::from(ac.count.saturating_sub(ac.grounded[d.min(ac.grounded.len() - 1)]));
-                    per_aircraft[k][p] =
-                        ac.serviceability * f64::from(ac.sorties_per_aircraft) * approval * per.len[p] as f64;
-                    capacity[k][p] = up * per_aircraft[k][p];
-                }
-            }
-            for i in 0..n as u16 {
-                if !is_base[i as usize] || !w.sites[i as usize].airfield || i == dest {
-                    continue;
-                }
-                for (k, ac) in w.aircraft.iter().enumerate() {
-                    let mut pers = vec![None; np];
-                    for p in 0..np {
-                        if capacity[k][p] <= 0.0 && !relax {
-                            continue;
-                        }
-                        let d = per.start[p];
-                        let approval = w.approval(ac.clearance, d);
-                        let sorties = pb.add_column(tie::MOVEMENT, 0..);
-                        let people = pb.add_column(0.0, 0..);
-                        pb.add_row(..=0.0, [(people, 1.0), (sorties, -f64::from(ac.seats))]);
-                        let cargo = (ac.payload > 0.0).then(|| {
-                            let c = pb.add_column(0.0, 0..);
-                            pb.add_row(..=0.0, [(c, 1.0), (sorties, -ac.payload)]);
-                            c
-                        });
-                        terms_k[k][p].push((sorties, 1.0));
-                        let iu = i as usize;
-                        flow_m[iu][p].push((people, -1.0));
-                        departures[iu][p].push((people, 1.0));
-                        if let Some(c) = cargo {
-                            flow_c[iu][p].push((c, -1.0));
-                            departures[iu][p].push((c, 1.0));
-                        }
-                        pers[p] = Some(AirP { sorties, people, cargo, approval });
-                    }
-                    air.push(AirArc { from: i, to: dest, fleet: k, per: pers });
-                }
-            }
-            for (k, rows) in terms_k.into_iter().enumerate() {
-                for (p, mut terms) in rows.into_iter().enumerate() {
-                    if terms.is_empty() {
-                        continue;
-                    }
-                    if relax {
-                        terms.push((extra_aircraft[k], -per_aircraft[k][p]));
-                    }
-                    sortie_rows.push(CapRow { fleet: k, period: p, row: pb.num_rows() });
-                    pb.add_row(..=capacity[k][p], terms);
-                }
+    /// Adds the air arcs (when there is an air destination): per airfield
+    /// base, aircraft fleet and period, the sortie, people and cargo
+    /// columns with their seat and payload rows and flows; then the sorties
+    /// of each fleet in each period within its capacity.
+    fn air_arcs(&mut self) {
+        let Some(dest) = self.air_dest else { return };
+        let (w, per, np) = (self.w, &self.per, self.np);
+        let mut terms_k = vec![vec![Vec::<(Col, f64)>::new(); np]; w.aircraft.len()];
+        let mut capacity = vec![vec![0.0; np]; w.aircraft.len()];
+        let mut per_aircraft = vec![vec![0.0; np]; w.aircraft.len()];
+        for (k, ac) in w.aircraft.iter().enumerate() {
+            for p in 0..np {
+                let d = per.start[p];
+                let approval = w.approval(ac.clearance, d);
+                let up = f64::from(ac.count.saturating_sub(ac.grounded[d.min(ac.grounded.len() - 1)]));
+                per_aircraft[k][p] =
+                    ac.serviceability * f64::from(ac.sorties_per_aircraft) * approval * per.len[p] as f64;
+                capacity[k][p] = up * per_aircraft[k][p];
             }
         }
-
-        // --- Tight big-Ms: what can ever be at a site ----------------------
-        // Everything initially at the site or upstream of it (along road
-        // arcs and closing-convoy targets); the mission's totals would let
-        // the LP relaxation close sites by a sliver.
-        let (upstream_m, upstream_b, upstream_c) = {
-            let mut next: Vec<Vec<u16>> = vec![Vec::new(); n];
-            for arc in &road {
-                if !is_exit[arc.to as usize] && !next[arc.from as usize].contains(&arc.to) {
-                    next[arc.from as usize].push(arc.to);
-                }
-            }
-            for i in 0..n {
-                if let Some(&t) = candidates[i].first()
-                    && !is_exit[t as usize]
-                    && !next[i].contains(&t)
-                {
-                    next[i].push(t);
-                }
-            }
-            let (mut um, mut ub, mut uc) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-            for k in 0..n {
-                let mut seen = vec![false; n];
-                let mut stack = vec![k];
-                seen[k] = true;
-                while let Some(x) = stack.pop() {
-                    um[x] += movable0[k];
-                    ub[x] += bound0[k];
-                    uc[x] += cargo0[k];
-                    for &y in &next[x] {
-                        if !seen[y as usize] {
-                            seen[y as usize] = true;
-                            stack.push(y as usize);
-                        }
-                    }
-                }
-            }
-            (um, ub, uc)
-        };
-
-        // --- Closures -----------------------------------------------------
-        let presence: Vec<Option<&m::Presence>> =
-            w.sites.iter().map(|x| s.presences.iter().find(|p| p.site == x.id)).collect();
-        let handover_fail = |i: usize, d: usize| -> f64 {
-            let Some(p) = presence[i] else { return 0.0 };
-            let day = |x: m::Date| x.days_since(w.start) as f64;
-            let dd = d as f64;
-            if !p.armed_group_until.is_none_or(|u| dd < day(u)) {
-                return 0.0;
-            }
-            let state = dd.max(p.state_from.map_or(0.0, day)) + p.state_days.mean();
-            let armed = dd + p.armed_group_days.mean();
-            if armed < state { p.armed_group.value } else { 0.0 }
-        };
-        let mut closures: Vec<ClosureVars> = Vec::new();
-        let mut closed_of: Vec<Option<usize>> = vec![None; n];
-        for i in 0..n as u16 {
-            let iu = i as usize;
-            let receives = (0..np).any(|p| !arrivals[iu][p].is_empty());
-            if !is_base[iu] || (movable0[iu] + bound0[iu] + cargo0[iu] == 0.0 && !receives) {
+        for i in 0..self.n as u16 {
+            if !self.is_base[i as usize] || !w.sites[i as usize].airfield || i == dest {
                 continue;
             }
-            let Some(&to) = candidates[iu].first() else { continue };
-            let big_p = (upstream_m[iu] + upstream_b[iu]).max(1.0);
-            let big_c = upstream_c[iu].max(1.0);
+            for (k, ac) in w.aircraft.iter().enumerate() {
+                let mut pers = vec![None; np];
+                for p in 0..np {
+                    if capacity[k][p] <= 0.0 && !self.relax {
+                        continue;
+                    }
+                    let d = per.start[p];
+                    let approval = w.approval(ac.clearance, d);
+                    let pb = &mut self.pb;
+                    let sorties = pb.add_column(tie::MOVEMENT, 0..);
+                    let people = pb.add_column(0.0, 0..);
+                    pb.add_row(..=0.0, [(people, 1.0), (sorties, -f64::from(ac.seats))]);
+                    let cargo = (ac.payload > 0.0).then(|| {
+                        let c = pb.add_column(0.0, 0..);
+                        pb.add_row(..=0.0, [(c, 1.0), (sorties, -ac.payload)]);
+                        c
+                    });
+                    terms_k[k][p].push((sorties, 1.0));
+                    let iu = i as usize;
+                    self.flow_m[iu][p].push((people, -1.0));
+                    self.departures[iu][p].push((people, 1.0));
+                    if let Some(c) = cargo {
+                        self.flow_c[iu][p].push((c, -1.0));
+                        self.departures[iu][p].push((c, 1.0));
+                    }
+                    pers[p] = Some(AirP { sorties, people, cargo, approval });
+                }
+                self.air.push(AirArc { from: i, to: dest, fleet: k, per: pers });
+            }
+        }
+        for (k, rows) in terms_k.into_iter().enumerate() {
+            for (p, mut terms) in rows.into_iter().enumerate() {
+                if terms.is_empty() {
+                    continue;
+                }
+                if self.relax {
+                    terms.push((self.extra_aircraft[k], -per_aircraft[k][p]));
+                }
+                self.sortie_rows.push(CapRow { fleet: k, period: p, row: self.pb.num_rows() });
+                self.pb.add_row(..=capacity[k][p], terms);
+            }
+        }
+    }
+
+    /// The tight big-Ms of the closure and stock rows (no columns or rows
+    /// of their own): what can ever be at a site. Everything initially at the
+    /// site or upstream of it (along road arcs and closing-convoy targets);
+    /// the mission's totals would let the LP relaxation close sites by a
+    /// sliver.
+    fn big_ms(&self) -> Upstream {
+        let (n, is_exit, candidates) = (self.n, &self.is_exit, &self.candidates);
+        let mut next: Vec<Vec<u16>> = vec![Vec::new(); n];
+        for arc in &self.road {
+            if !is_exit[arc.to as usize] && !next[arc.from as usize].contains(&arc.to) {
+                next[arc.from as usize].push(arc.to);
+            }
+        }
+        for i in 0..n {
+            if let Some(&t) = candidates[i].first()
+                && !is_exit[t as usize]
+                && !next[i].contains(&t)
+            {
+                next[i].push(t);
+            }
+        }
+        let h = &self.hold;
+        let (mut um, mut ub, mut uc) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+        for k in 0..n {
+            let mut seen = vec![false; n];
+            let mut stack = vec![k];
+            seen[k] = true;
+            while let Some(x) = stack.pop() {
+                um[x] += h.movable0[k];
+                ub[x] += h.bound0[k];
+                uc[x] += h.cargo0[k];
+                for &y in &next[x] {
+                    if !seen[y as usize] {
+                        seen[y as usize] = true;
+                        stack.push(y as usize);
+                    }
+                }
+            }
+        }
+        Upstream { m: um, b: ub, c: uc }
+    }
+
+    /// Adds the closures: per base with anything to close, per period the
+    /// binary "closed by then" (monotone, fixed when kept), the closing
+    /// flows of people and disposed cargo (only in the closure period), the
+    /// closing convoy's arrival, the cost of closing then (handover failure
+    /// and casualties), and the cost of a base never closed.
+    fn closures(&mut self, up: &Upstream) {
+        let (s, w, opts, per, np) = (self.s, self.w, self.opts, &self.per, self.np);
+        let wt = opts.weights;
+        let h = &self.hold;
+        let presence: Vec<Option<&m::Presence>> =
+            w.sites.iter().map(|x| s.presences.iter().find(|p| p.site == x.id)).collect();
+        self.closed_of = vec![None; self.n];
+        for i in 0..self.n as u16 {
+            let iu = i as usize;
+            let receives = (0..np).any(|p| !self.arrivals[iu][p].is_empty());
+            if !self.is_base[iu] || (h.movable0[iu] + h.bound0[iu] + h.cargo0[iu] == 0.0 && !receives) {
+                continue;
+            }
+            let Some(&to) = self.candidates[iu].first() else { continue };
+            let big_p = (up.m[iu] + up.b[iu]).max(1.0);
+            let big_c = up.c[iu].max(1.0);
             let mut cv = ClosureVars {
                 site: i,
                 to,
@@ -558,15 +706,16 @@ impl Model {
                 risk: vec![],
                 arrive: vec![],
                 late: vec![],
-                last: last.saturating_sub(opts.site_margin(&w.sites[iu].id) as usize),
+                last: self.last.saturating_sub(opts.site_margin(&w.sites[iu].id) as usize),
             };
             // A kept closure is fixed: closed from its period on (or never).
             let kept_at = opts
                 .keep
                 .iter()
                 .find(|(id, _)| *id == w.sites[iu].id)
-                .map(|(_, d)| d.map(day_of).filter(|&d| d < nd).map(|d| per.of_day[d]));
-            kept.push(kept_at);
+                .map(|(_, d)| d.map(|x| day_of(w, x)).filter(|&d| d < self.nd).map(|d| per.of_day[d]));
+            self.kept.push(kept_at);
+            let pb = &mut self.pb;
             for p in 0..np {
                 let d = per.start[p];
                 let c = match kept_at {
@@ -576,7 +725,7 @@ impl Model {
                         pb.add_integer_column(0.0, x..=x)
                     }
                 };
-                binaries += 1;
+                self.binaries += 1;
                 if let Some(&prev) = cv.closed.last() {
                     pb.add_row(0.0.., [(c, 1.0), (prev, -1.0)]);
                 }
@@ -584,14 +733,14 @@ impl Model {
                 // Closing flows only in the closure period: ≤ M (c_p − c_{p−1}).
                 let zm = pb.add_column(0.0, 0..);
                 let zb = pb.add_column(0.0, 0..);
-                let dq = pb.add_column(wt.value_per_usd * value_per_unit, 0..);
+                let dq = pb.add_column(wt.value_per_usd * h.value_per_unit, 0..);
                 let prev = (p > 0).then(|| cv.closed[p - 1]);
                 pb.add_row(..=0.0, [(zm, 1.0), (zb, 1.0), (c, -big_p)].into_iter().chain(prev.map(|x| (x, big_p))));
                 pb.add_row(..=0.0, [(dq, 1.0), (c, -big_c)].into_iter().chain(prev.map(|x| (x, big_c))));
-                flow_m[iu][p].push((zm, -1.0));
-                flow_b[iu][p].push((zb, -1.0));
-                flow_c[iu][p].push((dq, -1.0));
-                let arrive = arrival(w, timing, d, i, to, Duty::Closing(i));
+                self.flow_m[iu][p].push((zm, -1.0));
+                self.flow_b[iu][p].push((zb, -1.0));
+                self.flow_c[iu][p].push((dq, -1.0));
+                let arrive = arrival(w, self.timing, d, i, to, Duty::Closing(i));
                 let mut late = false;
                 match arrive {
                     None => {
@@ -605,15 +754,15 @@ impl Model {
                         pb.change_column_cost(zb, wt.person_left);
                         late = true;
                     }
-                    Some(a) if !is_exit[to as usize] => {
+                    Some(a) if !self.is_exit[to as usize] => {
                         // At the target the closed site's guards are in
                         // transit, free to leave by its lines (as in the
                         // engine): they join its movable stock.
                         let q = per.of_day[a].max(p);
-                        flow_m[to as usize][q].push((zm, 1.0));
-                        flow_m[to as usize][q].push((zb, 1.0));
-                        arrivals[to as usize][q].push((zm, 1.0));
-                        arrivals[to as usize][q].push((zb, 1.0));
+                        self.flow_m[to as usize][q].push((zm, 1.0));
+                        self.flow_m[to as usize][q].push((zb, 1.0));
+                        self.arrivals[to as usize][q].push((zm, 1.0));
+                        self.arrivals[to as usize][q].push((zb, 1.0));
                     }
                     Some(_) => {}
                 }
@@ -621,7 +770,7 @@ impl Model {
                 cv.late.push(late);
                 cv.dispose.push(dq);
                 cv.people.push((zm, zb));
-                cv.fail.push(handover_fail(iu, d));
+                cv.fail.push(handover_fail(w, presence[iu], d));
                 cv.risk.push(path_risk(w, d, i, to, Duty::Closing(i)).unwrap_or(0.0));
             }
             // Cost of closing in period p: (c_p − c_{p−1}) × cost_p, so c_p carries cost_p − cost_{p+1}.
@@ -635,18 +784,28 @@ impl Model {
                 let open = pb.add_column(wt.open_base, 0.0..=1.0);
                 pb.add_row(1.0.., [(open, 1.0), (*cv.closed.last().expect("one column per period"), 1.0)]);
             }
-            closed_of[iu] = Some(closures.len());
-            closures.push(cv);
+            self.closed_of[iu] = Some(self.closures.len());
+            self.closures.push(cv);
         }
+    }
 
-        // --- Stocks and conservation --------------------------------------
-        let mut end_stock = Vec::new();
-        let kept_open: Vec<bool> = (0..n).map(|i| closed_of[i].is_some_and(|k| kept[k] == Some(None))).collect();
-        for i in 0..n {
-            if !is_base[i] {
+    /// Adds the stocks and their conservation: per base and period, the
+    /// movable, closure-bound and cargo stocks (priced as left behind at
+    /// the end), their balance with the flows, and, at a base that can
+    /// close, the rows by which nothing stays, nothing arrives and no line
+    /// leaves once it is closed.
+    fn stocks(&mut self, up: &Upstream) {
+        let (per, np) = (&self.per, self.np);
+        let wt = self.opts.weights;
+        let h = &self.hold;
+        let kept_open: Vec<bool> =
+            (0..self.n).map(|i| self.closed_of[i].is_some_and(|k| self.kept[k] == Some(None))).collect();
+        for i in 0..self.n {
+            if !self.is_base[i] {
                 continue;
             }
-            let any = movable0[i] + bound0[i] + cargo0[i] > 0.0 || (0..np).any(|p| !arrivals[i][p].is_empty());
+            let any =
+                h.movable0[i] + h.bound0[i] + h.cargo0[i] > 0.0 || (0..np).any(|p| !self.arrivals[i][p].is_empty());
             if !any {
                 continue;
             }
@@ -655,17 +814,18 @@ impl Model {
             // left in the plan's figures), so the objective and its gap
             // measure what the plan can change.
             let kept_open = kept_open[i];
+            let pb = &mut self.pb;
             let mut prev: Option<(Col, Col, Col)> = None;
             for p in 0..np {
                 let lastp = p + 1 == np;
                 let hold = tie::PERSON_DAY * per.len[p] as f64;
                 let sm = pb.add_column(if lastp { wt.person_left } else { hold }, 0..);
                 let sb = pb.add_column(if lastp && !kept_open { wt.person_left } else { hold }, 0..);
-                let sc = pb.add_column(if lastp { wt.value_per_usd * value_per_unit } else { 0.0 }, 0..);
+                let sc = pb.add_column(if lastp { wt.value_per_usd * h.value_per_unit } else { 0.0 }, 0..);
                 for (stock, init, flows, pr) in [
-                    (sm, movable0[i], &flow_m[i][p], prev.map(|x| x.0)),
-                    (sb, bound0[i], &flow_b[i][p], prev.map(|x| x.1)),
-                    (sc, cargo0[i], &flow_c[i][p], prev.map(|x| x.2)),
+                    (sm, h.movable0[i], &self.flow_m[i][p], prev.map(|x| x.0)),
+                    (sb, h.bound0[i], &self.flow_b[i][p], prev.map(|x| x.1)),
+                    (sc, h.cargo0[i], &self.flow_c[i][p], prev.map(|x| x.2)),
                 ] {
                     // stock_p − stock_{p−1} − flows = init (first period) or 0
                     let rhs = if p == 0 { init } else { 0.0 };
@@ -676,65 +836,81 @@ impl Model {
                         .collect();
                     pb.add_row(rhs..=rhs, terms);
                 }
-                if let Some(k) = closed_of[i] {
-                    let c = closures[k].closed[p];
+                if let Some(k) = self.closed_of[i] {
+                    let c = self.closures[k].closed[p];
                     // Closed: nothing stays, nothing arrives, no line leaves.
                     // Movable people: everyone upstream but the site's own
                     // guards; closure-bound: the site's own guards only.
-                    let (bm, bb, bc) = (
-                        (upstream_m[i] + upstream_b[i] - bound0[i]).max(1.0),
-                        bound0[i].max(1.0),
-                        upstream_c[i].max(1.0),
-                    );
+                    let (bm, bb, bc) =
+                        ((up.m[i] + up.b[i] - h.bound0[i]).max(1.0), h.bound0[i].max(1.0), up.c[i].max(1.0));
                     pb.add_row(..=bm, [(sm, 1.0), (c, bm)]);
                     pb.add_row(..=bb, [(sb, 1.0), (c, bb)]);
                     pb.add_row(..=bc, [(sc, 1.0), (c, bc)]);
                     let big = bm + bb + bc;
-                    if !arrivals[i][p].is_empty() {
-                        pb.add_row(..=big, arrivals[i][p].iter().copied().chain([(c, big)]));
+                    if !self.arrivals[i][p].is_empty() {
+                        pb.add_row(..=big, self.arrivals[i][p].iter().copied().chain([(c, big)]));
                     }
-                    if !departures[i][p].is_empty() {
-                        pb.add_row(..=big, departures[i][p].iter().copied().chain([(c, big)]));
+                    if !self.departures[i][p].is_empty() {
+                        pb.add_row(..=big, self.departures[i][p].iter().copied().chain([(c, big)]));
                     }
                 }
                 prev = Some((sm, sb, sc));
                 if lastp {
-                    end_stock.push((i, sm, sb, sc));
+                    self.end_stock.push((i, sm, sb, sc));
                 }
             }
         }
+        self.kept_open = kept_open;
+    }
 
+    /// The built programme with what reading the plan needs.
+    fn finish(self) -> Model {
+        let w = self.w;
         Model {
-            pb,
-            per,
-            nd,
-            last,
+            pb: self.pb,
+            per: self.per,
+            nd: self.nd,
+            last: self.last,
             start: w.start,
             site_ids: w.sites.iter().map(|x| x.id.clone()).collect(),
-            is_exit,
+            is_exit: self.is_exit,
             fleet_ids: w.fleets.iter().map(|f| f.id.clone()).collect(),
             fleet_capacity: w.fleets.iter().map(|f| f.capacity).collect(),
             fleet_trucks: w.fleets.iter().map(|f| f.trucks).collect(),
             aircraft_ids: w.aircraft.iter().map(|a| a.id.clone()).collect(),
             aircraft_payload: w.aircraft.iter().map(|a| a.payload).collect(),
-            road,
-            air,
-            closures,
-            kept,
-            closed_of,
-            end_stock,
-            kept_open,
-            truck_rows,
-            sortie_rows,
-            extra_trucks,
-            extra_aircraft,
-            value_per_unit,
-            cargo0,
-            bound0,
-            personnel_total,
-            binaries,
-            lots,
+            road: self.road,
+            air: self.air,
+            closures: self.closures,
+            kept: self.kept,
+            closed_of: self.closed_of,
+            end_stock: self.end_stock,
+            kept_open: self.kept_open,
+            truck_rows: self.truck_rows,
+            sortie_rows: self.sortie_rows,
+            extra_trucks: self.extra_trucks,
+            extra_aircraft: self.extra_aircraft,
+            value_per_unit: self.hold.value_per_unit,
+            cargo0: self.hold.cargo0,
+            bound0: self.hold.bound0,
+            personnel_total: self.hold.personnel_total,
+            binaries: self.binaries,
+            lots: self.hold.lots,
         }
+    }
+}
+
+impl Model {
+    /// Builds the programme. With `relax`, trucks and aircraft can be added
+    /// at a price (extra columns in the capacity rows).
+    pub fn build(s: &m::Scenario, w: &World, timing: &Timing, opts: &Options, relax: bool) -> Model {
+        let mut b = Builder::new(s, w, timing, opts, relax);
+        b.road_arcs();
+        b.air_arcs();
+        let upstream = b.big_ms();
+        b.closures(&upstream);
+        b.stocks(&upstream);
+        b.finish()
     }
 
     pub fn date(&self, d: usize) -> m::Date {
