@@ -1,6 +1,9 @@
 //! Atomic file writes: write to a temporary file in the same directory,
 //! flush and sync it, then rename it over the target. An interrupted run
-//! leaves either the old file or the new one, never a torn one. A set of
+//! leaves either the old file or the new one, never a torn one. A target
+//! that exists and is not a regular file (`/dev/null`, a pipe, a terminal)
+//! is written to directly: renaming over it would replace the device with
+//! a file. A set of
 //! files (`AtomicDir`) is written into a temporary directory beside its
 //! target and swapped with it at once. Temporaries left by a killed run
 //! (`.NAME.tmp-PID`, `.NAME.old-PID` of a process that is gone) are removed
@@ -13,18 +16,32 @@ use std::path::{Path, PathBuf};
 /// A file being written; it appears at its path only on `commit`.
 pub struct AtomicFile {
     target: PathBuf,
-    tmp: PathBuf,
+    /// The temporary file renamed over the target; None when the target is
+    /// a device or a pipe, written directly.
+    tmp: Option<PathBuf>,
     out: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
     pub fn create(target: &Path) -> Result<AtomicFile, String> {
+        if let Ok(meta) = std::fs::metadata(target) {
+            if meta.is_dir() {
+                return Err(format!("{} is a directory\n  hint: give a file name", target.display()));
+            }
+            if !meta.is_file() {
+                let f = File::options()
+                    .write(true)
+                    .open(target)
+                    .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+                return Ok(AtomicFile { target: target.to_path_buf(), tmp: None, out: Some(BufWriter::new(f)) });
+            }
+        }
         let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target.file_name().ok_or_else(|| format!("{} is not a file path", target.display()))?;
         remove_stale(dir, &name.to_string_lossy());
         let tmp = dir.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
         let f = File::create(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-        Ok(AtomicFile { target: target.to_path_buf(), tmp, out: Some(BufWriter::new(f)) })
+        Ok(AtomicFile { target: target.to_path_buf(), tmp: Some(tmp), out: Some(BufWriter::new(f)) })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -35,15 +52,16 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<(), String> {
         let out = self.out.take().expect("committed once");
         let f = out.into_inner().map_err(|e| format!("cannot write {}: {e}", self.target.display()))?;
+        let Some(tmp) = &self.tmp else { return Ok(()) };
         f.sync_all().map_err(|e| format!("cannot sync {}: {e}", self.target.display()))?;
-        std::fs::rename(&self.tmp, &self.target).map_err(|e| format!("cannot write {}: {e}", self.target.display()))
+        std::fs::rename(tmp, &self.target).map_err(|e| format!("cannot write {}: {e}", self.target.display()))
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.out.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (&self.out, &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -199,6 +217,32 @@ mod tests {
         write_atomic(&target, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A target that is not a regular file is written to, not replaced by
+    /// one (a pipe here: a device like `/dev/null` takes the same path,
+    /// and a broken test must not break the machine's `/dev/null`).
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = std::env::temp_dir().join(format!("drawdown-atomic-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        assert!(made, "mkfifo");
+        {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+            };
+            write_atomic(&fifo, b"through the pipe").unwrap();
+            assert_eq!(reader.join().unwrap(), b"through the pipe");
+            assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe is still a pipe");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        let e = write_atomic(&std::env::temp_dir(), b"x").unwrap_err();
+        assert!(e.contains("is a directory"), "{e}");
     }
 
     #[test]
