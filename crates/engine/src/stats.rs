@@ -2,7 +2,10 @@
 //!
 //! Every metric the engine reports is a whole number (people, items, days,
 //! hours), so a histogram of exact counts gives exact means and quantiles in
-//! memory bounded by the metric's range, not by the number of replications.
+//! memory bounded by the spread of the values seen (from the smallest to the
+//! largest), not by the number of replications nor by the values' size: the
+//! people departed by a day may be near a million in every replication and
+//! take a few thousand counts.
 //! Adding counts commutes, so merging is order-free: the result is the same
 //! whatever the number of threads.
 
@@ -17,7 +20,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "SparseHist", from = "SparseHist")]
 pub struct Hist {
+    /// `counts[i]` observations of the value `lo + i`; empty, or first and
+    /// last non-zero (so equal histograms are equal structs).
     counts: Vec<u64>,
+    lo: u32,
     none: u64,
     n: u64,
     sum: u128,
@@ -35,7 +41,7 @@ struct SparseHist {
 impl From<Hist> for SparseHist {
     fn from(h: Hist) -> SparseHist {
         let (values, counts) =
-            h.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(v, &c)| (v as u32, c)).unzip();
+            h.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| (h.lo + i as u32, c)).unzip();
         SparseHist { values, counts, none: h.none }
     }
 }
@@ -43,12 +49,8 @@ impl From<Hist> for SparseHist {
 impl From<SparseHist> for Hist {
     fn from(s: SparseHist) -> Hist {
         let mut h = Hist { none: s.none, n: s.none, ..Hist::default() };
-        for (&v, &c) in s.values.iter().zip(&s.counts) {
-            let i = v as usize;
-            if i >= h.counts.len() {
-                h.counts.resize(i + 1, 0);
-            }
-            h.counts[i] += c;
+        for (&v, &c) in s.values.iter().zip(&s.counts).filter(|(_, c)| **c > 0) {
+            *h.slot(v) += c;
             h.n += c;
             h.sum += u128::from(v) * u128::from(c);
         }
@@ -70,13 +72,26 @@ impl Hist {
         Hist::default()
     }
 
+    /// The count of value `v`, the range widened to hold it (the caller
+    /// adds to it, so the ends stay non-zero).
+    #[inline]
+    fn slot(&mut self, v: u32) -> &mut u64 {
+        if self.counts.is_empty() {
+            self.lo = v;
+            self.counts.push(0);
+        } else if v < self.lo {
+            let grow = (self.lo - v) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.lo = v;
+        } else if (v - self.lo) as usize >= self.counts.len() {
+            self.counts.resize((v - self.lo) as usize + 1, 0);
+        }
+        &mut self.counts[(v - self.lo) as usize]
+    }
+
     #[inline]
     pub fn add(&mut self, v: u32) {
-        let i = v as usize;
-        if i >= self.counts.len() {
-            self.counts.resize(i + 1, 0);
-        }
-        self.counts[i] += 1;
+        *self.slot(v) += 1;
         self.n += 1;
         self.sum += u128::from(v);
     }
@@ -93,20 +108,26 @@ impl Hist {
     }
 
     pub fn merge(&mut self, other: &Hist) {
-        if other.counts.len() > self.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
-        }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += b;
+        if !other.counts.is_empty() {
+            // Widen to both ends of the other's range first (its ends are
+            // non-zero, so the merged ends are too).
+            let hi = other.lo + (other.counts.len() - 1) as u32;
+            self.slot(other.lo);
+            self.slot(hi);
+            let at = (other.lo - self.lo) as usize;
+            for (a, b) in self.counts[at..].iter_mut().zip(&other.counts) {
+                *a += b;
+            }
         }
         self.none += other.none;
         self.n += other.n;
         self.sum += other.sum;
     }
 
-    /// Observations per value (index = value), and the count of `None`s.
-    pub fn counts(&self) -> (&[u64], u64) {
-        (&self.counts, self.none)
+    /// Observations per value from the smallest seen: `(lo, counts, none)`,
+    /// `counts[i]` observations of `lo + i`, and the count of `None`s.
+    pub fn counts(&self) -> (u32, &[u64], u64) {
+        (self.lo, &self.counts, self.none)
     }
 
     pub fn n(&self) -> u64 {
@@ -132,10 +153,10 @@ impl Hist {
         }
         let rank = ((q * self.n as f64).ceil() as u64).clamp(1, self.n);
         let mut cum = 0;
-        for (v, &c) in self.counts.iter().enumerate() {
+        for (i, &c) in self.counts.iter().enumerate() {
             cum += c;
             if cum >= rank {
-                return Some(v as u32);
+                return Some(self.lo + i as u32);
             }
         }
         None
@@ -183,6 +204,37 @@ mod tests {
         assert_eq!(h.quantile(0.3), Some(3));
         assert_eq!(h.quantile(0.5), None);
         assert!((h.fraction_some() - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// Whatever the order of the values and however they are split and
+    /// merged, the histogram is the same struct (its range starts at the
+    /// smallest value and ends at the largest) with exact quantiles, and it
+    /// survives its sparse serialised form.
+    #[test]
+    fn offset_histograms_are_canonical_and_exact() {
+        use proptest::prelude::*;
+        proptest!(|(xs in proptest::collection::vec(0u32..2_000_000, 0..60), cut in 0usize..60)| {
+            let cut = cut.min(xs.len());
+            let mut whole = Hist::new();
+            xs.iter().for_each(|&x| whole.add(x));
+            let (mut a, mut b) = (Hist::new(), Hist::new());
+            xs[..cut].iter().rev().for_each(|&x| a.add(x));
+            xs[cut..].iter().for_each(|&x| b.add(x));
+            b.merge(&a);
+            prop_assert_eq!(&b, &whole);
+            let mut sorted = xs.clone();
+            sorted.sort_unstable();
+            for q in [0.05, 0.5, 0.95] {
+                let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len().max(1));
+                prop_assert_eq!(whole.quantile(q), sorted.get(rank - 1).copied());
+            }
+            if let (Some(lo), Some(hi)) = (sorted.first(), sorted.last()) {
+                let (l, counts, _) = whole.counts();
+                prop_assert_eq!((l, counts.len()), (*lo, (hi - lo) as usize + 1));
+            }
+            let back: Hist = serde_json::from_str(&serde_json::to_string(&whole).unwrap()).unwrap();
+            prop_assert_eq!(back, whole);
+        });
     }
 
     #[test]

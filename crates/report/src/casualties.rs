@@ -23,9 +23,11 @@ pub struct Distribution {
 
 impl Distribution {
     pub fn of(what: &'static str, colour: &'static str, h: &Hist) -> Distribution {
-        let (counts, _) = h.counts();
+        let (lo, counts, _) = h.counts();
         let q = h.q();
-        Distribution { what, colour, counts: counts.to_vec(), mean: q.mean, p5: q.p5, p95: q.p95 }
+        let mut from_zero = vec![0; lo as usize];
+        from_zero.extend_from_slice(counts);
+        Distribution { what, colour, counts: from_zero, mean: q.mean, p5: q.p5, p95: q.p95 }
     }
 }
 
