@@ -333,410 +333,81 @@ fn haversine_km(a: &Site, b: &Site) -> f64 {
 }
 
 impl World {
+    /// Compiles a validated scenario: checks the engine's limits, then
+    /// compiles its parts (below, in the order called) into one `World`.
     pub fn compile(s: &m::Scenario) -> Result<World, CompileError> {
         // Before anything is allocated for it.
         crate::limits::check(s)?;
-        let start = s.scenario.start;
-        let day = |d: m::Date| -> i64 { d.days_since(start) };
-        let deadline_day = u32::try_from(day(s.scenario.deadline))
-            .map_err(|_| CompileError::Invalid("deadline before start".into()))?;
-        let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
-        let ndays = horizon_day as usize + 2;
-        let clamp_day = |d: m::Date| -> u32 { day(d).clamp(0, ndays as i64) as u32 };
-
-        let site_ids = Ids::new(s.sites.iter().map(|x| x.id.as_str()), "site");
-        let sites: Vec<Site> = s
-            .sites
-            .iter()
-            .map(|x| Site {
-                id: x.id.clone(),
-                name: if x.name.is_empty() { x.id.clone() } else { x.name.clone() },
-                kind: x.kind,
-                lat: x.lat.value,
-                lon: x.lon.value,
-                airfield: x.airfield,
-                exit: x.kind.is_exit(),
-                vehicle_serviceability: x.vehicle_serviceability.as_ref().map_or(1.0, |v| v.value),
-                key: entity_key(&x.id),
-            })
-            .collect();
-        let n = sites.len();
-
-        // A per-day table from a list of (from-date, value) steps; before the
-        // first step the first value applies.
-        fn tabulate<T: Copy>(ndays: usize, steps: &[(i64, T)], default: T) -> Vec<T> {
-            let mut out = vec![steps.first().map_or(default, |s| s.1); ndays];
-            for (i, &(from, v)) in steps.iter().enumerate() {
-                let end = steps.get(i + 1).map_or(ndays as i64, |s| s.0);
-                for d in from.max(0)..end.min(ndays as i64) {
-                    out[d as usize] = v;
-                }
-            }
-            out
-        }
-
-        let corridor_ids = Ids::new(s.corridors.iter().map(|c| c.id.as_str()), "corridor");
-        let mut zones: Vec<String> = Vec::new();
-        for t in &s.threats {
-            if !zones.contains(&t.zone) {
-                zones.push(t.zone.clone());
-            }
-        }
-        for l in &s.links {
-            if let Some(z) = l.zone.as_ref().filter(|z| !zones.contains(z)) {
-                zones.push(z.clone());
-            }
-        }
-        let zone_ids = Ids::new(zones.iter().map(String::as_str), "zone");
-
-        let mut links = Vec::new();
-        let mut adjacency = vec![Vec::new(); n];
-        for l in &s.links {
-            let (a, b) = (site_ids.get(&l.from)?, site_ids.get(&l.to)?);
-            let pace = match &l.pace {
-                m::Schedule::Constant(v) => vec![v.value; ndays],
-                m::Schedule::Steps(st) => {
-                    tabulate(ndays, &st.iter().map(|x| (day(x.from), x.value.value)).collect::<Vec<_>>(), 1.0)
-                }
-            };
-            let id = links.len() as u16;
-            adjacency[a as usize].push((id, b));
-            adjacency[b as usize].push((id, a));
-            links.push(Link {
-                a,
-                b,
-                km: l.km.value,
-                pace,
-                zone: zone_ids.opt(l.zone.as_deref())?,
-                corridor: corridor_ids.opt(l.corridor.as_deref())?,
-            });
-        }
-
-        let threat = zones
-            .iter()
-            .map(|z| {
-                let steps: Vec<(i64, Threat)> = s
-                    .threats
-                    .iter()
-                    .filter(|t| &t.zone == z)
-                    .map(|t| {
-                        (
-                            day(t.from),
-                            Threat {
-                                ied_per_km: t.ied_per_100km.value / 100.0,
-                                ambush_per_km: t.ambush_per_100km.value / 100.0,
-                                wounded: t.wounded_per_incident.value,
-                                killed: t.killed_per_incident.value,
-                                damaged: t.vehicles_damaged_per_incident.as_ref().map_or(0.0, |v| v.value),
-                                destroyed: t.vehicles_destroyed_per_incident.as_ref().map_or(0.0, |v| v.value),
-                                delay_min: t.delay_hours_per_incident.value * 60.0,
-                                dispersion: t.casualty_dispersion.as_ref().map_or(0.0, |v| v.value),
-                            },
-                        )
-                    })
-                    .collect();
-                tabulate(ndays, &steps, Threat::default())
-            })
-            .collect();
-
-        let groups: Vec<Group> = s
-            .personnel
-            .iter()
-            .map(|g| Ok(Group { site: site_ids.get(&g.site)?, role: g.role, count: g.count.value }))
-            .collect::<Result<_, CompileError>>()?;
-        let lots: Vec<Lot> = s
-            .equipment
-            .iter()
-            .map(|e| {
-                let self_moving = e.class.self_moving();
-                Ok(Lot {
-                    site: site_ids.get(&e.site)?,
-                    class: e.class,
-                    count: e.count.value,
-                    value_usd: e.value_usd.as_ref().map_or(0.0, |v| v.value),
-                    ownership: e.ownership,
-                    load: if self_moving { 0.0 } else { e.load.as_ref().map_or(1.0, |v| v.value) },
-                    sensitive: e.sensitive.unwrap_or(e.class.sensitive()),
-                    self_moving,
-                    seats: e.seats.as_ref().map_or(0, |v| v.value),
-                })
-            })
-            .collect::<Result<_, CompileError>>()?;
-        let mut lot_order: Vec<u16> = (0..lots.len() as u16).collect();
-        lot_order.sort_by(|&a, &b| {
-            let (x, y) = (&lots[a as usize], &lots[b as usize]);
-            let density = |l: &Lot| if l.load > 0.0 { l.value_usd / l.load } else { l.value_usd };
-            y.sensitive.cmp(&x.sensitive).then(density(y).total_cmp(&density(x))).then(a.cmp(&b))
-        });
-
-        let fleets: Vec<Fleet> = s
-            .fleets
-            .iter()
-            .map(|f| {
-                Ok(Fleet {
-                    id: f.id.clone(),
-                    home: site_ids.get(&f.home)?,
-                    trucks: f.trucks.value,
-                    capacity: f.capacity.value,
-                    seats: f.seats.as_ref().map_or(0, |v| v.value),
-                })
-            })
-            .collect::<Result<_, CompileError>>()?;
-        let fleet_ids = Ids::new(s.fleets.iter().map(|f| f.id.as_str()), "fleet");
-
-        let mut groups_c: Vec<&str> = Vec::new();
-        for g in s.aircraft.iter().map(|a| a.clearance.as_str()).chain(s.situation.air_cover_group.as_deref()) {
-            if !groups_c.contains(&g) {
-                groups_c.push(g);
-            }
-        }
-        let lead_pad = s.policy.clearance.iter().map(|c| c.lead_days.value).max().unwrap_or(0);
-        let clearance: Vec<Clearance> = groups_c
-            .iter()
-            .map(|g| {
-                let steps: Vec<(i64, (f64, u32))> = s
-                    .policy
-                    .clearance
-                    .iter()
-                    .filter(|c| c.group == *g)
-                    .map(|c| (day(c.from) + lead_pad as i64, (c.approval.value, c.lead_days.value)))
-                    .collect();
-                let tab = tabulate(ndays + lead_pad as usize, &steps, (1.0, 0));
-                Clearance { approval: tab.iter().map(|x| x.0).collect(), lead_days: tab.iter().map(|x| x.1).collect() }
-            })
-            .collect();
-        let aircraft_ids = Ids::new(s.aircraft.iter().map(|a| a.id.as_str()), "aircraft");
-        let aircraft: Vec<Aircraft> = s
-            .aircraft
-            .iter()
-            .map(|a| {
-                let mut grounded = vec![0u32; ndays];
-                for b in s.policy.import_ban.iter().filter(|b| b.aircraft == a.id) {
-                    let to = b.to.map_or(ndays as u32, clamp_day);
-                    for d in clamp_day(b.from)..to.min(ndays as u32) {
-                        grounded[d as usize] += b.grounded.value;
-                    }
-                }
-                Aircraft {
-                    id: a.id.clone(),
-                    count: a.count.value,
-                    seats: a.seats.value,
-                    payload: a.payload.as_ref().map_or(0.0, |v| v.value),
-                    serviceability: a.serviceability.value,
-                    sorties_per_aircraft: a.sorties_per_day.as_ref().map_or(1, |v| v.value),
-                    cruise_kmh: a.cruise_kmh.as_ref().map_or(450.0, |v| v.value),
-                    clearance: groups_c.iter().position(|g| *g == a.clearance).unwrap_or(0),
-                    grounded,
-                    key: entity_key(&a.id),
-                }
-            })
-            .collect();
-
-        let permit =
-            tabulate(ndays, &s.policy.permit.iter().map(|p| (day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0);
-        let mut held = vec![vec![0u32; ndays]; n];
-        let mut held_fleet = vec![vec![0u32; ndays]; fleets.len()];
-        for h in &s.policy.customs_hold {
-            let row = match &h.fleet {
-                Some(f) => &mut held_fleet[fleet_ids.get(f)? as usize],
-                None => &mut held[site_ids.get(&h.site)? as usize],
-            };
-            let to = h.to.map_or(ndays as u32, clamp_day);
-            for d in clamp_day(h.from)..to.min(ndays as u32) {
-                row[d as usize] += h.trucks.value;
-            }
-        }
-        let site_of = |id: &str| site_ids.map.get(id).copied();
-        let fuel = FuelWorld::compile(s, &site_of, ndays, &clamp_day, &lots);
-        let attacks = AttackWorld::compile(s, &site_of, ndays, &clamp_day);
-        let seats_modelled =
-            s.fleets.iter().any(|f| f.seats.is_some()) || s.equipment.iter().any(|e| e.seats.is_some());
-
-        let mut presence = vec![None; n];
-        for p in &s.presences {
-            presence[site_ids.get(&p.site)? as usize] = Some(Presence {
-                state_from: p.state_from.map_or(0, |d| clamp_day(d) * MIN_PER_DAY),
-                state_days: (&p.state_days).into(),
-                armed_group: p.armed_group.value,
-                armed_group_until: p.armed_group_until.map_or(u32::MAX, |d| clamp_day(d) * MIN_PER_DAY),
-                armed_group_days: (&p.armed_group_days).into(),
-            });
-        }
-
-        let mut closure_of = vec![NONE; n];
-        let closures: Vec<Closure> = s
-            .plan
-            .closures
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let site = site_ids.get(&c.site)?;
-                closure_of[site as usize] = i as u16;
-                Ok(Closure {
-                    site,
-                    day: clamp_day(c.date),
-                    to: site_ids.get(&c.to)?,
-                    fleet: fleet_ids.opt(c.fleet.as_deref())?,
-                    trucks: c.trucks.as_ref().map(|t| t.value),
-                    historical: c.historical,
-                    key: entity_key(&format!("closure:{}", c.site)),
-                    pickup_day: None,
-                    leave_early: c
-                        .leave_early
-                        .as_ref()
-                        .map(|r| (r.attacks.value, r.days.as_ref().map_or(7, |d| d.value.max(1)))),
-                })
-            })
-            .collect::<Result<_, CompileError>>()?;
-
-        let default_roles = s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]);
-        let lines: Vec<Line> = s
-            .plan
-            .lines
-            .iter()
-            .map(|l| {
-                let lift = match l.lift() {
-                    m::Lift::Road { fleet, trucks, personnel_max, vehicles_max, every_days } => Lift::Road(RoadLift {
-                        fleet: fleet_ids.opt(fleet)?,
-                        trucks,
-                        personnel_max: personnel_max.unwrap_or(u32::MAX),
-                        vehicles_max: vehicles_max.unwrap_or(u32::MAX),
-                        every_days: every_days.unwrap_or(1).max(1),
-                    }),
-                    m::Lift::Air { aircraft, sorties_per_day } => Lift::Air(AirLift {
-                        aircraft: aircraft_ids.opt(aircraft)?,
-                        sorties_per_day: sorties_per_day.unwrap_or(0),
-                    }),
-                };
-                let roles: Vec<Role> = l
-                    .roles
-                    .clone()
-                    .unwrap_or_else(|| default_roles.clone())
-                    .into_iter()
-                    .filter(|r| !r.stays_until_closure())
-                    .collect();
-                let ready = clamp_day(l.ready.value);
-                Ok(Line {
-                    id: l.id.clone(),
-                    from: site_ids.get(&l.from)?,
-                    to: site_ids.get(&l.to)?,
-                    lift,
-                    carry_personnel: l.carry.personnel(),
-                    carry_equipment: l.carry.equipment(),
-                    carry_fuel: l.carry == m::Carry::Fuel,
-                    roles,
-                    ready,
-                    until: l.until.map_or(ready, clamp_day),
-                    key: entity_key(&format!("line:{}", l.id)),
-                })
-            })
-            .collect::<Result<_, CompileError>>()?;
-
-        let disposal =
-            lots.iter()
-                .map(|lot| {
-                    let rule = s.plan.dispositions.iter().find(|r| {
-                        r.class.is_none_or(|c| c == lot.class) && r.ownership.is_none_or(|o| o == lot.ownership)
-                    });
-                    let d = match rule.map(|r| r.action) {
-                        Some(m::Disposition::HandOver) => Disposal::HandOver,
-                        Some(m::Disposition::Sell) => Disposal::Sell,
-                        Some(m::Disposition::Destroy) => Disposal::Destroy,
-                        Some(m::Disposition::Abandon) | None => Disposal::Abandon,
-                    };
-                    if lot.sensitive { Disposal::Destroy } else { d }
-                })
-                .collect();
-
-        let mut air_minutes = HashMap::new();
-        for a in &s.air_legs {
-            let (x, y) = (site_ids.get(&a.from)?, site_ids.get(&a.to)?);
-            let mins = (a.hours.value * 60.0).round() as u32;
-            air_minutes.insert((x, y), mins);
-            air_minutes.insert((y, x), mins);
-        }
-
-        // Corridor epochs: distinct open/closed patterns over the days.
-        let corridor_closed = |c: usize, d: u32| -> bool {
-            s.corridors[c].closed.iter().any(|w| {
-                let (f, t) = (clamp_day(w.from), w.to.map_or(u32::MAX, clamp_day));
-                f <= d && d < t
-            })
-        };
-        let mut patterns: Vec<Vec<bool>> = Vec::new();
-        let mut epoch_of_day = Vec::with_capacity(ndays);
-        for d in 0..ndays as u32 {
-            let p: Vec<bool> = (0..s.corridors.len()).map(|c| corridor_closed(c, d)).collect();
-            let e = patterns.iter().position(|q| *q == p).unwrap_or_else(|| {
-                patterns.push(p);
-                patterns.len() - 1
-            });
-            epoch_of_day.push(e as u8);
-        }
-        let next_hop = patterns.iter().map(|closed| all_next_hops(n, &links, &adjacency, closed)).collect();
-
-        let total_personnel = groups.iter().map(|g| g.count).sum();
-        let total_items = lots.iter().map(|l| l.count).sum();
-        let vehicles = lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum();
-        let containers = lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum();
-        let road_lines = (0..lines.len() as u16).filter(|&l| !lines[l as usize].is_air()).collect();
-        let air_lines = (0..lines.len() as u16).filter(|&l| lines[l as usize].is_air()).collect();
-        let mut local_groups = vec![Vec::new(); n];
-        for (i, g) in groups.iter().enumerate() {
-            local_groups[g.site as usize].push(i as u16);
-        }
+        let cx = Ctx::new(s)?;
+        // The parts run in the order that decides which error a scenario
+        // with several faults reports.
+        let sites = compile_sites(s);
+        let zones = collect_zones(s);
+        let network = compile_network(&cx, &zones)?;
+        let threat = compile_threat(&cx, &zones);
+        let groups = compile_groups(&cx)?;
+        let lots = compile_lots(&cx)?;
+        let lot_order = loading_order(&lots);
+        let fleets = compile_fleets(&cx)?;
+        let clearance = compile_clearance(&cx);
+        let aircraft = compile_aircraft(&cx, &clearance.groups);
+        let permit = compile_permit(&cx);
+        let holds = compile_customs_holds(&cx)?;
+        let site_of = |id: &str| cx.sites.map.get(id).copied();
+        let clamp_day = |d: m::Date| cx.clamp_day(d);
+        let fuel = FuelWorld::compile(s, &site_of, cx.ndays, &clamp_day, &lots);
+        let attacks = AttackWorld::compile(s, &site_of, cx.ndays, &clamp_day);
+        let presence = compile_presence(&cx)?;
+        let closures = compile_closures(&cx)?;
+        let lines = compile_lines(&cx)?;
+        let disposal = compile_disposal(s, &lots);
+        let air_minutes = compile_air_legs(&cx)?;
+        let routes = compile_routes(&cx, &network);
+        let index = compile_indexes(sites.len(), &groups, &lots, &lines);
+        let situation = compile_situation(s, &clearance.groups);
         let mut world = World {
             id: s.scenario.id.clone(),
-            start,
-            deadline_day,
-            horizon_day,
+            start: cx.start,
+            deadline_day: cx.deadline_day,
+            horizon_day: cx.horizon_day,
             sites,
-            links,
-            adjacency,
+            links: network.links,
+            adjacency: network.adjacency,
             zones,
             threat,
             groups,
-            local_groups,
+            local_groups: index.local_groups,
             lots,
             lot_order,
             fleets,
             aircraft,
-            clearance,
-            lead_pad,
+            clearance: clearance.tables,
+            lead_pad: clearance.lead_pad,
             permit,
-            held,
-            held_fleet,
-            seats_modelled,
+            held: holds.held,
+            held_fleet: holds.held_fleet,
+            seats_modelled: s.fleets.iter().any(|f| f.seats.is_some()) || s.equipment.iter().any(|e| e.seats.is_some()),
             fuel,
             attacks,
             presence,
-            closures,
-            closure_of,
+            closures: closures.closures,
+            closure_of: closures.closure_of,
             lines,
-            road_lines,
-            air_lines,
+            road_lines: index.road_lines,
+            air_lines: index.air_lines,
             disposal,
-            situation: Situation {
-                closing_contested: s.situation.closing_contested.as_ref().map_or(1.0, |v| v.value),
-                without_air_cover: s.situation.without_air_cover.as_ref().map_or(1.0, |v| v.value),
-                air_cover: s.situation.air_cover_group.as_ref().and_then(|g| groups_c.iter().position(|x| x == g)),
-                routine: s.situation.routine.as_ref().map_or(1.0, |v| v.value),
-                medevac_saves: s.situation.medevac_saves.as_ref().map_or(0.0, |v| v.value),
-            },
+            situation,
             pace_sigma: s.march.pace_variability.as_ref().map_or(0.0, |v| v.value),
-            pace_factor: s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
-                let sig2 = (1.0 + v.value * v.value).ln();
-                rand_distr::LogNormal::new(-sig2 / 2.0, sig2.sqrt()).ok()
-            }),
+            pace_factor: pace_factor(s),
             breakdowns_per_km: s.march.breakdowns_per_100km.as_ref().map_or(0.0, |v| v.value / 100.0),
             breakdown_delay_min: s.march.breakdown_delay_hours.as_ref().map_or(0.0, |v| v.value * 60.0),
             air_minutes,
-            epoch_of_day,
-            next_hop,
-            total_personnel,
-            total_items,
-            vehicles,
-            containers,
+            epoch_of_day: routes.epoch_of_day,
+            next_hop: routes.next_hop,
+            total_personnel: index.total_personnel,
+            total_items: index.total_items,
+            vehicles: index.vehicles,
+            containers: index.containers,
         };
         world.plan_pickups();
         Ok(world)
@@ -823,6 +494,544 @@ impl World {
     pub fn date_of_day(&self, day: u32) -> m::Date {
         self.start.plus_days(day as i64)
     }
+}
+
+// The parts of `World::compile`, in the order it calls them.
+
+/// What the parts of compilation share: the scenario, its calendar and the
+/// dense ids of the entities that other entities name.
+struct Ctx<'a> {
+    s: &'a m::Scenario,
+    start: m::Date,
+    /// Day index of the deadline (0 = start).
+    deadline_day: u32,
+    /// Last simulated day index (inclusive).
+    horizon_day: u32,
+    /// Length of the per-day tables: the days up to the horizon and one more.
+    ndays: usize,
+    sites: Ids<'a>,
+    corridors: Ids<'a>,
+    fleets: Ids<'a>,
+    aircraft: Ids<'a>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The calendar (deadline, horizon, days tabulated) and the id maps.
+    fn new(s: &'a m::Scenario) -> Result<Ctx<'a>, CompileError> {
+        let start = s.scenario.start;
+        let day = |d: m::Date| -> i64 { d.days_since(start) };
+        let deadline_day = u32::try_from(day(s.scenario.deadline))
+            .map_err(|_| CompileError::Invalid("deadline before start".into()))?;
+        let horizon_day = s.scenario.horizon.map_or(deadline_day, |h| day(h).max(deadline_day as i64) as u32);
+        Ok(Ctx {
+            s,
+            start,
+            deadline_day,
+            horizon_day,
+            ndays: horizon_day as usize + 2,
+            sites: Ids::new(s.sites.iter().map(|x| x.id.as_str()), "site"),
+            corridors: Ids::new(s.corridors.iter().map(|c| c.id.as_str()), "corridor"),
+            fleets: Ids::new(s.fleets.iter().map(|f| f.id.as_str()), "fleet"),
+            aircraft: Ids::new(s.aircraft.iter().map(|a| a.id.as_str()), "aircraft"),
+        })
+    }
+
+    /// Day index of a date (negative before the start).
+    fn day(&self, d: m::Date) -> i64 {
+        d.days_since(self.start)
+    }
+
+    /// Day index of a date, clamped to `0..=ndays`.
+    fn clamp_day(&self, d: m::Date) -> u32 {
+        self.day(d).clamp(0, self.ndays as i64) as u32
+    }
+}
+
+/// A per-day table from a list of (from-date, value) steps; before the
+/// first step the first value applies.
+fn tabulate<T: Copy>(ndays: usize, steps: &[(i64, T)], default: T) -> Vec<T> {
+    let mut out = vec![steps.first().map_or(default, |s| s.1); ndays];
+    for (i, &(from, v)) in steps.iter().enumerate() {
+        let end = steps.get(i + 1).map_or(ndays as i64, |s| s.0);
+        for d in from.max(0)..end.min(ndays as i64) {
+            out[d as usize] = v;
+        }
+    }
+    out
+}
+
+/// Sites in file order, named by their id when they have no name.
+fn compile_sites(s: &m::Scenario) -> Vec<Site> {
+    s.sites
+        .iter()
+        .map(|x| Site {
+            id: x.id.clone(),
+            name: if x.name.is_empty() { x.id.clone() } else { x.name.clone() },
+            kind: x.kind,
+            lat: x.lat.value,
+            lon: x.lon.value,
+            airfield: x.airfield,
+            exit: x.kind.is_exit(),
+            vehicle_serviceability: x.vehicle_serviceability.as_ref().map_or(1.0, |v| v.value),
+            key: entity_key(&x.id),
+        })
+        .collect()
+}
+
+/// Threat zones: those of the threat periods in file order, then those that
+/// only links name.
+fn collect_zones(s: &m::Scenario) -> Vec<String> {
+    let mut zones: Vec<String> = Vec::new();
+    for t in &s.threats {
+        if !zones.contains(&t.zone) {
+            zones.push(t.zone.clone());
+        }
+    }
+    for l in &s.links {
+        if let Some(z) = l.zone.as_ref().filter(|z| !zones.contains(z)) {
+            zones.push(z.clone());
+        }
+    }
+    zones
+}
+
+/// The road network.
+struct Network {
+    links: Vec<Link>,
+    /// (link, other end) of each site's links, in link order.
+    adjacency: Vec<Vec<(u16, u16)>>,
+}
+
+/// Links with their pace per day, zone and corridor, and each site's links.
+fn compile_network(cx: &Ctx, zones: &[String]) -> Result<Network, CompileError> {
+    let (s, ndays) = (cx.s, cx.ndays);
+    let zone_ids = Ids::new(zones.iter().map(String::as_str), "zone");
+    let mut links = Vec::new();
+    let mut adjacency = vec![Vec::new(); s.sites.len()];
+    for l in &s.links {
+        let (a, b) = (cx.sites.get(&l.from)?, cx.sites.get(&l.to)?);
+        let pace = match &l.pace {
+            m::Schedule::Constant(v) => vec![v.value; ndays],
+            m::Schedule::Steps(st) => {
+                tabulate(ndays, &st.iter().map(|x| (cx.day(x.from), x.value.value)).collect::<Vec<_>>(), 1.0)
+            }
+        };
+        let id = links.len() as u16;
+        adjacency[a as usize].push((id, b));
+        adjacency[b as usize].push((id, a));
+        links.push(Link {
+            a,
+            b,
+            km: l.km.value,
+            pace,
+            zone: zone_ids.opt(l.zone.as_deref())?,
+            corridor: cx.corridors.opt(l.corridor.as_deref())?,
+        });
+    }
+    Ok(Network { links, adjacency })
+}
+
+/// Threat per zone per day, from the zone's threat periods.
+fn compile_threat(cx: &Ctx, zones: &[String]) -> Vec<Vec<Threat>> {
+    zones
+        .iter()
+        .map(|z| {
+            let steps: Vec<(i64, Threat)> =
+                cx.s.threats
+                    .iter()
+                    .filter(|t| &t.zone == z)
+                    .map(|t| {
+                        (
+                            cx.day(t.from),
+                            Threat {
+                                ied_per_km: t.ied_per_100km.value / 100.0,
+                                ambush_per_km: t.ambush_per_100km.value / 100.0,
+                                wounded: t.wounded_per_incident.value,
+                                killed: t.killed_per_incident.value,
+                                damaged: t.vehicles_damaged_per_incident.as_ref().map_or(0.0, |v| v.value),
+                                destroyed: t.vehicles_destroyed_per_incident.as_ref().map_or(0.0, |v| v.value),
+                                delay_min: t.delay_hours_per_incident.value * 60.0,
+                                dispersion: t.casualty_dispersion.as_ref().map_or(0.0, |v| v.value),
+                            },
+                        )
+                    })
+                    .collect();
+            tabulate(cx.ndays, &steps, Threat::default())
+        })
+        .collect()
+}
+
+/// Personnel groups at their sites.
+fn compile_groups(cx: &Ctx) -> Result<Vec<Group>, CompileError> {
+    cx.s.personnel
+        .iter()
+        .map(|g| Ok(Group { site: cx.sites.get(&g.site)?, role: g.role, count: g.count.value }))
+        .collect()
+}
+
+/// Equipment lots at their sites, with their truck load, sensitivity and seats.
+fn compile_lots(cx: &Ctx) -> Result<Vec<Lot>, CompileError> {
+    cx.s.equipment
+        .iter()
+        .map(|e| {
+            let self_moving = e.class.self_moving();
+            Ok(Lot {
+                site: cx.sites.get(&e.site)?,
+                class: e.class,
+                count: e.count.value,
+                value_usd: e.value_usd.as_ref().map_or(0.0, |v| v.value),
+                ownership: e.ownership,
+                load: if self_moving { 0.0 } else { e.load.as_ref().map_or(1.0, |v| v.value) },
+                sensitive: e.sensitive.unwrap_or(e.class.sensitive()),
+                self_moving,
+                seats: e.seats.as_ref().map_or(0, |v| v.value),
+            })
+        })
+        .collect()
+}
+
+/// Lots in loading order: sensitive first, then by value per load unit,
+/// then in file order.
+fn loading_order(lots: &[Lot]) -> Vec<u16> {
+    let mut lot_order: Vec<u16> = (0..lots.len() as u16).collect();
+    lot_order.sort_by(|&a, &b| {
+        let (x, y) = (&lots[a as usize], &lots[b as usize]);
+        let density = |l: &Lot| if l.load > 0.0 { l.value_usd / l.load } else { l.value_usd };
+        y.sensitive.cmp(&x.sensitive).then(density(y).total_cmp(&density(x))).then(a.cmp(&b))
+    });
+    lot_order
+}
+
+/// Truck fleets at their home sites.
+fn compile_fleets(cx: &Ctx) -> Result<Vec<Fleet>, CompileError> {
+    cx.s.fleets
+        .iter()
+        .map(|f| {
+            Ok(Fleet {
+                id: f.id.clone(),
+                home: cx.sites.get(&f.home)?,
+                trucks: f.trucks.value,
+                capacity: f.capacity.value,
+                seats: f.seats.as_ref().map_or(0, |v| v.value),
+            })
+        })
+        .collect()
+}
+
+/// Flight clearance, per clearance group.
+struct Clearances<'a> {
+    /// The groups: those of the aircraft in file order, then the air-cover
+    /// group of `[situation]`.
+    groups: Vec<&'a str>,
+    /// The tables of each group.
+    tables: Vec<Clearance>,
+    /// Days of lead time covered before day 0: the longest lead time.
+    lead_pad: u32,
+}
+
+/// Clearance groups and, per group, approval and lead time per request day.
+fn compile_clearance<'a>(cx: &Ctx<'a>) -> Clearances<'a> {
+    let s = cx.s;
+    let mut groups: Vec<&str> = Vec::new();
+    for g in s.aircraft.iter().map(|a| a.clearance.as_str()).chain(s.situation.air_cover_group.as_deref()) {
+        if !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    let lead_pad = s.policy.clearance.iter().map(|c| c.lead_days.value).max().unwrap_or(0);
+    let tables = groups
+        .iter()
+        .map(|g| {
+            let steps: Vec<(i64, (f64, u32))> = s
+                .policy
+                .clearance
+                .iter()
+                .filter(|c| c.group == *g)
+                .map(|c| (cx.day(c.from) + lead_pad as i64, (c.approval.value, c.lead_days.value)))
+                .collect();
+            let tab = tabulate(cx.ndays + lead_pad as usize, &steps, (1.0, 0));
+            Clearance { approval: tab.iter().map(|x| x.0).collect(), lead_days: tab.iter().map(|x| x.1).collect() }
+        })
+        .collect();
+    Clearances { groups, tables, lead_pad }
+}
+
+/// Aircraft fleets with their clearance group and the aircraft grounded by
+/// import bans per day.
+fn compile_aircraft(cx: &Ctx, clearance_groups: &[&str]) -> Vec<Aircraft> {
+    let ndays = cx.ndays;
+    cx.s.aircraft
+        .iter()
+        .map(|a| {
+            let mut grounded = vec![0u32; ndays];
+            for b in cx.s.policy.import_ban.iter().filter(|b| b.aircraft == a.id) {
+                let to = b.to.map_or(ndays as u32, |d| cx.clamp_day(d));
+                for d in cx.clamp_day(b.from)..to.min(ndays as u32) {
+                    grounded[d as usize] += b.grounded.value;
+                }
+            }
+            Aircraft {
+                id: a.id.clone(),
+                count: a.count.value,
+                seats: a.seats.value,
+                payload: a.payload.as_ref().map_or(0.0, |v| v.value),
+                serviceability: a.serviceability.value,
+                sorties_per_aircraft: a.sorties_per_day.as_ref().map_or(1, |v| v.value),
+                cruise_kmh: a.cruise_kmh.as_ref().map_or(450.0, |v| v.value),
+                clearance: clearance_groups.iter().position(|g| *g == a.clearance).unwrap_or(0),
+                grounded,
+                key: entity_key(&a.id),
+            }
+        })
+        .collect()
+}
+
+/// Convoy permit approval per day.
+fn compile_permit(cx: &Ctx) -> Vec<f64> {
+    tabulate(cx.ndays, &cx.s.policy.permit.iter().map(|p| (cx.day(p.from), p.approval.value)).collect::<Vec<_>>(), 1.0)
+}
+
+/// Trucks held by customs per day.
+struct Holds {
+    /// Per site (holds naming no fleet).
+    held: Vec<Vec<u32>>,
+    /// Per fleet (holds naming a fleet).
+    held_fleet: Vec<Vec<u32>>,
+}
+
+/// Trucks held by customs per site and per fleet per day.
+fn compile_customs_holds(cx: &Ctx) -> Result<Holds, CompileError> {
+    let (s, ndays) = (cx.s, cx.ndays);
+    let mut held = vec![vec![0u32; ndays]; s.sites.len()];
+    let mut held_fleet = vec![vec![0u32; ndays]; s.fleets.len()];
+    for h in &s.policy.customs_hold {
+        let row = match &h.fleet {
+            Some(f) => &mut held_fleet[cx.fleets.get(f)? as usize],
+            None => &mut held[cx.sites.get(&h.site)? as usize],
+        };
+        let to = h.to.map_or(ndays as u32, |d| cx.clamp_day(d));
+        for d in cx.clamp_day(h.from)..to.min(ndays as u32) {
+            row[d as usize] += h.trucks.value;
+        }
+    }
+    Ok(Holds { held, held_fleet })
+}
+
+/// The national army's and armed groups' presence per site (None where
+/// the scenario gives none), with its dates in minutes.
+fn compile_presence(cx: &Ctx) -> Result<Vec<Option<Presence>>, CompileError> {
+    let mut presence = vec![None; cx.s.sites.len()];
+    for p in &cx.s.presences {
+        presence[cx.sites.get(&p.site)? as usize] = Some(Presence {
+            state_from: p.state_from.map_or(0, |d| cx.clamp_day(d) * MIN_PER_DAY),
+            state_days: (&p.state_days).into(),
+            armed_group: p.armed_group.value,
+            armed_group_until: p.armed_group_until.map_or(u32::MAX, |d| cx.clamp_day(d) * MIN_PER_DAY),
+            armed_group_days: (&p.armed_group_days).into(),
+        });
+    }
+    Ok(presence)
+}
+
+/// The plan's closures.
+struct Closures {
+    closures: Vec<Closure>,
+    /// Closure index per site (NONE if the site stays open).
+    closure_of: Vec<u16>,
+}
+
+/// The plan's site closures (pickup days are set once routes are known, by
+/// `World::plan_pickups`), and the closure of each site.
+fn compile_closures(cx: &Ctx) -> Result<Closures, CompileError> {
+    let mut closure_of = vec![NONE; cx.s.sites.len()];
+    let closures =
+        cx.s.plan
+            .closures
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let site = cx.sites.get(&c.site)?;
+                closure_of[site as usize] = i as u16;
+                Ok(Closure {
+                    site,
+                    day: cx.clamp_day(c.date),
+                    to: cx.sites.get(&c.to)?,
+                    fleet: cx.fleets.opt(c.fleet.as_deref())?,
+                    trucks: c.trucks.as_ref().map(|t| t.value),
+                    historical: c.historical,
+                    key: entity_key(&format!("closure:{}", c.site)),
+                    pickup_day: None,
+                    leave_early: c
+                        .leave_early
+                        .as_ref()
+                        .map(|r| (r.attacks.value, r.days.as_ref().map_or(7, |d| d.value.max(1)))),
+                })
+            })
+            .collect::<Result<_, CompileError>>()?;
+    Ok(Closures { closures, closure_of })
+}
+
+/// The plan's lines, in plan order.
+fn compile_lines(cx: &Ctx) -> Result<Vec<Line>, CompileError> {
+    let default_roles = cx.s.plan.priority.clone().unwrap_or_else(|| vec![Role::NonEssential, Role::Essential]);
+    cx.s.plan.lines.iter().map(|l| compile_line(cx, l, &default_roles)).collect()
+}
+
+/// One plan line: its lift, the local roles it may carry (the plan's
+/// priority unless it gives its own) and its days.
+fn compile_line(cx: &Ctx, l: &m::Line, default_roles: &[Role]) -> Result<Line, CompileError> {
+    let lift = match l.lift() {
+        m::Lift::Road { fleet, trucks, personnel_max, vehicles_max, every_days } => Lift::Road(RoadLift {
+            fleet: cx.fleets.opt(fleet)?,
+            trucks,
+            personnel_max: personnel_max.unwrap_or(u32::MAX),
+            vehicles_max: vehicles_max.unwrap_or(u32::MAX),
+            every_days: every_days.unwrap_or(1).max(1),
+        }),
+        m::Lift::Air { aircraft, sorties_per_day } => {
+            Lift::Air(AirLift { aircraft: cx.aircraft.opt(aircraft)?, sorties_per_day: sorties_per_day.unwrap_or(0) })
+        }
+    };
+    let roles: Vec<Role> = l
+        .roles
+        .clone()
+        .unwrap_or_else(|| default_roles.to_vec())
+        .into_iter()
+        .filter(|r| !r.stays_until_closure())
+        .collect();
+    let ready = cx.clamp_day(l.ready.value);
+    Ok(Line {
+        id: l.id.clone(),
+        from: cx.sites.get(&l.from)?,
+        to: cx.sites.get(&l.to)?,
+        lift,
+        carry_personnel: l.carry.personnel(),
+        carry_equipment: l.carry.equipment(),
+        carry_fuel: l.carry == m::Carry::Fuel,
+        roles,
+        ready,
+        until: l.until.map_or(ready, |d| cx.clamp_day(d)),
+        key: entity_key(&format!("line:{}", l.id)),
+    })
+}
+
+/// Disposal per lot for items left at a closing site: the first disposition
+/// rule matching its class and ownership (abandon if none); sensitive items
+/// are always destroyed.
+fn compile_disposal(s: &m::Scenario, lots: &[Lot]) -> Vec<Disposal> {
+    lots.iter()
+        .map(|lot| {
+            let rule = s
+                .plan
+                .dispositions
+                .iter()
+                .find(|r| r.class.is_none_or(|c| c == lot.class) && r.ownership.is_none_or(|o| o == lot.ownership));
+            let d = match rule.map(|r| r.action) {
+                Some(m::Disposition::HandOver) => Disposal::HandOver,
+                Some(m::Disposition::Sell) => Disposal::Sell,
+                Some(m::Disposition::Destroy) => Disposal::Destroy,
+                Some(m::Disposition::Abandon) | None => Disposal::Abandon,
+            };
+            if lot.sensitive { Disposal::Destroy } else { d }
+        })
+        .collect()
+}
+
+/// Flying minutes of the `[[air_leg]]`s, both ways (other pairs fly the
+/// great circle, `World::flight_minutes`).
+fn compile_air_legs(cx: &Ctx) -> Result<HashMap<(u16, u16), u32>, CompileError> {
+    let mut air_minutes = HashMap::new();
+    for a in &cx.s.air_legs {
+        let (x, y) = (cx.sites.get(&a.from)?, cx.sites.get(&a.to)?);
+        let mins = (a.hours.value * 60.0).round() as u32;
+        air_minutes.insert((x, y), mins);
+        air_minutes.insert((y, x), mins);
+    }
+    Ok(air_minutes)
+}
+
+/// Shortest routes for each state of the corridors.
+struct Routes {
+    /// `epoch_of_day[d]` indexes `next_hop`.
+    epoch_of_day: Vec<u8>,
+    /// `next_hop[epoch][to * n + from]` = (link, next site), NONE if unreachable.
+    next_hop: Vec<Vec<(u16, u16)>>,
+}
+
+/// Corridor epochs: the distinct open/closed patterns of the corridors over
+/// the days, numbered in order of first appearance, each with its routes.
+fn compile_routes(cx: &Ctx, network: &Network) -> Routes {
+    let s = cx.s;
+    let corridor_closed = |c: usize, d: u32| -> bool {
+        s.corridors[c].closed.iter().any(|w| {
+            let (f, t) = (cx.clamp_day(w.from), w.to.map_or(u32::MAX, |d| cx.clamp_day(d)));
+            f <= d && d < t
+        })
+    };
+    let mut patterns: Vec<Vec<bool>> = Vec::new();
+    let mut epoch_of_day = Vec::with_capacity(cx.ndays);
+    for d in 0..cx.ndays as u32 {
+        let p: Vec<bool> = (0..s.corridors.len()).map(|c| corridor_closed(c, d)).collect();
+        let e = patterns.iter().position(|q| *q == p).unwrap_or_else(|| {
+            patterns.push(p);
+            patterns.len() - 1
+        });
+        epoch_of_day.push(e as u8);
+    }
+    let n = s.sites.len();
+    let next_hop = patterns.iter().map(|closed| all_next_hops(n, &network.links, &network.adjacency, closed)).collect();
+    Routes { epoch_of_day, next_hop }
+}
+
+/// Lookups and totals derived from the compiled entities.
+struct Indexes {
+    /// Groups belonging to each site, in file order.
+    local_groups: Vec<Vec<u16>>,
+    /// Road lines and air lines, in plan order.
+    road_lines: Vec<u16>,
+    air_lines: Vec<u16>,
+    total_personnel: u32,
+    total_items: u32,
+    vehicles: u32,
+    containers: u32,
+}
+
+/// Each site's groups, the road and the air lines, and what is to be moved.
+fn compile_indexes(n_sites: usize, groups: &[Group], lots: &[Lot], lines: &[Line]) -> Indexes {
+    let mut local_groups = vec![Vec::new(); n_sites];
+    for (i, g) in groups.iter().enumerate() {
+        local_groups[g.site as usize].push(i as u16);
+    }
+    Indexes {
+        local_groups,
+        road_lines: (0..lines.len() as u16).filter(|&l| !lines[l as usize].is_air()).collect(),
+        air_lines: (0..lines.len() as u16).filter(|&l| lines[l as usize].is_air()).collect(),
+        total_personnel: groups.iter().map(|g| g.count).sum(),
+        total_items: lots.iter().map(|l| l.count).sum(),
+        vehicles: lots.iter().filter(|l| l.self_moving).map(|l| l.count).sum(),
+        containers: lots.iter().filter(|l| l.class == m::EquipmentClass::Container).map(|l| l.count).sum(),
+    }
+}
+
+/// The `[situation]` factors, with the air-cover group as an index into the
+/// clearance groups.
+fn compile_situation(s: &m::Scenario, clearance_groups: &[&str]) -> Situation {
+    Situation {
+        closing_contested: s.situation.closing_contested.as_ref().map_or(1.0, |v| v.value),
+        without_air_cover: s.situation.without_air_cover.as_ref().map_or(1.0, |v| v.value),
+        air_cover: s.situation.air_cover_group.as_ref().and_then(|g| clearance_groups.iter().position(|x| x == g)),
+        routine: s.situation.routine.as_ref().map_or(1.0, |v| v.value),
+        medevac_saves: s.situation.medevac_saves.as_ref().map_or(0.0, |v| v.value),
+    }
+}
+
+/// The daily pace factor: log-normal with mean 1 and coefficient of
+/// variation `pace_variability` (None when the pace does not vary).
+fn pace_factor(s: &m::Scenario) -> Option<rand_distr::LogNormal<f64>> {
+    s.march.pace_variability.as_ref().filter(|v| v.value > 0.0).and_then(|v| {
+        let sig2 = (1.0 + v.value * v.value).ln();
+        rand_distr::LogNormal::new(-sig2 / 2.0, sig2.sqrt()).ok()
+    })
 }
 
 /// For every destination, Dijkstra by km over open links, recording each
