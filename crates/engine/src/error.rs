@@ -42,7 +42,33 @@ pub enum Error {
     BudgetTooSmall { budget: u64, particles: usize },
 }
 
-/// A pool of `threads` workers (0: one per core).
-pub(crate) fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
-    rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|source| Error::Threads { threads, source })
+/// Where a run's replications are computed: the process's one pool of a
+/// worker per core (`threads` = 0), shared by every run, so that runs side
+/// by side (the server's what-ifs) take turns on the same workers instead
+/// of each starting a pool of its own; or a pool of exactly `threads`
+/// workers. Results never depend on which (replications fold in order).
+pub(crate) enum Pool {
+    Shared,
+    Own(rayon::ThreadPool),
+}
+
+impl Pool {
+    pub(crate) fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match self {
+            Pool::Shared => f(),
+            Pool::Own(p) => p.install(f),
+        }
+    }
+}
+
+/// The pool for `threads` workers (0: the shared one, a worker per core).
+pub(crate) fn pool(threads: usize) -> Result<Pool, Error> {
+    if threads == 0 {
+        return Ok(Pool::Shared);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(Pool::Own)
+        .map_err(|source| Error::Threads { threads, source })
 }
