@@ -5,7 +5,7 @@
 #   scripts/bench-callgrind.sh [BINARY ...]
 #
 # For each binary (default: target/release/drawdown) and each scenario (the
-# embedded MINUSMA scenario and generated missions of 100, 300 and 1,000
+# embedded MINUSMA scenario and generated missions of 10, 100, 300 and 1,000
 # sites), runs `simulate --inputs point --threads 1` under callgrind and
 # prints the events simulated, the instructions spent inside `Sim::run`
 # (inclusive: the event loop and its handlers, not compiling the scenario or
@@ -19,13 +19,15 @@ bins=("$@")
 command -v valgrind > /dev/null || { echo "error: valgrind is not installed" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+"${bins[0]}" generate --sites 10 --personnel 5000 --out "$work/g10.toml" > /dev/null
 "${bins[0]}" generate --sites 100 --personnel 20000 --out "$work/g100.toml" > /dev/null
 "${bins[0]}" generate --sites 300 --personnel 30000 --out "$work/g300.toml" > /dev/null
 "${bins[0]}" generate --sites 1000 --personnel 100000 --out "$work/g1000.toml" > /dev/null
 printf '%-10s %5s %10s %14s %10s  %s\n' scenario runs events "Sim::run Ir" "Ir/event" binary
-for sc in minusma g100 g300 g1000; do
+for sc in minusma g10 g100 g300 g1000; do
   case $sc in
     minusma) file=(); runs=8 ;;
+    g10) file=("$work/$sc.toml"); runs=16 ;;
     g1000) file=("$work/$sc.toml"); runs=1 ;;
     *) file=("$work/$sc.toml"); runs=4 ;;
   esac
