@@ -303,13 +303,16 @@ async fn run_whatif(
     let (job, _stop_when_dropped) = compute::start(&st.compute)?;
     let result = {
         let (runs, seed) = (req.runs, req.seed);
+        let changes = (req.variants.clone(), req.closures.clone());
+        let c = Arc::clone(&c);
         tokio::task::spawn_blocking(move || {
             job.run(|job| -> Result<SimResult, ApiError> {
-                let (scenario, world) = crate::scenarios::open_and_compile(&open)?;
-                let sum = whatif::simulate(&world, runs, seed, whatif::PART, &|done| job.go_on(done))
+                let compiled = c.changed(changes, || crate::scenarios::open_and_compile(&open))?;
+                let (scenario, world) = &*compiled;
+                let sum = whatif::simulate(world, runs, seed, whatif::PART, &|done| job.go_on(done))
                     .map_err(ApiError::internal)?
                     .ok_or_else(compute::Job::cancelled)?;
-                Ok(SimResult::new(&world, &scenario, &sum))
+                Ok(SimResult::new(world, scenario, &sum))
             })
         })
         .await

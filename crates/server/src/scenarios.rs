@@ -32,6 +32,50 @@ pub struct Compiled {
     pub baseline_result: SimResult,
     /// The baseline's run id in the store.
     pub baseline_run: i64,
+    /// What-if worlds compiled lately, by their changes (most recent last).
+    changed: std::sync::Mutex<Vec<(Changes, Arc<Changed>)>>,
+}
+
+/// A what-if's scenario and world.
+pub type Changed = (Scenario, World);
+
+/// What a what-if changes in a version: its variants (in order) and closure dates.
+pub type Changes = (Vec<String>, std::collections::BTreeMap<String, String>);
+
+/// What-if worlds kept per version: the few a user compares in turn.
+const CHANGED_KEPT: usize = 8;
+
+impl Compiled {
+    /// The scenario and world of a what-if's `changes`, compiled by
+    /// `compile` the first time and kept (the last `CHANGED_KEPT` sets of
+    /// changes), so that a what-if run again, with another seed or more
+    /// replications, does not compile its world again.
+    pub fn changed(
+        &self,
+        changes: Changes,
+        compile: impl FnOnce() -> Result<(Scenario, World), ApiError>,
+    ) -> Result<Arc<Changed>, ApiError> {
+        let lock = || self.changed.lock().map_err(|_| ApiError::internal("the what-if cache was poisoned"));
+        {
+            let mut kept = lock()?;
+            if let Some(i) = kept.iter().position(|(k, _)| *k == changes) {
+                let hit = kept.remove(i);
+                let world = Arc::clone(&hit.1);
+                kept.push(hit);
+                return Ok(world);
+            }
+        }
+        // Compiled outside the lock: other what-ifs go on meanwhile.
+        let world = Arc::new(compile()?);
+        let mut kept = lock()?;
+        if !kept.iter().any(|(k, _)| *k == changes) {
+            if kept.len() >= CHANGED_KEPT {
+                kept.remove(0);
+            }
+            kept.push((changes, Arc::clone(&world)));
+        }
+        Ok(world)
+    }
 }
 
 /// Compiled versions by (name, version). Each is built once, by a task of
@@ -121,7 +165,16 @@ async fn compile(
         recorded_by: "drawdown serve".into(),
     };
     let baseline_run = store.put_run(&run).await?.id;
-    Ok(Arc::new(Compiled { reference, source, scenario, world, baseline, baseline_result, baseline_run }))
+    Ok(Arc::new(Compiled {
+        reference,
+        source,
+        scenario,
+        world,
+        baseline,
+        baseline_result,
+        baseline_run,
+        changed: std::sync::Mutex::new(Vec::new()),
+    }))
 }
 
 /// Loads, compiles and runs the baseline of a stored scenario's text.
@@ -157,5 +210,63 @@ pub fn diagnostics_error(diags: &[drawdown_model::Diagnostic]) -> ApiError {
             e
         }
         None => ApiError::internal("the scenario did not load and said nothing about why"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> Compiled {
+        let source = Source::new("toy", include_str!("../../engine/tests/fixtures/toy.toml"));
+        let (scenario, world, baseline) = compile_and_simulate(&source).expect("the toy compiles");
+        let baseline_result = SimResult::new(&world, &scenario, &baseline);
+        let reference = ScenarioRef {
+            name: "toy".into(),
+            version: 1,
+            sha256: String::new(),
+            created_at: String::new(),
+            recorded_by: "test".into(),
+        };
+        Compiled {
+            reference,
+            source,
+            scenario,
+            world,
+            baseline,
+            baseline_result,
+            baseline_run: 1,
+            changed: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A what-if's world is compiled once per set of changes and kept for
+    /// the last few sets; the oldest goes first.
+    #[test]
+    fn what_if_worlds_are_compiled_once_per_set_of_changes() {
+        let c = toy();
+        let compiles = std::cell::Cell::new(0);
+        let get = |variant: usize| {
+            let changes = (vec![format!("v{variant}")], Default::default());
+            c.changed(changes, || {
+                compiles.set(compiles.get() + 1);
+                Ok((c.scenario.clone(), c.world.clone()))
+            })
+            .expect("compiled")
+        };
+        let first = get(0);
+        assert!(Arc::ptr_eq(&first, &get(0)), "the same changes, the same world");
+        assert_eq!(compiles.get(), 1);
+        for v in 1..CHANGED_KEPT {
+            get(v);
+        }
+        assert_eq!(compiles.get(), CHANGED_KEPT);
+        get(0); // used again: now the most recent
+        get(CHANGED_KEPT); // evicts the oldest, v1
+        assert_eq!(compiles.get(), CHANGED_KEPT + 1);
+        get(0);
+        assert_eq!(compiles.get(), CHANGED_KEPT + 1, "v0 was kept");
+        get(1);
+        assert_eq!(compiles.get(), CHANGED_KEPT + 2, "v1 was evicted");
     }
 }
