@@ -60,7 +60,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `drawdown log convoy-depatred …` would otherwise read as a file name.
+            let argv: Vec<String> = std::env::args().collect();
+            if let Some(msg) = ops::misspelt_kind(&argv) {
+                eprintln!("error: {msg}");
+                return ExitCode::from(2);
+            }
+            e.exit()
+        }
+    };
     let code = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Simulate(a) => simulate::run(a),

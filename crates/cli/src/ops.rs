@@ -207,6 +207,29 @@ fn recorder(by: &Option<String>) -> String {
 /// Events to record, each with the label of where it came from.
 type Batch = Vec<(String, Result<NewEvent, Rejection>)>;
 
+/// For a command line that did not parse: when it is `drawdown log WORD …`
+/// and WORD is no event kind (nor a file), what to say instead of clap's
+/// complaint about a file argument: the kinds, and the nearest one.
+pub fn misspelt_kind(argv: &[String]) -> Option<String> {
+    let (cmd, word) = (argv.get(1)?, argv.get(2)?);
+    if cmd != "log" || word.starts_with('-') || word.contains('.') || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let log = LogArgs::augment_args(clap::Command::new("log"));
+    let commands: Vec<String> = log.get_subcommands().map(|c| c.get_name().to_string()).collect();
+    if commands.iter().any(|k| k == word) {
+        return None;
+    }
+    let kinds: Vec<&String> = commands.iter().filter(|k| !matches!(k.as_str(), "list" | "help")).collect();
+    let guess = drawdown_model::diag::did_you_mean(&word.replace('_', "-"), kinds.iter().map(|k| k.as_str()))
+        .map(|g| format!("; {g}"))
+        .unwrap_or_default();
+    Some(format!(
+        "`{word}` is not an event kind{guess}\n  hint: the kinds are {} (`drawdown log KIND --help`)",
+        kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    ))
+}
+
 pub fn log(args: LogArgs) -> ExitCode {
     let (common, events): (Common, Batch) = match args.kind {
         Some(LogCommand::Record(Record { kind, when })) => {
@@ -631,6 +654,19 @@ mod tests {
     use super::{LogArgs, LogCommand, Record};
 
     /// `drawdown log ARGS...` as parsed.
+    #[test]
+    fn a_misspelt_kind_is_named_with_the_nearest_one() {
+        let argv = |w: &str| ["drawdown", "log", w, "--convoy", "C-1"].map(String::from).to_vec();
+        let msg = super::misspelt_kind(&argv("convoy-depatred")).expect("a kind's typo");
+        assert!(msg.contains("did you mean `convoy-departed`?") && msg.contains("site-closed"), "{msg}");
+        assert!(!msg.contains("list"), "list is not a kind: {msg}");
+        let msg = super::misspelt_kind(&argv("convoy_departed")).expect("underscores are not the CLI's");
+        assert!(msg.contains("did you mean `convoy-departed`?"), "{msg}");
+        assert!(super::misspelt_kind(&argv("convoy-departed")).is_none(), "a kind");
+        assert!(super::misspelt_kind(&argv("events.toml")).is_none(), "a file");
+        assert!(super::misspelt_kind(&["drawdown", "simulate", "x"].map(String::from)).is_none());
+    }
+
     fn parse(args: &[&str]) -> Result<LogArgs, clap::Error> {
         let cmd = LogArgs::augment_args(clap::Command::new("log"));
         let m = cmd.try_get_matches_from(std::iter::once("log").chain(args.iter().copied()))?;

@@ -375,7 +375,9 @@ fn select(seg: &str, fields: Vec<[Option<String>; 4]>) -> Result<usize, String> 
             }
         }
     }
-    Err(format!("no entry with id, site, zone or group `{seg}`"))
+    let known = fields.iter().flatten().flatten().map(String::as_str);
+    let guess = crate::diag::did_you_mean(seg, known).map(|g| format!("; {g}")).unwrap_or_default();
+    Err(format!("no entry with id, site, zone or group `{seg}`{guess}"))
 }
 
 /// Sets an item, keeping the provenance of a sourced number.
@@ -483,5 +485,14 @@ set = { "site.kidal.closure" = 2023-11-20 }
             assert!(e[0].message.contains("--set"), "{bad}: {}", e[0].message);
         }
         assert!(Override::parse("no-equals-sign").is_err());
+    }
+
+    #[test]
+    fn a_misspelt_id_gets_a_did_you_mean() {
+        let src = Source::new("t.toml", DOC);
+        let e = apply(&src, &[Override::parse("site.kidall.closure=2023-11-20").unwrap()]).unwrap_err();
+        assert!(e[0].message.contains("did you mean `kidal`?"), "{}", e[0].message);
+        let e = apply(&src, &[Override::parse("site.xyzzy.lat=1").unwrap()]).unwrap_err();
+        assert!(!e[0].message.contains("did you mean"), "nothing close: {}", e[0].message);
     }
 }

@@ -431,7 +431,7 @@ pub fn draw(t: &Theatre) -> Chart {
         id: "map",
         title: "Sites, roads and who took each vacated base".into(),
         caption: format!(
-            "Sites and road links at the scenario's coordinates (equirectangular projection fitted to the sites). Roads: colour = highest IED + ambush rate per 100 convoy-km in the link's threat zone at any time in the period; dashed: the corridor is closed for part of it. Pies: share of {} in which the national army (blue) or an armed group (red) took the vacated base; grey: nobody, or not vacated.{} Outlines: Natural Earth 1:50m (public domain).",
+            "Sites and road links at the scenario's coordinates (equirectangular projection fitted to the sites). Roads: colour = highest IED + ambush rate per 100 convoy-km in the link's threat zone at any time in the period; dashed: the corridor is closed for part of it. Pies: share of {} in which the national army (blue) or an armed group (orange) took the vacated base; grey: nobody, or not vacated.{} Outlines: Natural Earth 1:50m (public domain).",
             crate::replications(t.runs),
             if t.abroad > 0 {
                 format!(" {} destination(s) abroad, reached by air, are not shown.", t.abroad)
@@ -646,6 +646,24 @@ fn point_in_ring((x, y): (f64, f64), ring: &[(f64, f64)]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The caption names the colours the pies are drawn in (it once said
+    /// red for the armed group's vermilion, which reads as orange).
+    #[test]
+    fn the_caption_names_the_pies_colours() {
+        let src = drawdown_model::Source::new("m", drawdown_model::MINUSMA_2023);
+        let w = World::compile(&drawdown_model::load(&src).expect("loads").scenario).expect("compiles");
+        let t = Theatre::from_world(&w, &[], &plain_marker);
+        let chart = draw(&t);
+        let pie = marker_svg(Marker::Closing { state: 0.0, armed_group: 1.0 });
+        assert!(
+            pie.contains(colour::VERMILION) && chart.caption.contains("an armed group (orange)"),
+            "{}",
+            chart.caption
+        );
+        let pie = marker_svg(Marker::Closing { state: 1.0, armed_group: 0.0 });
+        assert!(pie.contains(colour::BLUE) && chart.caption.contains("national army (blue)"), "{}", chart.caption);
+    }
 
     #[test]
     fn the_bundled_outlines_hold_mali_and_its_neighbours() {
