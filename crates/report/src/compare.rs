@@ -47,6 +47,54 @@ pub fn label(metric: &str, names: &std::collections::HashMap<String, String>) ->
     words(metric)
 }
 
+/// Whether more of a metric is better for the withdrawal (Some(true)),
+/// worse (Some(false)), or neither plainly (None: closures brought forward,
+/// fuel left at closed camps, equipment handed over, sold or still in the
+/// country, which depend on what the plan wants).
+pub fn better_when_higher(metric: &str) -> Option<bool> {
+    if let Some(rest) = metric.strip_prefix("site.") {
+        return match rest.rsplit_once('.').map(|(_, what)| what) {
+            Some("closed_by_deadline") => Some(true),
+            Some("seized_by_armed_group") => Some(false),
+            _ => None,
+        };
+    }
+    match metric {
+        "personnel_departed_by_deadline"
+        | "sites_closed_by_deadline"
+        | "all_sites_closed_by_deadline"
+        | "equipment.repatriated" => Some(true),
+        "wounded"
+        | "killed"
+        | "vehicles_damaged"
+        | "personnel_road_kkm"
+        | "attacks"
+        | "attack_wounded"
+        | "attack_killed"
+        | "aircraft_hit"
+        | "fuel_waits"
+        | "seat_waits"
+        | "fuel_dry_days"
+        | "equipment.destroyed"
+        | "equipment.abandoned"
+        | "equipment.lost" => Some(false),
+        _ => None,
+    }
+}
+
+/// A row's colour: grey when the interval holds zero; else blue when the
+/// variant is better, vermilion when worse, purple when neither plainly.
+fn row_colour(d: &Difference) -> &'static str {
+    if !d.significant {
+        return colour::LIGHT;
+    }
+    match better_when_higher(&d.metric).map(|up| up == (d.mean_difference > 0.0)) {
+        Some(true) => colour::BLUE,
+        Some(false) => colour::VERMILION,
+        None => colour::PURPLE,
+    }
+}
+
 /// Value in display units: probabilities in percent.
 pub fn shown(metric: &str, x: f64) -> String {
     if is_probability(metric) { format!("{} %", svg::num((x * 1000.0).round() / 10.0)) } else { svg::num(x) }
@@ -131,13 +179,7 @@ pub fn chart(cmp: &Comparison) -> Chart {
         );
         let m = d.ci95[0].abs().max(d.ci95[1].abs()).max(d.mean_difference.abs()).max(1e-9) * 1.15;
         let x = |v: f64| mid + v / m * (right - left) / 2.0;
-        let col = if !d.significant {
-            colour::LIGHT
-        } else if d.mean_difference > 0.0 {
-            colour::BLUE
-        } else {
-            colour::VERMILION
-        };
+        let col = row_colour(d);
         let (a, z) = (x(d.ci95[0]), x(d.ci95[1]));
         let _ = write!(
             o,
@@ -189,12 +231,17 @@ pub fn chart(cmp: &Comparison) -> Chart {
     lg.item(
         &mut o,
         &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::BLUE),
-        "variant higher (interval excludes 0)",
+        "variant better (interval excludes 0)",
     );
     lg.item(
         &mut o,
         &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::VERMILION),
-        "variant lower",
+        "variant worse",
+    );
+    lg.item(
+        &mut o,
+        &format!(r#"<circle cx="{{xm}}" cy="{{y}}" r="4.5" fill="{}"/>"#, colour::PURPLE),
+        "changed, neither plainly better nor worse",
     );
     lg.item(
         &mut o,
@@ -236,5 +283,29 @@ mod tests {
         assert!(is_probability("site.kidal.closed_by_deadline"));
         assert!(!is_probability("sites_closed_by_deadline"));
         assert_eq!(shown_diff("all_sites_closed_by_deadline", 0.123), "+12.3 pp");
+    }
+
+    /// Colour says better or worse, not higher or lower: more wounded is
+    /// worse, more people out is better, and a closure brought forward is
+    /// neither plainly.
+    #[test]
+    fn rows_are_coloured_by_better_or_worse() {
+        let d = |metric: &str, diff: f64, significant: bool| Difference {
+            metric: metric.into(),
+            base_mean: 0.0,
+            variant_mean: diff,
+            mean_difference: diff,
+            ci95: [diff - 0.1, diff + 0.1],
+            significant,
+            variance_reduction: None,
+        };
+        assert_eq!(row_colour(&d("wounded", 2.0, true)), colour::VERMILION);
+        assert_eq!(row_colour(&d("wounded", -2.0, true)), colour::BLUE);
+        assert_eq!(row_colour(&d("personnel_departed_by_deadline", 50.0, true)), colour::BLUE);
+        assert_eq!(row_colour(&d("site.kidal.seized_by_armed_group", 0.1, true)), colour::VERMILION);
+        assert_eq!(row_colour(&d("site.kidal.closed_by_deadline", -0.1, true)), colour::VERMILION);
+        assert_eq!(row_colour(&d("equipment.abandoned", -28.0, true)), colour::BLUE);
+        assert_eq!(row_colour(&d("closures_early", 1.0, true)), colour::PURPLE);
+        assert_eq!(row_colour(&d("wounded", 2.0, false)), colour::LIGHT);
     }
 }
