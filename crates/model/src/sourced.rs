@@ -77,6 +77,13 @@ fn entry_name(table: &str, get: &dyn Fn(&str) -> Option<String>) -> String {
     } else if let Some(n) = ["id", "site", "zone", "group", "metric"].iter().find_map(|k| get(k)) {
         l = format!("{l} {n}");
     }
+    // What tells apart the entries of one site: a personnel group's
+    // contingent and role, an equipment lot's contingent and class.
+    let which: Vec<String> =
+        ["contingent", "role", "class"].iter().filter_map(|k| get(k)).map(|v| v.replace('_', " ")).collect();
+    if !which.is_empty() {
+        l = format!("{l} ({})", which.join(", "));
+    }
     if let Some(d) = get("from").filter(is_date) {
         l = format!("{l} from {d}");
     }
@@ -188,5 +195,22 @@ mod tests {
         assert_eq!(inline, sub);
         assert_eq!(sub[0].path, "aircraft[0].count");
         assert_eq!((sub[0].number, sub[0].low, sub[0].high), (Some(4.0), Some(2.0), Some(8.0)));
+    }
+
+    /// Entries of one site are told apart in their labels (sensitivity
+    /// charts list many personnel groups of one site).
+    #[test]
+    fn labels_tell_the_groups_of_a_site_apart() {
+        let v = sourced_values(concat!(
+            "[[personnel]]\nsite = \"gao\"\ncontingent = \"other_military\"\nrole = \"essential\"\n",
+            "count = { value = 4, low = 2, high = 8 }\n",
+            "[[personnel]]\nsite = \"gao\"\ncontingent = \"civilian\"\nrole = \"rear_party\"\n",
+            "count = { value = 4, low = 2, high = 8 }\n",
+        ));
+        let labels: Vec<&str> = v.iter().map(|x| x.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["personnel gao (other military, essential) · count", "personnel gao (civilian, rear party) · count"]
+        );
     }
 }
