@@ -6,8 +6,9 @@
 //! `CancelOnDrop`: when the client goes, the request is dropped and the job
 //! is asked to stop, which a what-if does at the next batch boundary and a
 //! re-plan at the solver's next interrupt check (`Job::flag`). With
-//! every slot busy a new job is refused at once (503 with `Retry-After`):
-//! nothing queues.
+//! every slot busy a new what-if or re-plan is refused at once (503 with
+//! `Retry-After`): nothing queues. A scenario version's baseline, one per
+//! version whoever asks, waits for a slot instead (`wait_for_slot`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

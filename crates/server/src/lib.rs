@@ -23,8 +23,9 @@
 //!   (`MAX_PLAN_SECONDS`), and both in how many run at once: a slot is held
 //!   by the job until its computation ends, a job whose client has gone is
 //!   stopped, and with every slot busy the answer is 503 (`compute.rs`);
-//! - slow or idle clients are cut off (header and body timeouts) and the
-//!   connections open at once are capped (`net.rs`);
+//!   a version's baseline simulation takes a slot too, waiting for one;
+//! - slow, idle or non-reading clients are cut off (header, body and write
+//!   timeouts) and the connections open at once are capped (`net.rs`);
 //! - every input is validated and refused with a 4xx and `{error, field,
 //!   hint}` (`error.rs`); scenarios are looked up by name in the store only,
 //!   so no path from a request ever reaches the file system;
