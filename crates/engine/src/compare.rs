@@ -21,32 +21,54 @@ use crate::world::World;
 /// A metric read off one replication's outcome.
 pub struct Metric {
     pub name: String,
+    pub better: Better,
     get: Box<dyn Fn(&Outcome) -> i64 + Sync + Send>,
+}
+
+/// Which way a metric is better for the withdrawal: more people out is
+/// better, more wounded worse; closures brought forward, fuel left at closed
+/// camps, equipment handed over, sold or still in the country depend on what
+/// the plan wants, and are neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
 }
 
 /// The metrics compared: summary figures, equipment by fate, and per base
 /// whether it was vacated by the deadline and whether an armed group took it.
 pub fn metrics(w: &World) -> Vec<Metric> {
     let mut m: Vec<Metric> = vec![
-        metric("personnel_departed_by_deadline", |o| o.departed_by_deadline.into()),
-        metric("sites_closed_by_deadline", |o| o.sites_closed_by_deadline.into()),
-        metric("all_sites_closed_by_deadline", |o| o.all_closed_by_deadline.into()),
-        metric("wounded", |o| o.wounded.into()),
-        metric("killed", |o| o.killed.into()),
-        metric("vehicles_damaged", |o| o.vehicles_damaged.into()),
-        metric("personnel_road_kkm", |o| o.personnel_road_kkm.into()),
-        metric("fuel_waits", |o| o.fuel_waits.into()),
-        metric("fuel_dry_days", |o| o.fuel_dry_days.into()),
-        metric("fuel_left_kl", |o| o.fuel_left_kl.into()),
-        metric("seat_waits", |o| o.seat_waits.into()),
-        metric("attacks", |o| o.attacks.into()),
-        metric("attack_wounded", |o| o.attack_wounded.into()),
-        metric("attack_killed", |o| o.attack_killed.into()),
-        metric("aircraft_hit", |o| o.aircraft_hit.into()),
-        metric("closures_early", |o| o.closures_early.into()),
+        metric("personnel_departed_by_deadline", Better::Higher, |o| o.departed_by_deadline.into()),
+        metric("sites_closed_by_deadline", Better::Higher, |o| o.sites_closed_by_deadline.into()),
+        metric("all_sites_closed_by_deadline", Better::Higher, |o| o.all_closed_by_deadline.into()),
+        metric("wounded", Better::Lower, |o| o.wounded.into()),
+        metric("killed", Better::Lower, |o| o.killed.into()),
+        metric("vehicles_damaged", Better::Lower, |o| o.vehicles_damaged.into()),
+        metric("personnel_road_kkm", Better::Lower, |o| o.personnel_road_kkm.into()),
+        metric("fuel_waits", Better::Lower, |o| o.fuel_waits.into()),
+        metric("fuel_dry_days", Better::Lower, |o| o.fuel_dry_days.into()),
+        metric("fuel_left_kl", Better::Neither, |o| o.fuel_left_kl.into()),
+        metric("seat_waits", Better::Lower, |o| o.seat_waits.into()),
+        metric("attacks", Better::Lower, |o| o.attacks.into()),
+        metric("attack_wounded", Better::Lower, |o| o.attack_wounded.into()),
+        metric("attack_killed", Better::Lower, |o| o.attack_killed.into()),
+        metric("aircraft_hit", Better::Lower, |o| o.aircraft_hit.into()),
+        metric("closures_early", Better::Neither, |o| o.closures_early.into()),
     ];
     for f in Fate::ALL {
-        m.push(Metric { name: format!("equipment.{}", f.as_str()), get: Box::new(move |o| o.equipment[f].into()) });
+        let better = match f {
+            Fate::Repatriated => Better::Higher,
+            Fate::Destroyed | Fate::Abandoned | Fate::Lost => Better::Lower,
+            _ => Better::Neither,
+        };
+        m.push(Metric {
+            name: format!("equipment.{}", f.as_str()),
+            better,
+            get: Box::new(move |o| o.equipment[f].into()),
+        });
     }
     let deadline_end = (w.deadline_day + 1) * crate::world::MIN_PER_DAY;
     // Every base, closed by the plan or not, so two plans of one mission
@@ -55,18 +77,20 @@ pub fn metrics(w: &World) -> Vec<Metric> {
         let id = &site.id;
         m.push(Metric {
             name: format!("site.{id}.closed_by_deadline"),
+            better: Better::Higher,
             get: Box::new(move |o| o.site_closed[s].is_some_and(|t| t < deadline_end).into()),
         });
         m.push(Metric {
             name: format!("site.{id}.seized_by_armed_group"),
+            better: Better::Lower,
             get: Box::new(move |o| (o.site_taken[s] == Taker::ArmedGroup).into()),
         });
     }
     m
 }
 
-fn metric(name: &str, f: fn(&Outcome) -> i64) -> Metric {
-    Metric { name: name.to_string(), get: Box::new(f) }
+fn metric(name: &str, better: Better, f: fn(&Outcome) -> i64) -> Metric {
+    Metric { name: name.to_string(), better, get: Box::new(f) }
 }
 
 impl Metric {
@@ -107,7 +131,7 @@ impl PairSums {
         ((sum2 as f64 - (sum as f64) * (sum as f64) / n) / (n - 1.0)).max(0.0)
     }
 
-    pub fn result(&self, name: &str) -> Difference {
+    pub fn result(&self, name: &str, better: Better) -> Difference {
         let n = self.n.max(1) as f64;
         let mean = self.diff as f64 / n;
         let var_d = Self::var(self.diff, self.diff2, self.n);
@@ -115,6 +139,7 @@ impl PairSums {
         let half = 1.96 * (var_d / n).sqrt();
         Difference {
             metric: name.to_string(),
+            better,
             base_mean: self.base as f64 / n,
             variant_mean: self.variant as f64 / n,
             mean_difference: mean,
@@ -135,6 +160,8 @@ impl PairSums {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Difference {
     pub metric: String,
+    /// Which way is better for the withdrawal.
+    pub better: Better,
     pub base_mean: f64,
     pub variant_mean: f64,
     /// Mean of (variant − base) over pairs.
@@ -176,7 +203,7 @@ pub fn compare(
             }
         },
     )?;
-    Ok(ms.iter().zip(&sums).map(|(m, s)| s.result(&m.name)).collect())
+    Ok(ms.iter().zip(&sums).map(|(m, s)| s.result(&m.name, m.better)).collect())
 }
 
 #[cfg(test)]
@@ -189,7 +216,7 @@ mod tests {
         for (b, v) in [(10, 12), (20, 21), (30, 33), (40, 42)] {
             s.add(b, v);
         }
-        let d = s.result("m");
+        let d = s.result("m", Better::Neither);
         assert_eq!(d.mean_difference, 2.0);
         assert!(d.ci95[0] < 2.0 && 2.0 < d.ci95[1]);
         assert!(d.significant);
@@ -203,7 +230,7 @@ mod tests {
         for x in [1, 5, 9] {
             s.add(x, x);
         }
-        let d = s.result("m");
+        let d = s.result("m", Better::Neither);
         assert_eq!(d.mean_difference, 0.0);
         assert_eq!(d.ci95, [0.0, 0.0]);
         assert!(!d.significant);

@@ -12,7 +12,7 @@
 //! where someone is left hides one person left (the figure is a lower bound
 //! by at most the crews killed).
 
-use drawdown_engine::compare::{Difference, PairSums, metrics};
+use drawdown_engine::compare::{Better, Difference, PairSums, metrics};
 use drawdown_engine::inputs::run_groups;
 use drawdown_engine::stats::{Hist, Q};
 use drawdown_engine::{Fate, Inputs, Outcome, World, simulate};
@@ -269,10 +269,11 @@ pub fn check(
         })
         .collect();
     let baseline = base.map(|b| {
-        let mut differences: Vec<Difference> = ms.iter().zip(&pairs).map(|(m, s)| s.result(&m.name)).collect();
+        let mut differences: Vec<Difference> =
+            ms.iter().zip(&pairs).map(|(m, s)| s.result(&m.name, m.better)).collect();
         let n = ms.len();
-        differences.push(pairs[n].result("people_left"));
-        differences.push(pairs[n + 1].result("deadline_met"));
+        differences.push(pairs[n].result("people_left", Better::Lower));
+        differences.push(pairs[n + 1].result("deadline_met", Better::Higher));
         let (worse, better) = verdict(&differences);
         Baseline { figures: bf.figures(runs, b.kept), differences, worse, better }
     });

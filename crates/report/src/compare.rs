@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use drawdown_engine::compare::Difference;
+use drawdown_engine::compare::{Better, Difference};
 
 use crate::svg::{self, c, colour, esc};
 use crate::{Chart, Comparison};
@@ -47,51 +47,18 @@ pub fn label(metric: &str, names: &std::collections::HashMap<String, String>) ->
     words(metric)
 }
 
-/// Whether more of a metric is better for the withdrawal (Some(true)),
-/// worse (Some(false)), or neither plainly (None: closures brought forward,
-/// fuel left at closed camps, equipment handed over, sold or still in the
-/// country, which depend on what the plan wants).
-pub fn better_when_higher(metric: &str) -> Option<bool> {
-    if let Some(rest) = metric.strip_prefix("site.") {
-        return match rest.rsplit_once('.').map(|(_, what)| what) {
-            Some("closed_by_deadline") => Some(true),
-            Some("seized_by_armed_group") => Some(false),
-            _ => None,
-        };
-    }
-    match metric {
-        "personnel_departed_by_deadline"
-        | "sites_closed_by_deadline"
-        | "all_sites_closed_by_deadline"
-        | "equipment.repatriated" => Some(true),
-        "wounded"
-        | "killed"
-        | "vehicles_damaged"
-        | "personnel_road_kkm"
-        | "attacks"
-        | "attack_wounded"
-        | "attack_killed"
-        | "aircraft_hit"
-        | "fuel_waits"
-        | "seat_waits"
-        | "fuel_dry_days"
-        | "equipment.destroyed"
-        | "equipment.abandoned"
-        | "equipment.lost" => Some(false),
-        _ => None,
-    }
-}
-
 /// A row's colour: grey when the interval holds zero; else blue when the
 /// variant is better, vermilion when worse, purple when neither plainly.
 fn row_colour(d: &Difference) -> &'static str {
     if !d.significant {
         return colour::LIGHT;
     }
-    match better_when_higher(&d.metric).map(|up| up == (d.mean_difference > 0.0)) {
-        Some(true) => colour::BLUE,
-        Some(false) => colour::VERMILION,
-        None => colour::PURPLE,
+    let up = d.mean_difference > 0.0;
+    match d.better {
+        Better::Higher if up => colour::BLUE,
+        Better::Lower if !up => colour::BLUE,
+        Better::Higher | Better::Lower => colour::VERMILION,
+        Better::Neither => colour::PURPLE,
     }
 }
 
@@ -290,8 +257,15 @@ mod tests {
     /// neither plainly.
     #[test]
     fn rows_are_coloured_by_better_or_worse() {
+        let src = drawdown_model::Source::new("m", drawdown_model::MINUSMA_2023);
+        let world =
+            drawdown_engine::World::compile(&drawdown_model::load(&src).expect("loads").scenario).expect("compiles");
         let d = |metric: &str, diff: f64, significant: bool| Difference {
             metric: metric.into(),
+            better: drawdown_engine::compare::metrics(&world)
+                .into_iter()
+                .find(|m| m.name == metric)
+                .map_or(Better::Neither, |m| m.better),
             base_mean: 0.0,
             variant_mean: diff,
             mean_difference: diff,
