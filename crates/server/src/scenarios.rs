@@ -46,6 +46,19 @@ pub type Changes = (Vec<String>, std::collections::BTreeMap<String, String>);
 const CHANGED_KEPT: usize = 8;
 
 impl Compiled {
+    fn new(
+        reference: ScenarioRef,
+        source: Source,
+        scenario: Scenario,
+        world: World,
+        baseline: Summary,
+        baseline_result: SimResult,
+        baseline_run: i64,
+    ) -> Compiled {
+        let changed = std::sync::Mutex::new(Vec::new());
+        Compiled { reference, source, scenario, world, baseline, baseline_result, baseline_run, changed }
+    }
+
     /// The scenario and world of a what-if's `changes`, compiled by
     /// `compile` the first time and kept (the last `CHANGED_KEPT` sets of
     /// changes), so that a what-if run again, with another seed or more
@@ -165,16 +178,7 @@ async fn compile(
         recorded_by: "drawdown serve".into(),
     };
     let baseline_run = store.put_run(&run).await?.id;
-    Ok(Arc::new(Compiled {
-        reference,
-        source,
-        scenario,
-        world,
-        baseline,
-        baseline_result,
-        baseline_run,
-        changed: std::sync::Mutex::new(Vec::new()),
-    }))
+    Ok(Arc::new(Compiled::new(reference, source, scenario, world, baseline, baseline_result, baseline_run)))
 }
 
 /// Loads, compiles and runs the baseline of a stored scenario's text.
@@ -228,16 +232,7 @@ mod tests {
             created_at: String::new(),
             recorded_by: "test".into(),
         };
-        Compiled {
-            reference,
-            source,
-            scenario,
-            world,
-            baseline,
-            baseline_result,
-            baseline_run: 1,
-            changed: std::sync::Mutex::new(Vec::new()),
-        }
+        Compiled::new(reference, source, scenario, world, baseline, baseline_result, 1)
     }
 
     /// A what-if's world is compiled once per set of changes and kept for
