@@ -93,7 +93,7 @@ fn json_report(args: &crate::input::ScenarioArgs) -> (serde_json::Value, bool) {
 
 fn diag_json(src: &Source, lines: &LineIndex, d: &Diagnostic) -> serde_json::Value {
     let (lc, _) = location(src, lines, d);
-    json!({
+    let mut v = json!({
         "severity": d.severity.word(),
         "message": d.message,
         "file": src.name,
@@ -102,7 +102,17 @@ fn diag_json(src: &Source, lines: &LineIndex, d: &Diagnostic) -> serde_json::Val
         "field": d.field.to_string(),
         "expected": d.expected,
         "hint": d.hint,
-    })
+    });
+    // From a workbook or CSV folder: the sheet, row and cell as well.
+    if let Some(at) = src.cells.as_ref().and_then(|c| c.find(&d.field))
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("sheet".into(), at.sheet.clone().into());
+        o.insert("row".into(), at.row.into());
+        let cell = at.column.as_ref().map(|(c, _)| format!("{}{}", drawdown_model::sheets::column_letters(*c), at.row));
+        o.insert("cell".into(), cell.into());
+    }
+    v
 }
 
 // ---- the summary -------------------------------------------------------------

@@ -20,7 +20,13 @@ use miette::{
 /// the diagnostic has no span. `lines` indexes `src.text` (built once for
 /// all the diagnostics of a file: locating each is then not a scan from
 /// the start of the text).
+/// For a scenario read from a workbook or CSV folder the place is its
+/// sheet, row and column, since the TOML text behind it is not what its
+/// author sees.
 pub fn location(src: &Source, lines: &LineIndex, d: &Diagnostic) -> (Option<(usize, usize)>, String) {
+    if let Some(cells) = &src.cells {
+        return (None, cells.find(&d.field).map_or_else(|| src.name.clone(), |at| format!("{}, {at}", src.name)));
+    }
     match d.line_col_with(lines) {
         Some((line, col)) => (Some((line, col)), format!("{}:{line}:{col}", src.name)),
         None => (None, src.name.clone()),
@@ -114,7 +120,10 @@ pub fn render(src: &Source, lines: &LineIndex, d: &Diagnostic) -> String {
     if !h.is_empty() {
         md = md.with_help(h);
     }
-    let window = d.span_in(&src.text).and_then(|span| Some((Window::around(src, lines, &span)?, span)));
+    let window = d
+        .span_in(&src.text)
+        .filter(|_| src.cells.is_none())
+        .and_then(|span| Some((Window::around(src, lines, &span)?, span)));
     let report = match window {
         Some((window, span)) => {
             let label = if d.field.0.is_empty() { "here".to_string() } else { d.field.to_string() };

@@ -9,6 +9,7 @@ mod bench;
 mod calibrate;
 mod check;
 mod compare;
+mod convert;
 mod diagnostics;
 mod export;
 mod generate;
@@ -41,6 +42,10 @@ enum Command {
     Sensitivity(sensitivity::Args),
     /// Write a self-contained HTML report with charts (and PNGs for slides).
     Report(report::Args),
+    /// Convert a scenario between TOML, an Excel workbook (.xlsx) and a folder of CSV files.
+    Convert(convert::Args),
+    /// Write the workbook (or CSV folder) a new mission starts from: every sheet, notes, drop-downs, an example row.
+    Template(convert::TemplateArgs),
     /// Write a synthetic mission scenario of N sites.
     Generate(generate::Args),
     /// Serve the operations-centre dashboard and its JSON API.
@@ -80,6 +85,8 @@ fn main() -> ExitCode {
         Command::Backtest(a) => calibrate::run_backtest(a),
         Command::Compare(a) => compare::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Convert(a) => convert::run(a),
+        Command::Template(a) => convert::template(a),
         Command::Sensitivity(a) => sensitivity::run(a),
         Command::Report(a) => report::run(a),
         Command::Plan(a) => plan::run(a),

@@ -19,6 +19,7 @@ pub mod open;
 pub mod overrides;
 pub mod quantity;
 pub mod scenario;
+pub mod sheets;
 pub mod sourced;
 pub mod state;
 pub mod uncertain;

@@ -18,11 +18,14 @@ use crate::validate::validate;
 pub struct Source {
     pub name: String,
     pub text: String,
+    /// For a scenario read from a workbook or CSV folder (whose `text` is
+    /// the TOML made from its tables): where each value is in the tables.
+    pub cells: Option<std::sync::Arc<crate::sheets::Cells>>,
 }
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Source { name: name.into(), text: text.into() }
+        Source { name: name.into(), text: text.into(), cells: None }
     }
     /// Reads a file; an unreadable file is a diagnostic, not a panic.
     // Reading happens once per run; boxing the diagnostic would buy nothing.
@@ -31,7 +34,7 @@ impl Source {
         let name = path.display().to_string();
         match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Ok(Source { name, text }),
+                Ok(text) => Ok(Source { name, text, cells: None }),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;

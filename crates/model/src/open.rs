@@ -150,7 +150,7 @@ fn edit(req: &Request) -> Result<Source, Failure> {
     if !ovs.is_empty() {
         name = format!("{name} (with {})", overrides::origins(&ovs));
     }
-    Ok(Source::new(name, doc.to_string()))
+    Ok(Source { cells: base.cells.clone(), ..Source::new(name, doc.to_string()) })
 }
 
 /// Empties the document's `[plan]`; the name that says so.
@@ -182,7 +182,10 @@ fn with_state(req: &Request, src: &Source, loaded: Loaded) -> Result<(Source, Lo
             Failure::new(&state_src, d)
         })?;
     let text = scenario.to_toml().map_err(|e| Failure::new(src, vec![Diagnostic::error(Path::root(), e)]))?;
-    let applied = Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text);
+    let applied = Source {
+        cells: src.cells.clone(),
+        ..Source::new(format!("{} as of {}", src.name, scenario.scenario.start), text)
+    };
     let mut again = load(&applied).map_err(|d| Failure::new(&applied, d))?;
     warnings.append(&mut again.warnings);
     again.warnings = warnings;
@@ -204,9 +207,11 @@ pub fn scenario_source(file: Option<&std::path::Path>) -> Result<Source, Failure
     }
 }
 
-/// A file's text; a failure refers to an empty source of that name.
+/// A file's text: a TOML file as it is, a workbook (`.xlsx`) or a folder of
+/// CSV files as the TOML of their tables (`sheets`), with where each value
+/// came from. A failure refers to an empty source of that name.
 pub fn read(path: &std::path::Path) -> Result<Source, Failure> {
-    Source::read(path).map_err(|d| Failure::new(&Source::new(path.display().to_string(), ""), vec![d]))
+    crate::sheets::read(path).map_err(|d| Failure::new(&Source::new(path.display().to_string(), ""), d))
 }
 
 #[cfg(test)]

@@ -106,10 +106,12 @@ fn walk_table(t: &Table, path: &str, label: &str, out: &mut Vec<SourcedValue>) {
             Item::Table(sub) if is_sourced(&|k| sub.contains_key(k)) => {
                 out.push(input(&sub.clone().into_inline_table(), &p, &l))
             }
-            Item::Table(sub) => walk_table(sub, &p, &p, out),
+            // Labelled as the inline forms are (`link ber–timbuktu · pace`),
+            // however the file writes its tables.
+            Item::Table(sub) => walk_table(sub, &p, &l, out),
             Item::ArrayOfTables(arr) => {
                 for (i, sub) in arr.iter().enumerate() {
-                    let name = entry_name(&p, &|f| sub.get(f).and_then(Item::as_value).map(plain));
+                    let name = entry_name(&l, &|f| sub.get(f).and_then(Item::as_value).map(plain));
                     walk_table(sub, &format!("{p}[{i}]"), &name, out);
                 }
             }

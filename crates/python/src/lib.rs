@@ -55,7 +55,7 @@ fn source_of(arg: &ScenarioArg) -> Result<Source, (Source, Vec<Diagnostic>)> {
         "embedded" => Ok(Source::new(drawdown_model::MINUSMA_2023_NAME, drawdown_model::MINUSMA_2023)),
         "path" => {
             let path = PathBuf::from(value);
-            Source::read(&path).map_err(|d| (Source::new(path.display().to_string(), ""), vec![d]))
+            drawdown_model::open::read(&path).map_err(|f| (f.source, f.diagnostics))
         }
         _ => Ok(Source::new("<string>", value.clone())),
     }
