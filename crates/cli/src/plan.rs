@@ -39,7 +39,8 @@ pub enum PlanFormat {
 pub struct Args {
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Write the `[plan]` section (TOML) to FILE. With any of `--out`,
+    /// Write the `[plan]` section (TOML) to FILE; FILE.xlsx: a workbook of its
+    /// sheets and the movement table, which `--plan FILE.xlsx` reads back. With any of `--out`,
     /// `--csv` and `--json` the summary goes to standard output; every file
     /// comes from the same solve and is written atomically.
     #[arg(long, value_name = "FILE")]
@@ -513,6 +514,54 @@ fn render(p: &Planned, format: PlanFormat) -> Result<String, String> {
     })
 }
 
+/// The plan as a workbook: its `[plan]` as the sheets of the scenario
+/// format (`plan lines`, `closures`, `dispositions`), which `--plan FILE.xlsx`
+/// reads back, and the movement table beside them (not read back).
+fn plan_workbook(p: &Planned) -> Result<Vec<u8>, String> {
+    use drawdown_model::sheets::{self, Cell, Row, Sheet};
+    let doc: toml::Table = toml::from_str(&to_plan_toml(p)).map_err(|e| format!("the plan as TOML: {e}"))?;
+    let mut book = sheets::from_toml(&doc);
+    let moves = drawdown_planner::movements(p);
+    let header = [
+        "line",
+        "what",
+        "quantity",
+        "unit",
+        "origin",
+        "embarkation",
+        "destination",
+        "mode",
+        "ready",
+        "earliest_departure",
+        "latest_departure",
+        "serial",
+    ];
+    let date = |d: drawdown_model::Date| d.to_string().parse().map_or(Cell::Text(d.to_string()), Cell::Date);
+    let rows = moves
+        .iter()
+        .enumerate()
+        .map(|(i, m)| Row {
+            number: i as u32 + 2,
+            cells: vec![
+                Cell::Int(m.line as i64),
+                Cell::Text(m.what.clone()),
+                Cell::Int(m.quantity as i64),
+                Cell::Text(m.unit.into()),
+                Cell::Text(m.origin.clone()),
+                Cell::Text(m.embarkation.clone()),
+                Cell::Text(m.destination.clone()),
+                Cell::Text(m.mode.into()),
+                date(m.ready),
+                date(m.earliest_departure),
+                date(m.latest_departure),
+                Cell::Text(m.serial.clone()),
+            ],
+        })
+        .collect();
+    book.sheets.push(Sheet { name: sheets::MOVEMENTS.into(), columns: header.map(String::from).to_vec(), rows });
+    sheets::xlsx::write(&book)
+}
+
 /// Writes every file from the one plan: all are written to temporary files
 /// first and renamed into place only when all were written, so a failure
 /// leaves every target as it was.
@@ -520,9 +569,13 @@ fn write_all(p: &Planned, files: &[(PathBuf, PlanFormat)]) -> Result<(), String>
     use std::io::Write as _;
     let mut pending = Vec::new();
     for (path, format) in files {
-        let text = render(p, *format)?;
+        let is_xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        let bytes = match format {
+            PlanFormat::Toml if is_xlsx => plan_workbook(p)?,
+            _ => render(p, *format)?.into_bytes(),
+        };
         let mut f = crate::atomic::AtomicFile::create(path)?;
-        f.writer().write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        f.writer().write_all(&bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         pending.push(f);
     }
     for f in pending {

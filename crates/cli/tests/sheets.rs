@@ -79,6 +79,16 @@ fn a_converted_scenario_simulates_and_plans_the_same() {
             assert_eq!(plan(s(&xlsx)), plan(&scenario), "the plan of the workbook is the TOML's");
         }
     }
+    // A plan written as a workbook reads back as the same plan.
+    let (plan_xlsx, plan_toml) = (d.join("plan.xlsx"), d.join("plan.toml"));
+    ok(&["plan", &toy(), "--out", s(&plan_xlsx), "--check-runs", "0"]);
+    ok(&["plan", &toy(), "--out", s(&plan_toml), "--check-runs", "0"]);
+    let with = |p: &Path| ok(&["simulate", &toy(), "--plan", s(p), "--runs", "64", "--format", "json"]);
+    assert_eq!(with(&plan_xlsx), with(&plan_toml), "--plan plan.xlsx is --plan plan.toml");
+    let book = sheets::xlsx::read(&std::fs::read(&plan_xlsx).unwrap(), "plan.xlsx").unwrap();
+    let moves = book.sheets.iter().find(|s| s.name == sheets::MOVEMENTS).expect("the movement table");
+    assert!(!moves.rows.is_empty() && moves.columns.contains(&"serial".to_string()), "{:?}", moves.columns);
+    assert!(book.sheets.iter().any(|s| s.name == "plan lines"), "the plan's own sheets");
     // A second conversion into the same folder replaces it.
     let folder = d.join("toy-csv");
     ok(&["convert", &toy(), "--out", s(&folder)]);

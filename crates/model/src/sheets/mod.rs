@@ -49,6 +49,9 @@ pub const VARIANTS: &str = "variants";
 pub const POSTERIOR: &str = "posterior";
 /// A sheet reading skips: the template's notes for people.
 pub const ABOUT: &str = "about";
+/// A sheet reading skips: the movement table of a plan's workbook, which
+/// its plan sheets say again in the format's terms.
+pub const MOVEMENTS: &str = "movements";
 
 /// Arrays of tables and the names of their sheets, in the order the sheets
 /// are written.
@@ -414,7 +417,7 @@ pub fn to_toml(book: &Book) -> Result<(toml::Table, Cells), Vec<Diagnostic>> {
     let mut b = Builder::default();
     for s in &book.sheets {
         match s.name.as_str() {
-            ABOUT => {}
+            ABOUT | MOVEMENTS => {}
             SETTINGS => b.settings(s),
             VARIANTS => b.variants(s),
             POSTERIOR => b.posterior(s),
