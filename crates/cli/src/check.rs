@@ -382,11 +382,16 @@ impl Summary {
 
 fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", th(n), if n == 1 { one } else { many })
+}
+
+/// A count as every command prints one: 13,871.
+fn th(n: impl Into<u64>) -> String {
+    crate::table::group_thousands(i64::try_from(n.into()).unwrap_or(i64::MAX))
 }
 
 fn kinds(list: &[(&str, u64)]) -> String {
-    list.iter().map(|(k, v)| format!("{v} {k}")).collect::<Vec<_>>().join(", ")
+    list.iter().map(|(k, v)| format!("{} {k}", th(*v))).collect::<Vec<_>>().join(", ")
 }
 
 /// Serialises `[(name, n)]` as a JSON object `{ name: n }`.
@@ -419,7 +424,12 @@ fn text(src: &Source, s: &Summary) -> String {
         plural(st.airfields as u64, "airfield", "airfields"),
         plural(st.exits as u64, "exit", "exits"),
     );
-    let _ = writeln!(o, "links      {}, {:.0} km in total", s.links.count, s.links.km);
+    let _ = writeln!(
+        o,
+        "links      {}, {} km in total",
+        s.links.count,
+        crate::table::group_thousands(s.links.km.round() as i64)
+    );
     if s.corridors.is_empty() {
         let _ = writeln!(o, "corridors  none");
     } else {
@@ -440,8 +450,8 @@ fn text(src: &Source, s: &Summary) -> String {
         }
     }
     let p = &s.personnel;
-    let roles: Vec<String> = p.by_role.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    let _ = writeln!(o, "personnel  {} ({})", p.total, roles.join(", "));
+    let roles: Vec<String> = p.by_role.iter().map(|(k, v)| format!("{k} {}", th(*v))).collect();
+    let _ = writeln!(o, "personnel  {} ({})", th(p.total), roles.join(", "));
     if !p.by_site.is_empty() {
         let w = p.by_site.iter().map(|r| r.site.chars().count()).max().unwrap_or(4).max(4);
         let _ = writeln!(
@@ -453,7 +463,12 @@ fn text(src: &Source, s: &Summary) -> String {
             let _ = writeln!(
                 o,
                 "  {:<w$}  {:>13}  {:>9}  {:>6}  {:>10}  {:>7}",
-                r.site, r.non_essential, r.essential, r.guard, r.rear_party, r.total
+                r.site,
+                th(r.non_essential),
+                th(r.essential),
+                th(r.guard),
+                th(r.rear_party),
+                th(r.total)
             );
         }
     }
@@ -461,7 +476,10 @@ fn text(src: &Source, s: &Summary) -> String {
     let _ = writeln!(
         o,
         "equipment  {} vehicles, {} containers, {} other ({} items)",
-        e.vehicles, e.containers, e.other, e.total
+        th(e.vehicles),
+        th(e.containers),
+        th(e.other),
+        th(e.total)
     );
     let f = &s.fleets;
     let _ = writeln!(
@@ -469,7 +487,7 @@ fn text(src: &Source, s: &Summary) -> String {
         "fleets     {}: {}, {} load units per trip",
         plural(f.count as u64, "truck fleet", "truck fleets"),
         plural(f.trucks, "truck", "trucks"),
-        f.capacity
+        crate::table::num(f.capacity as f64)
     );
     let a = &s.aircraft;
     let _ = writeln!(
@@ -477,7 +495,7 @@ fn text(src: &Source, s: &Summary) -> String {
         "aircraft   {}: {}, {} seats per wave",
         plural(a.fleets as u64, "fleet", "fleets"),
         plural(a.aircraft, "aircraft", "aircraft"),
-        a.seats
+        crate::table::num(a.seats as f64)
     );
     let pol = &s.policy;
     let _ = writeln!(

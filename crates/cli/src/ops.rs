@@ -509,15 +509,7 @@ pub fn status(args: StatusArgs) -> ExitCode {
 }
 
 fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::table::group_thousands(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
 fn status_table(model: &Scenario, st: &Status) -> String {

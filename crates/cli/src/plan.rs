@@ -771,15 +771,7 @@ fn already_out(args: &ScenarioArgs) -> Option<String> {
 }
 
 fn thousands(x: f64) -> String {
-    let s = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < -0.5 { format!("-{out}") } else { out }
+    crate::table::group_thousands(x.round() as i64)
 }
 
 /// The human summary: solver figures, closures, convoys, flights, dispositions, explanation.

@@ -173,7 +173,7 @@ fn minimal_scenario_is_valid() {
     for s in [
         "scenario   minimal — Minimal test scenario",
         "period     2023-07-01 → 2023-12-31 (183 days)",
-        "personnel  1300 (non_essential 300, essential 800, guard 200, rear_party 0)",
+        "personnel  1,300 (non_essential 300, essential 800, guard 200, rear_party 0)",
         "rn16: closed 2023-08-15 → 2023-09-30",
         "equipment  120 vehicles, 300 containers, 0 other (420 items)",
         "1 closure, 2 lines (1 road, 1 air)",
@@ -182,6 +182,24 @@ fn minimal_scenario_is_valid() {
     ] {
         assert!(out.contains(s), "summary lacks `{s}`:\n{out}");
     }
+}
+
+/// The reference scenario's rear parties at Gao and Bamako stay by the
+/// plan's decision (`keep_open`): no warning a user cannot act on.
+#[test]
+fn a_base_kept_open_by_decision_raises_no_warning() {
+    for s in ["minusma-2023", "minusma-2023-raw"] {
+        let o = check(&[s]);
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        assert!(err.is_empty() && out.contains("warnings   0"), "{s}: {err}{out}");
+    }
+    let warned = std::fs::read_to_string(root().join("tests/warn/guard-never-relieved.toml")).unwrap();
+    let kept = temp_file("kept", "kept.toml", format!("{warned}\n[plan]\nkeep_open = [\"camp\"]\n").as_bytes());
+    let o = check(&[kept.to_str().unwrap()]);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("only leave when the site closes") && out.contains("warnings   0"), "{err}{out}");
 }
 
 #[test]
@@ -292,12 +310,12 @@ fn hostile_inputs_do_not_panic() {
             }
         }
     }
-    // A directory and a missing file are diagnostics too.
-    for path in ["tests", "tests/does-not-exist.toml"] {
+    // A directory without CSV files and a missing file are diagnostics too.
+    for (path, says) in [("tests", "has no CSV files"), ("tests/does-not-exist.toml", "cannot read")] {
         let o = check(&[path]);
         assert_no_panic(path, &o);
         assert_eq!(o.status.code(), Some(1), "{path}");
-        assert!(text(&o).1.contains("cannot read"), "{path}: {}", text(&o).1);
+        assert!(text(&o).1.contains(says), "{path}: {}", text(&o).1);
         let o = check(&["--format", "json", path]);
         assert_eq!(json(path, &o)["ok"], false);
     }

@@ -412,6 +412,7 @@ pub fn generate(n_sites: usize, personnel: u32, seed: u64) -> Scenario {
                 DispositionRule { class: None, ownership: None, action: Disposition::Destroy },
             ],
             priority: None,
+            keep_open: Vec::new(),
         },
         planner: None,
         milestones: Vec::new(),

@@ -614,6 +614,11 @@ pub struct Plan {
     /// Order in which personnel roles are moved (default: non_essential, essential).
     #[serde(default)]
     pub priority: Option<Vec<Role>>,
+    /// Bases this plan keeps open past the horizon by decision (a liquidation
+    /// site): their guards and rear parties stay, as intended, rather than
+    /// being left by a plan that forgot to close the base.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep_open: Vec<String>,
 }
 
 /// `[[plan.closure]]`: closing a site. On `date` a closing convoy leaves with

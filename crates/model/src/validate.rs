@@ -664,6 +664,7 @@ impl<'a> Validator<'a> {
                 && g.count.value > 0
                 && self.sites.contains_key(g.site.as_str())
                 && !s.plan.closures.iter().any(|c| c.site == g.site)
+                && !s.plan.keep_open.contains(&g.site)
             {
                 self.push(
                     Diagnostic::warning(
@@ -935,6 +936,18 @@ impl<'a> Validator<'a> {
 
     fn closures(&mut self) {
         let s = self.s;
+        for (i, site) in s.plan.keep_open.iter().enumerate() {
+            let path = p("plan.keep_open").index(i);
+            if self.reference(path.clone(), site, Kind::Site).is_some()
+                && s.plan.closures.iter().any(|c| c.site == *site)
+            {
+                self.push(
+                    Diagnostic::error(path, format!("site `{site}` is both closed and kept open by the plan"))
+                        .expected("a site the plan does not close")
+                        .hint("remove its [[plan.closure]] or take it out of keep_open"),
+                );
+            }
+        }
         let (start, deadline, end) = (s.scenario.start, s.scenario.deadline, self.end);
         let mut closed: HashMap<&str, usize> = HashMap::new();
         let close_date: HashMap<&str, Date> = s.plan.closures.iter().rev().map(|c| (c.site.as_str(), c.date)).collect();

@@ -181,6 +181,10 @@ pub fn to_plan_toml(p: &Planned) -> String {
         );
     }
     out.push_str("\n[plan]\npriority = [\"non_essential\", \"essential\"]\n");
+    if !p.kept_open.is_empty() {
+        let sites: Vec<String> = p.kept_open.iter().map(|s| format!("{s:?}")).collect();
+        let _ = writeln!(out, "keep_open = [{}]", sites.join(", "));
+    }
     for c in &p.closures {
         let _ = write!(
             out,
