@@ -487,7 +487,7 @@ fn text(src: &Source, s: &Summary) -> String {
         "fleets     {}: {}, {} load units per trip",
         plural(f.count as u64, "truck fleet", "truck fleets"),
         plural(f.trucks, "truck", "trucks"),
-        crate::table::num(f.capacity as f64)
+        crate::table::num(f.capacity)
     );
     let a = &s.aircraft;
     let _ = writeln!(

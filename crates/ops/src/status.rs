@@ -211,7 +211,7 @@ pub fn status(s: &Scenario, events: &[LoggedEvent], today: Date, expected: Optio
         .filter(|(_, n)| **n > 0)
         .map(|(site, n)| Hold { site: site.to_string(), trucks: *n as u64 })
         .collect();
-    let verdict = verdict(&sites, &closures, &personnel, clearances.pending.len());
+    let verdict = verdict(&sites, &closures, &personnel, clearances.pending.len(), log.events.len());
     Status {
         scenario: s.scenario.id.clone(),
         today,
@@ -355,13 +355,25 @@ fn personnel(s: &Scenario, log: &Replay, expected: Option<&Expected>) -> Personn
 
 /// Behind when a site is overdue or personnel out is below the simulated
 /// 10th percentile; ahead when it is above the 90th and nothing is overdue.
-fn verdict(sites: &[SiteStatus], closures: &Closures, p: &Personnel, pending: usize) -> String {
+/// With nothing logged there is nothing to judge: the verdict says so and
+/// what the plan expects by today.
+fn verdict(sites: &[SiteStatus], closures: &Closures, p: &Personnel, pending: usize, logged: usize) -> String {
+    let due = match closures.planned {
+        0 => "no closure due yet".to_string(),
+        n => format!("{} of {n} closure(s) due by today done", closures.actual),
+    };
+    if logged == 0 {
+        let expected =
+            p.expected.map(|b| format!("; the plan expects {} personnel out by today", b.p50)).unwrap_or_default();
+        let due = if closures.planned == 0 { due } else { format!("{} closure(s) due by today", closures.planned) };
+        return format!("NOTHING LOGGED YET: {due}{expected}; log events to compare");
+    }
     let overdue: Vec<&str> = sites.iter().filter(|r| r.flag == Gap::Overdue).map(|r| r.site.as_str()).collect();
     let mut why = Vec::new();
     if !overdue.is_empty() {
         why.push(format!("{} site(s) overdue ({})", overdue.len(), overdue.join(", ")));
     }
-    why.push(format!("{} of {} planned closures done", closures.actual, closures.planned));
+    why.push(due);
     let mut behind = !overdue.is_empty();
     let mut ahead = false;
     match p.expected {

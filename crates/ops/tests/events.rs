@@ -433,6 +433,25 @@ fn status_uses_the_simulated_median() {
     assert!(b.p50 > 0, "the plan moves people out by the deadline");
     assert_eq!(st.simulated_runs, Some(40));
     assert_eq!(st.closures.expected_median, summary.closed_daily[idx].quantile(0.5));
-    // Nobody logged out while the simulation expects many: behind plan.
+    // Nothing logged: no verdict on the plan, only what it expects.
+    assert!(st.verdict.starts_with("NOTHING LOGGED YET"), "{}", st.verdict);
+    assert!(st.verdict.contains(&format!("expects {} personnel out", b.p50)), "{}", st.verdict);
+    assert!(!st.verdict.contains("0 of 0"), "{}", st.verdict);
+    // One event logged, nobody out while the simulation expects many: behind plan.
+    let ev = logged(
+        1,
+        "2023-07-02T08:00:00Z",
+        EventKind::ConvoyDeparted {
+            convoy: "c1".into(),
+            from: "kidal".into(),
+            to: "gao".into(),
+            personnel: 0,
+            trucks: 1,
+        },
+    );
+    let st = status(s, &[ev], today, Some(&summary));
     assert!(st.verdict.starts_with("BEHIND PLAN"), "{}", st.verdict);
+    // On the first day, with nothing due: no `0 of 0`.
+    let st = status(s, &[], s.scenario.start, None);
+    assert!(st.verdict.contains("no closure due yet") && !st.verdict.contains("0 of 0"), "{}", st.verdict);
 }
