@@ -358,14 +358,14 @@ fn personnel(s: &Scenario, log: &Replay, expected: Option<&Expected>) -> Personn
 /// With nothing logged there is nothing to judge: the verdict says so and
 /// what the plan expects by today.
 fn verdict(sites: &[SiteStatus], closures: &Closures, p: &Personnel, pending: usize, logged: usize) -> String {
-    let due = match closures.planned {
-        0 => "no closure due yet".to_string(),
-        n => format!("{} of {n} closure(s) due by today done", closures.actual),
+    let due = match (closures.planned, logged) {
+        (0, _) => "no closure due yet".to_string(),
+        (n, 0) => format!("{n} closure(s) due by today"),
+        (n, _) => format!("{} of {n} closure(s) due by today done", closures.actual),
     };
     if logged == 0 {
         let expected =
             p.expected.map(|b| format!("; the plan expects {} personnel out by today", b.p50)).unwrap_or_default();
-        let due = if closures.planned == 0 { due } else { format!("{} closure(s) due by today", closures.planned) };
         return format!("NOTHING LOGGED YET: {due}{expected}; log events to compare");
     }
     let overdue: Vec<&str> = sites.iter().filter(|r| r.flag == Gap::Overdue).map(|r| r.site.as_str()).collect();

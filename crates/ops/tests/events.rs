@@ -437,6 +437,8 @@ fn status_uses_the_simulated_median() {
     assert!(st.verdict.starts_with("NOTHING LOGGED YET"), "{}", st.verdict);
     assert!(st.verdict.contains(&format!("expects {} personnel out", b.p50)), "{}", st.verdict);
     assert!(!st.verdict.contains("0 of 0"), "{}", st.verdict);
+    let due = format!("{} closure(s) due by today;", st.closures.planned);
+    assert!(st.closures.planned > 0 && st.verdict.contains(&due), "{}", st.verdict);
     // One event logged, nobody out while the simulation expects many: behind plan.
     let ev = logged(
         1,
